@@ -1,0 +1,264 @@
+"""The embedded local stack (`make run`): the whole system on this machine, no AWS account.
+
+One process holds: a moto server on 127.0.0.1 with state-machine execution on; the resources of
+template.yaml created in it; the Chalice API on 127.0.0.1; pollers that play the part of
+Lambda's event-source mappings (SQS → the same function handlers); and an outbox folder where
+every e-mail SES accepted appears as an .eml file. The handlers are the ones deployed to AWS;
+only the endpoint differs (``AWS_ENDPOINT_URL``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.local.template import REPO_ROOT, load_template, references
+
+DEFAULT_TIME_SCALE = 3600.0  # one SLA hour = one second, for the demo only
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _module_for(function: dict[str, Any]) -> tuple[str, str]:
+    """``CodeUri: functions/notify/`` + ``Handler: app.lambda_handler`` → (``functions.notify.app``, attr)."""
+    props = function["Properties"]
+    code = str(props["CodeUri"]).strip("/").replace("/", ".")
+    module, _, attr = str(props["Handler"]).rpartition(".")
+    return f"{code}.{module}", attr
+
+
+def sqs_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(function logical id, queue logical id, module, handler) for every SQS event in the template."""
+    sources = []
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event["Type"] == "SQS":
+                (queue,) = references(event["Properties"]["Queue"])
+                module, attr = _module_for(resource)
+                sources.append((logical_id, queue, module, attr))
+    return sources
+
+
+@dataclass
+class LocalStack:
+    moto_port: int
+    api_port: int
+    outbox: Path
+    time_scale: float = DEFAULT_TIME_SCALE
+    region: str = "us-east-1"
+    threads: list[Any] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    api_server: Any = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def _environment(self) -> None:
+        os.environ.update(
+            {
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_SESSION_TOKEN": "testing",
+                "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region,
+                "MOTO_PORT": str(self.moto_port),  # moto's state-machine executor calls back on this port
+            }
+        )
+
+    def start_moto(self) -> None:
+        self._environment()
+        from moto.server import ThreadedMotoServer
+
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        server.start()
+        self.threads.append(server)
+        request = urllib.request.Request(
+            f"{self.moto_url}/moto-api/config",
+            method="POST",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=10).read()
+        os.environ["AWS_ENDPOINT_URL"] = self.moto_url
+
+    def create_resources(self) -> None:
+        import boto3
+
+        from infra.local.resources import create_local_resources, function_environment
+        from infra.local.users import role_tokens
+
+        resources = create_local_resources(
+            endpoint_url=self.moto_url, stage="local", parameters={"TimeScale": str(self.time_scale)}
+        )
+        env = function_environment("ApiFunction", resources)
+        env.update(
+            {
+                "AUTH_MODE": "jwks",
+                "JWKS_URL": f"{self.moto_url}/{resources.user_pool_id}/.well-known/jwks.json",
+                "JWT_ISSUER": f"https://cognito-idp.{self.region}.amazonaws.com/{resources.user_pool_id}",
+                "JWT_AUDIENCE": resources.user_pool_client_id,
+                "PUBLIC_BASE_URL": self.api_url,
+                "TIME_SCALE": str(self.time_scale),
+            }
+        )
+        os.environ.update({k: str(v) for k, v in env.items()})
+        cognito = boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.moto_url)
+        tokens = role_tokens(cognito, resources.user_pool_id, resources.user_pool_client_id)
+        self.info.update(
+            api_url=self.api_url,
+            moto_url=self.moto_url,
+            outbox=str(self.outbox),
+            tokens=tokens,
+            user_pool_id=resources.user_pool_id,
+            user_pool_client_id=resources.user_pool_client_id,
+            resources=resources.physical,
+        )
+        self.resources = resources
+
+    def start_pollers(self) -> None:
+        import boto3
+
+        from infra.local.pollers import SqsPoller, load_handler
+
+        sqs = boto3.client("sqs", region_name=self.region, endpoint_url=self.moto_url)
+        for function, queue, module, attr in sqs_event_sources(load_template()):
+            poller = SqsPoller(
+                sqs,
+                self.resources.physical[queue],
+                self.resources.arns[queue],
+                load_handler(module, attr),
+                function,
+                self.region,
+                on_error=self._poller_error,
+            )
+            poller.start()
+            self.threads.append(poller)
+
+    def _poller_error(self, function: str, error: BaseException) -> None:
+        self.errors.append(f"{function}: {error!r}")
+        print(f"[local] {function} failed a batch: {error!r}", file=sys.stderr, flush=True)
+
+    def start_outbox(self) -> None:
+        from infra.local.outbox import OutboxWriter
+
+        writer = OutboxWriter(self.outbox, region=self.region)
+        writer.start()
+        self.threads.append(writer)
+
+    def start_api(self) -> None:
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        from functions.api.app import app
+
+        self.api_server = create_local_server(
+            app, Config.create(app_name="complaintdesk-api"), "127.0.0.1", self.api_port
+        )
+        thread = threading.Thread(target=self.api_server.server.serve_forever, name="api", daemon=True)
+        thread.start()
+
+    def start(self) -> LocalStack:
+        self.start_moto()
+        self.create_resources()
+        self.start_pollers()
+        self.start_outbox()
+        self.start_api()
+        return self
+
+    def stop(self) -> None:
+        if self.api_server is not None:
+            self.api_server.server.shutdown()
+        for thread in reversed(self.threads):
+            thread.stop()
+
+
+def banner(info: dict[str, Any]) -> str:
+    lines = [
+        "",
+        "complaintdesk is running on the embedded AWS (moto). Press Ctrl-C to stop.",
+        f"  API            {info['api_url']}",
+        f"  moto (AWS)     {info['moto_url']}",
+        f"  sent e-mail    {info['outbox']}/  (one .eml per message; SMS in sms.log)",
+        "",
+        "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — restart for new ones):",
+    ]
+    for role, token in info["tokens"].items():
+        lines.append(f"    export {role.upper()}_TOKEN={token}")
+    lines += [
+        "",
+        "  Try:",
+        f'    curl -s -X POST {info["api_url"]}/tickets -H "Authorization: Bearer $AGENT_TOKEN" \\',
+        '      -H \'Content-Type: application/json\' -d \'{"channel":"web","subject":"Parcel never arrived",',
+        '      "description":"Ordered on the 3rd, tracking stuck for a week.",',
+        '      "customer":{"name":"Ayşe Yılmaz","email":"ayse@example.com","language":"tr"}}\'',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="complaintdesk local", description=__doc__.splitlines()[0])
+    parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_SERVER_PORT", "5050")))
+    parser.add_argument("--outbox", type=Path, default=REPO_ROOT / "outbox")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=DEFAULT_TIME_SCALE,
+        help="SLA seconds per real second (demo only; 3600 = one SLA hour per second)",
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        default=REPO_ROOT / ".local" / "stack.json",
+        help="where to write the endpoints and tokens as JSON once ready",
+    )
+    args = parser.parse_args(argv)
+    stack = LocalStack(
+        moto_port=args.moto_port or free_port(),
+        api_port=args.api_port or free_port(),
+        outbox=args.outbox.resolve(),
+        time_scale=args.time_scale,
+    )
+    stack.start()
+    args.state_file.parent.mkdir(parents=True, exist_ok=True)
+    tokens_env = "".join(f"export {r.upper()}_TOKEN={t}\n" for r, t in stack.info["tokens"].items())
+    (args.state_file.parent / "tokens.env").write_text(tokens_env)
+    args.state_file.write_text(json.dumps(stack.info, indent=2))
+    print(banner(stack.info), flush=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    stack.stop()
+    time.sleep(0.1)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""One Cognito user per role in the (local) user pool, and their ID tokens for curl."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROLES = ("agent", "manager", "admin", "integration")
+PASSWORD = "Complaint-Desk-2026!"
+
+
+def username(role: str) -> str:
+    return f"{role}@complaintdesk.local"
+
+
+def ensure_role_users(cognito: Any, user_pool_id: str) -> None:
+    existing = {g["GroupName"] for g in cognito.list_groups(UserPoolId=user_pool_id)["Groups"]}
+    for role in ROLES:
+        if role not in existing:
+            cognito.create_group(UserPoolId=user_pool_id, GroupName=role)
+        try:
+            cognito.admin_create_user(
+                UserPoolId=user_pool_id,
+                Username=username(role),
+                MessageAction="SUPPRESS",
+                UserAttributes=[
+                    {"Name": "email", "Value": username(role)},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+            )
+        except cognito.exceptions.UsernameExistsException:
+            pass
+        cognito.admin_set_user_password(
+            UserPoolId=user_pool_id, Username=username(role), Password=PASSWORD, Permanent=True
+        )
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username(role), GroupName=role)
+
+
+def id_token(cognito: Any, user_pool_id: str, client_id: str, role: str) -> str:
+    result = cognito.admin_initiate_auth(
+        UserPoolId=user_pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username(role), "PASSWORD": PASSWORD},
+    )
+    return result["AuthenticationResult"]["IdToken"]
+
+
+def role_tokens(cognito: Any, user_pool_id: str, client_id: str) -> dict[str, str]:
+    ensure_role_users(cognito, user_pool_id)
+    return {role: id_token(cognito, user_pool_id, client_id, role) for role in ROLES}

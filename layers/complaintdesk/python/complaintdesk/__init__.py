@@ -1,0 +1,1 @@
+"""complaintdesk: the domain package shared by every function (deployed as a Lambda layer)."""

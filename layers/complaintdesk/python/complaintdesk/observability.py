@@ -1,0 +1,93 @@
+"""One observability module for every function: Logger, Metrics, Tracer.
+
+Built on first use (Tracer alone costs ~300 ms because it loads the X-Ray SDK), so a handler
+module imports fast. Log lines are JSON; e-mail addresses and phone numbers are masked before
+they leave the process; the ticket id is the correlation id.
+
+Decorator order for SQS/stream handlers (outermost first)::
+
+    @metrics().log_metrics
+    @logger().inject_lambda_context
+    def lambda_handler(event, context): ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics, Tracer
+
+NAMESPACE = "ComplaintDesk"
+
+_EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+# International or long national numbers; ticket ids (C-2026-000123) and dates have dashes, so they stay.
+_PHONE_RE = re.compile(r"(?<![\w.+-])\+?\d(?:[ ()]{0,2}\d){8,14}(?![\w-])")
+# Fields that never carry personal data and must stay readable.
+_SAFE_KEYS = frozenset(
+    {"timestamp", "level", "location", "service", "cold_start", "function_name", "function_memory_size",
+     "function_arn", "function_request_id", "xray_trace_id", "sampling_rate", "correlation_id", "ticket_id"}
+)
+
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(value.lower().encode()).hexdigest()[:10]
+
+
+def redact_text(text: str) -> str:
+    """Replace e-mail addresses and phone numbers with stable fingerprints (same person, same mark)."""
+    text = _EMAIL_RE.sub(lambda m: f"<email:{_fingerprint(m.group())}>", text)
+    return _PHONE_RE.sub(lambda m: f"<phone:{_fingerprint(re.sub(r'[^0-9+]', '', m.group()))}>", text)
+
+
+def redact(value: Any, key: str = "") -> Any:
+    if key in _SAFE_KEYS:
+        return value
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def _service() -> str:
+    return os.environ.get("POWERTOOLS_SERVICE_NAME", "complaintdesk")
+
+
+@lru_cache(maxsize=1)
+def logger() -> Logger:
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    class RedactingFormatter(LambdaPowertoolsFormatter):
+        def serialize(self, log: dict[str, Any]) -> str:
+            return super().serialize(redact(log))
+
+    return Logger(service=_service(), logger_formatter=RedactingFormatter())
+
+
+@lru_cache(maxsize=1)
+def metrics() -> Metrics:
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=_service())
+
+
+@lru_cache(maxsize=1)
+def tracer() -> Tracer:
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=_service())
+
+
+def bind_ticket(ticket_id: str) -> None:
+    """Every later log line of this invocation carries the ticket id."""
+    log = logger()
+    log.set_correlation_id(ticket_id)
+    log.append_keys(ticket_id=ticket_id)

@@ -1,0 +1,1 @@
+"""Services hold the complaint logic; handlers call them, repositories store for them."""

@@ -1,0 +1,51 @@
+"""Settings read from the environment when first needed, never at import time.
+
+Tests start moto (and set variables) before the first call; ``reset_settings()`` drops the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = field(default_factory=lambda: _env("AWS_REGION", _env("AWS_DEFAULT_REGION", "us-east-1")))
+    table_name: str = field(default_factory=lambda: _env("TABLE_NAME", "complaintdesk"))
+    idempotency_table_name: str = field(
+        default_factory=lambda: _env("IDEMPOTENCY_TABLE_NAME", "complaintdesk-idempotency")
+    )
+    events_topic_arn: str = field(default_factory=lambda: _env("EVENTS_TOPIC_ARN"))
+    # Who acknowledgements and notifications come from, and where customers reply.
+    sender_address: str = field(default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example"))
+    # HMAC secret for plus addresses, status and survey links.
+    signing_secret: str = field(default_factory=lambda: _env("SIGNING_SECRET", "local-dev-secret-change-me"))
+    public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+    # "apigateway": trust the claims API Gateway's Cognito authorizer put in the request context.
+    # "jwks": verify the bearer token here against the user pool's JWKS (local run, tests).
+    auth_mode: str = field(default_factory=lambda: _env("AUTH_MODE", "apigateway"))
+    jwks_url: str = field(default_factory=lambda: _env("JWKS_URL"))
+    jwt_issuer: str = field(default_factory=lambda: _env("JWT_ISSUER"))
+    jwt_audience: str = field(default_factory=lambda: _env("JWT_AUDIENCE"))
+    # Shrinks every SLA for the local demo (1 SLA hour = 1 second at 3600). Never set in production.
+    time_scale: float = field(default_factory=lambda: float(_env("TIME_SCALE", "1") or "1"))
+    max_description_chars: int = field(default_factory=lambda: int(_env("MAX_DESCRIPTION_CHARS", "20000")))
+    first_response_hours: int = field(default_factory=lambda: int(_env("FIRST_RESPONSE_HOURS", "24")))
+    idempotency_expiry_seconds: int = field(
+        default_factory=lambda: int(_env("IDEMPOTENCY_EXPIRY_SECONDS", str(24 * 3600)))
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

@@ -1,0 +1,201 @@
+"""PynamoDB models of the single table (see docs/access-patterns.md).
+
+Every item has ``PK``/``SK``; items join the overloaded indexes GSI1..GSI5 by setting the
+index's key attributes. Table name and region are bound from settings on first use
+(``bind_models``), so importing this module touches no AWS.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from complaintdesk.settings import get_settings
+
+
+def _index(number: int) -> type[GlobalSecondaryIndex]:
+    name = f"GSI{number}"
+
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    attrs: dict[str, Any] = {
+        "Meta": Meta,
+        f"{name}PK": UnicodeAttribute(hash_key=True),
+        f"{name}SK": UnicodeAttribute(range_key=True),
+    }
+    return type(f"{name}Index", (GlobalSecondaryIndex,), attrs)
+
+
+StatusIndex = _index(1)  # STATUS#<status>        → <created_at>#<ticket_id>
+CategoryIndex = _index(2)  # CATEGORY#<category>  → <created_at>#<ticket_id>
+TeamIndex = _index(3)  # TEAM#<team>              → <due_at|created_at>#<ticket_id>
+CustomerIndex = _index(4)  # CUSTOMER#<customer>  → <at>#TICKET|EVENT#...
+DueIndex = _index(5)  # DUE#<yyyy-mm-dd>          → <due_at>#<ticket_id>
+
+
+class _Item(Model):
+    class Meta:
+        table_name = "complaintdesk"
+        region = "us-east-1"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+
+
+class Ticket(_Item):
+    SK_VALUE: ClassVar[str] = "TICKET"
+
+    ticket_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    description = UnicodeAttribute()
+    language = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    category = UnicodeAttribute(null=True)
+    category_version = NumberAttribute(null=True)
+    product = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    unit = UnicodeAttribute(null=True)
+    fields = JSONAttribute(default=dict)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    # Workflow state, kept by the step-assignment function and the API.
+    owner_team = UnicodeAttribute(null=True)
+    current_step = UnicodeAttribute(null=True)
+    next_step = UnicodeAttribute(null=True)
+    step_started_at = UnicodeAttribute(null=True)
+    step_due_at = UnicodeAttribute(null=True)
+    escalation_level = NumberAttribute(default=0)
+    escalation_due_at = JSONAttribute(null=True)
+    breached = BooleanAttribute(default=False)
+    task_token = UnicodeAttribute(null=True)
+    task_kind = UnicodeAttribute(null=True)
+    execution_arn = UnicodeAttribute(null=True)
+    paused_at = UnicodeAttribute(null=True)
+    consumed_seconds = NumberAttribute(default=0)
+    first_response_at = UnicodeAttribute(null=True)
+    resolved_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    resolution = UnicodeAttribute(null=True)
+    root_cause = UnicodeAttribute(null=True)
+    reopen_count = NumberAttribute(default=0)
+    linked_tickets = UnicodeSetAttribute(null=True)
+    version = VersionAttribute()
+
+    status_index = StatusIndex()
+    category_index = CategoryIndex()
+    team_index = TeamIndex()
+    customer_index = CustomerIndex()
+    due_index = DueIndex()
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(ticket_id: str) -> tuple[str, str]:
+        return f"TICKET#{ticket_id}", Ticket.SK_VALUE
+
+
+class Customer(_Item):
+    SK_VALUE: ClassVar[str] = "PROFILE"
+
+    customer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    sms_opt_in = BooleanAttribute(default=False)
+    email_status = UnicodeAttribute(default="ok")  # ok | bouncing
+    channels = UnicodeSetAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    @staticmethod
+    def key(customer_id: str) -> tuple[str, str]:
+        return f"CUSTOMER#{customer_id}", Customer.SK_VALUE
+
+
+class ContactLookup(_Item):
+    """E-mail address or phone number → the one customer who owns it (one history across channels)."""
+
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(kind: str, value: str) -> tuple[str, str]:
+        return f"{kind.upper()}#{value}", kind.upper()
+
+
+class TimelineEvent(_Item):
+    """One thing that happened to a ticket. SK sorts by time: ``EVENT#<at>#<event_id>``."""
+
+    event_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    summary = UnicodeAttribute()
+    visibility = UnicodeAttribute(default="internal")  # internal | public
+    channel = UnicodeAttribute(null=True)
+    data = JSONAttribute(default=dict)
+    customer_index = CustomerIndex()
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+
+
+class MessageLink(_Item):
+    """An e-mail Message-ID we sent or received → its ticket (threading, replay safety)."""
+
+    ticket_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    direction = UnicodeAttribute()  # in | out
+
+    @staticmethod
+    def key(message_id: str) -> tuple[str, str]:
+        return f"MSGID#{message_id.strip('<>').lower()}", "MSGID"
+
+
+class Counter(_Item):
+    value = NumberAttribute(default=0)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (_Item, Ticket, Customer, ContactLookup, TimelineEvent, MessageLink, Counter)
+_bound: tuple[str, str] | None = None
+
+
+def bind_models(force: bool = False) -> None:
+    """Point every model at the configured table and region (once, or again after ``force``)."""
+    global _bound
+    settings = get_settings()
+    target = (settings.table_name, settings.region)
+    if _bound == target and not force:
+        return
+    for model in ALL_MODELS:
+        model.Meta.table_name = settings.table_name
+        model.Meta.region = settings.region
+        model._connection = None
+        for index in getattr(model, "_indexes", {}).values():
+            index._connection = None  # type: ignore[attr-defined]
+    _bound = target

@@ -1,0 +1,173 @@
+"""Storage operations on the single table. No Scan anywhere: every read is a Get or a Query."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from complaintdesk.errors import Conflict, InvalidInput, NotFound
+from complaintdesk.settings import get_settings
+from complaintdesk.store.models import (
+    ContactLookup,
+    Counter,
+    Customer,
+    MessageLink,
+    Ticket,
+    TimelineEvent,
+    bind_models,
+)
+
+M = TypeVar("M", bound=Model)
+ACTIVE_STATUSES = ("open", "waiting_customer")
+
+
+@lru_cache(maxsize=1)
+def _connection() -> Connection:
+    return Connection(region=get_settings().region)
+
+
+def ready() -> None:
+    """Bind models to the configured table (cheap after the first call)."""
+    bind_models()
+
+
+def reset() -> None:
+    _connection.cache_clear()
+    bind_models(force=True)
+
+
+def transaction() -> TransactWrite:
+    ready()
+    return TransactWrite(connection=_connection())
+
+
+def is_condition_failure(error: Exception) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+        return True
+    cause = getattr(error, "cause_response_code", None)
+    return cause in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        raise InvalidInput("cursor is not one this API gave out") from None
+    if not isinstance(key, dict):
+        raise InvalidInput("cursor is not one this API gave out")
+    return key
+
+
+def page(results: Any, limit: int) -> tuple[list[Any], str | None]:
+    items = list(results)
+    cursor = encode_cursor(results.last_evaluated_key) if len(items) >= limit else None
+    return items, cursor
+
+
+# --- counters and lookups -----------------------------------------------------------------
+
+
+def next_number(name: str) -> int:
+    ready()
+    counter = Counter(f"COUNTER#{name}", "COUNTER")
+    counter.update(actions=[Counter.value.add(1)])
+    return int(counter.value)
+
+
+def get(model: type[M], key: tuple[str, str], what: str) -> M:
+    ready()
+    try:
+        return model.get(*key, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"{what} not found") from None
+
+
+def find(model: type[M], key: tuple[str, str]) -> M | None:
+    ready()
+    try:
+        return model.get(*key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def customer_for_contact(kind: str, value: str) -> str | None:
+    lookup = find(ContactLookup, ContactLookup.key(kind, value))
+    return lookup.customer_id if lookup else None
+
+
+def ticket_for_message(message_id: str) -> str | None:
+    link = find(MessageLink, MessageLink.key(message_id))
+    return link.ticket_id if link else None
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def query_index(index: Any, partition: str, *, limit: int, cursor: str | None, filter_condition: Any = None,
+                range_condition: Any = None, newest_first: bool = True) -> tuple[list[Any], str | None]:
+    ready()
+    results = index.query(
+        partition,
+        range_key_condition=range_condition,
+        filter_condition=filter_condition,
+        scan_index_forward=not newest_first,
+        limit=limit,
+        page_size=limit if filter_condition is None else max(limit, 50),
+        last_evaluated_key=decode_cursor(cursor),
+    )
+    return page(results, limit)
+
+
+def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[TimelineEvent], str | None]:
+    ready()
+    results = TimelineEvent.query(
+        f"TICKET#{ticket_id}",
+        TimelineEvent.SK.startswith("EVENT#"),
+        scan_index_forward=True,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor),
+    )
+    return page(results, limit)
+
+
+def save_all(items: Iterable[tuple[Model, Any]]) -> None:
+    """Write items in one transaction; each pair is (item, condition or None)."""
+    try:
+        with transaction() as tx:
+            for item, condition in items:
+                tx.save(item, condition=condition)
+    except TransactWriteError as exc:
+        if is_condition_failure(exc):
+            raise Conflict("the ticket was changed by someone else; read it again and retry") from exc
+        raise
+
+
+def save(item: Model, condition: Any = None) -> None:
+    ready()
+    try:
+        item.save(condition=condition)
+    except PutError as exc:
+        if is_condition_failure(exc):
+            raise Conflict("the item was changed by someone else; read it again and retry") from exc
+        raise

@@ -1,0 +1,96 @@
+"""The HTTP edge shared by every API route: authenticate, authorize, parse, map errors, observe.
+
+Handlers in functions/api/app.py stay thin: they declare a path, the roles allowed and one call
+into a service. Everything a request needs besides that happens here, once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from complaintdesk.auth import Principal, authenticate, require
+from complaintdesk.errors import DomainError, InvalidInput
+from complaintdesk.observability import bind_ticket, logger, metrics
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+@dataclass
+class Call:
+    """What a view needs of the request."""
+
+    principal: Principal | None
+    params: dict[str, str]
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    raw_body: bytes = b""
+    lambda_context: Any = None
+    _json: Any = field(default=None, repr=False)
+
+    def json(self) -> Any:
+        if self._json is None:
+            if not self.raw_body:
+                raise InvalidInput("the request body is empty; send a JSON object")
+            if len(self.raw_body) > MAX_BODY_BYTES:
+                raise InvalidInput(f"the request body is larger than {MAX_BODY_BYTES} bytes")
+            try:
+                self._json = json.loads(self.raw_body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"the request body is not valid JSON: {exc}") from None
+        return self._json
+
+    @property
+    def actor(self) -> str:
+        return self.principal.actor if self.principal else "customer"
+
+    def int_query(self, name: str, default: int) -> int:
+        value = self.query.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(f"{name} must be a whole number") from None
+
+
+def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Any:
+    from chalice import Response
+
+    return Response(body=json.dumps(body, default=str, ensure_ascii=False), status_code=status,
+                    headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+
+
+def handle(request: Any, view: Callable[[Call], Any], params: dict[str, str], roles: frozenset[str] | None) -> Any:
+    """Run one view. ``roles=None`` marks a public route (signed-link pages)."""
+    log = logger()
+    log.clear_state()
+    log.append_keys(method=request.method, path=request.path)
+    if "ticket_id" in params:
+        params["ticket_id"] = params["ticket_id"].upper()
+        bind_ticket(params["ticket_id"])
+    try:
+        headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+        principal = None
+        if roles is not None:
+            principal = authenticate(headers, request.context)
+            require(principal, roles)
+            log.append_keys(actor=principal.username)
+        call = Call(principal=principal, params=params, query=request.query_params or {}, headers=headers,
+                    raw_body=request.raw_body or b"", lambda_context=getattr(request, "lambda_context", None))
+        result = view(call)
+        status, body = result if isinstance(result, tuple) else (200, result)
+        log.info("request handled", extra={"status": status})
+        return json_response(status, body)
+    except DomainError as error:
+        log.info("request refused", extra={"status": error.status, "reason": error.message})
+        return json_response(error.status, error.to_body())
+    except Exception:
+        log.exception("request failed")
+        return json_response(500, {"error": {"code": "internal_error", "message": "an internal error occurred"}})
+    finally:
+        recorder = metrics()
+        if recorder.metric_set:
+            recorder.flush_metrics()

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.aws import MOTO_CONFIG, ApiClient, moto_jwks_file, reset_caches
+
+
+@pytest.fixture(autouse=True)
+def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never reach a real AWS account from a test."""
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+                        "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def jwks_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's public Cognito JWKS over real HTTP, as moto's server publishes it for a user pool."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    folder = tmp_path_factory.mktemp("jwks")
+    moto_jwks_file(folder)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/jwks.json"
+    server.shutdown()
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str) -> Iterator[Any]:
+    """moto in-process holding every resource of template.yaml; the function environment set."""
+    from moto import mock_aws
+
+    from infra.local.resources import create_local_resources, function_environment
+
+    with mock_aws(config=MOTO_CONFIG):
+        resources = create_local_resources(stage="test")
+        for name, value in function_environment("ApiFunction", resources).items():
+            monkeypatch.setenv(name, str(value))
+        monkeypatch.setenv("AUTH_MODE", "jwks")
+        monkeypatch.setenv("JWKS_URL", jwks_url)
+        monkeypatch.setenv("JWT_ISSUER", f"https://cognito-idp.us-east-1.amazonaws.com/{resources.user_pool_id}")
+        monkeypatch.setenv("JWT_AUDIENCE", resources.user_pool_client_id)
+        reset_caches()
+        yield resources
+    reset_caches()
+
+
+@pytest.fixture
+def tokens(stack: Any) -> dict[str, str]:
+    import boto3
+
+    from infra.local.users import role_tokens
+
+    return role_tokens(boto3.client("cognito-idp"), stack.user_pool_id, stack.user_pool_client_id)
+
+
+@pytest.fixture
+def api(tokens: dict[str, str]) -> Iterator[ApiClient]:
+    from chalice.test import Client
+
+    from functions.api.app import app
+
+    with Client(app) as client:
+        yield ApiClient(client.http, tokens)
+
+
+@pytest.fixture
+def deliver(stack: Any) -> Any:
+    """Drain one queue through its function handler, the way Lambda's event-source mapping would."""
+    import boto3
+
+    from infra.local.pollers import SqsPoller, load_handler
+    from infra.local.stack import sqs_event_sources
+    from infra.local.template import load_template
+
+    sqs = boto3.client("sqs")
+    sources = {queue: (function, module, attr) for function, queue, module, attr in sqs_event_sources(load_template())}
+
+    def drain(queue: str, max_batches: int = 20) -> int:
+        function, module, attr = sources[queue]
+
+        def fail(name: str, error: BaseException) -> None:
+            raise error
+
+        poller = SqsPoller(sqs, stack.physical[queue], stack.arns[queue], load_handler(module, attr), function,
+                           "us-east-1", on_error=fail)
+        handled = 0
+        for _ in range(max_batches):
+            count = poller.poll_once(wait_seconds=0)
+            if not count:
+                break
+            handled += count
+        return handled
+
+    return drain
