@@ -1,0 +1,1 @@
+"""Notification content: localized templates, safe MIME e-mail and SMS text. Pure: no AWS calls here."""

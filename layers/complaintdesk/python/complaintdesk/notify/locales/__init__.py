@@ -1,0 +1,44 @@
+"""One module per language: the words of every notification, plus how that language writes dates and numbers.
+
+To add a language, copy ``en.py`` to ``<code>.py``, translate the strings (keep every ``{placeholder}``
+exactly as it is), and add the code to ``LANGUAGES`` in ``complaintdesk.notify.templates``. The unit
+tests then check that the new file has the same templates and placeholders as English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    """The words of one notification in one language."""
+
+    subject: str
+    body: str
+    sms: str
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Everything a language needs: texts, and how dates, durations and numbers are written."""
+
+    code: str
+    name: str
+    # January..December, as used in a full date ("24 Kasım 2026") and in a short one ("24 Kas").
+    months: tuple[str, ...]
+    months_short: tuple[str, ...]
+    # str.format patterns; fields: day, month, month_short, month_num, year, hour, minute.
+    datetime_format: str
+    datetime_short_format: str
+    decimal_separator: str
+    group_separator: str
+    # "day" / "hour" / "minute" -> the forms of the word; ``plural(n)`` picks the index for n.
+    units: Mapping[str, tuple[str, ...]]
+    plural: Callable[[int], int]
+    # Words for coded values, by placeholder: {"compensation_type": {"refund": "..."}}.
+    labels: Mapping[str, Mapping[str, str]]
+    # Closing line of every message, by audience ("customer", "team", "manager").
+    footers: Mapping[str, str]
+    templates: Mapping[str, Text]
