@@ -11,9 +11,14 @@ from tests.support.aws import MOTO_CONFIG, ApiClient, moto_jwks_file, reset_cach
 @pytest.fixture(autouse=True)
 def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Never reach a real AWS account from a test."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                        "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
@@ -52,7 +57,9 @@ def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str) -> Iterator[Any]:
             monkeypatch.setenv(name, str(value))
         monkeypatch.setenv("AUTH_MODE", "jwks")
         monkeypatch.setenv("JWKS_URL", jwks_url)
-        monkeypatch.setenv("JWT_ISSUER", f"https://cognito-idp.us-east-1.amazonaws.com/{resources.user_pool_id}")
+        monkeypatch.setenv(
+            "JWT_ISSUER", f"https://cognito-idp.us-east-1.amazonaws.com/{resources.user_pool_id}"
+        )
         monkeypatch.setenv("JWT_AUDIENCE", resources.user_pool_client_id)
         reset_caches()
         yield resources
@@ -88,7 +95,10 @@ def deliver(stack: Any) -> Any:
     from infra.local.template import load_template
 
     sqs = boto3.client("sqs")
-    sources = {queue: (function, module, attr) for function, queue, module, attr in sqs_event_sources(load_template())}
+    sources = {
+        queue: (function, module, attr)
+        for function, queue, module, attr in sqs_event_sources(load_template())
+    }
 
     def drain(queue: str, max_batches: int = 20) -> int:
         function, module, attr = sources[queue]
@@ -96,8 +106,15 @@ def deliver(stack: Any) -> Any:
         def fail(name: str, error: BaseException) -> None:
             raise error
 
-        poller = SqsPoller(sqs, stack.physical[queue], stack.arns[queue], load_handler(module, attr), function,
-                           "us-east-1", on_error=fail)
+        poller = SqsPoller(
+            sqs,
+            stack.physical[queue],
+            stack.arns[queue],
+            load_handler(module, attr),
+            function,
+            "us-east-1",
+            on_error=fail,
+        )
         handled = 0
         for _ in range(max_batches):
             count = poller.poll_once(wait_seconds=0)

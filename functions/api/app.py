@@ -45,8 +45,12 @@ def create_ticket(call):
     """Receive a complaint. Same Idempotency-Key and body → the same ticket, never a second one."""
     from complaintdesk.services.intake import create_from_api
 
-    return 201, create_from_api(call.json(), idempotency_key=call.headers.get("idempotency-key"), actor=call.actor,
-                                lambda_context=call.lambda_context)
+    return 201, create_from_api(
+        call.json(),
+        idempotency_key=call.headers.get("idempotency-key"),
+        actor=call.actor,
+        lambda_context=call.lambda_context,
+    )
 
 
 @endpoint("/tickets")
@@ -55,8 +59,14 @@ def list_tickets(call):
     from complaintdesk.services.tickets import list_tickets
 
     q = call.query
-    return list_tickets(status=q.get("status"), category=q.get("category"), team=q.get("team"),
-                        customer=q.get("customer"), limit=call.int_query("limit", 25), cursor=q.get("cursor"))
+    return list_tickets(
+        status=q.get("status"),
+        category=q.get("category"),
+        team=q.get("team"),
+        customer=q.get("customer"),
+        limit=call.int_query("limit", 25),
+        cursor=q.get("cursor"),
+    )
 
 
 @endpoint("/tickets/{ticket_id}")
@@ -88,7 +98,9 @@ def add_comment(call):
 def get_timeline(call):
     from complaintdesk.services.tickets import get_timeline
 
-    return get_timeline(call.params["ticket_id"], limit=call.int_query("limit", 100), cursor=call.query.get("cursor"))
+    return get_timeline(
+        call.params["ticket_id"], limit=call.int_query("limit", 100), cursor=call.query.get("cursor")
+    )
 
 
 # --- customers ---------------------------------------------------------------------------------

@@ -21,4 +21,6 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> Any:
 @metrics().log_metrics
 @logger().inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

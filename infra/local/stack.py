@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import socket
@@ -60,6 +61,7 @@ class LocalStack:
     moto_port: int
     api_port: int
     outbox: Path
+    smtp_port: int = 2525
     time_scale: float = DEFAULT_TIME_SCALE
     region: str = "us-east-1"
     threads: list[Any] = field(default_factory=list)
@@ -89,6 +91,7 @@ class LocalStack:
 
     def start_moto(self) -> None:
         self._environment()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request otherwise
         from moto.server import ThreadedMotoServer
 
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
@@ -144,11 +147,22 @@ class LocalStack:
 
         sqs = boto3.client("sqs", region_name=self.region, endpoint_url=self.moto_url)
         for function, queue, module, attr in sqs_event_sources(load_template()):
+            try:
+                handler = load_handler(module, attr)
+            except ModuleNotFoundError as missing:
+                if not missing.name or not module.startswith(missing.name):
+                    raise
+                print(
+                    f"[local] {function}: {module} is not in this checkout; {queue} is not polled",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                continue
             poller = SqsPoller(
                 sqs,
                 self.resources.physical[queue],
                 self.resources.arns[queue],
-                load_handler(module, attr),
+                handler,
                 function,
                 self.region,
                 on_error=self._poller_error,
@@ -167,6 +181,15 @@ class LocalStack:
         writer.start()
         self.threads.append(writer)
 
+    def start_smtp(self) -> None:
+        import boto3
+
+        from infra.local.smtp import start_smtp
+
+        s3 = boto3.client("s3", region_name=self.region, endpoint_url=self.moto_url)
+        self.smtp = start_smtp(s3, self.resources.physical["MailBucket"], self.smtp_port)
+        self.info["smtp"] = f"127.0.0.1:{self.smtp_port}"
+
     def start_api(self) -> None:
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -184,12 +207,15 @@ class LocalStack:
         self.create_resources()
         self.start_pollers()
         self.start_outbox()
+        self.start_smtp()
         self.start_api()
         return self
 
     def stop(self) -> None:
         if self.api_server is not None:
             self.api_server.server.shutdown()
+        if getattr(self, "smtp", None) is not None:
+            self.smtp.stop()
         for thread in reversed(self.threads):
             thread.stop()
 
@@ -201,6 +227,7 @@ def banner(info: dict[str, Any]) -> str:
         f"  API            {info['api_url']}",
         f"  moto (AWS)     {info['moto_url']}",
         f"  sent e-mail    {info['outbox']}/  (one .eml per message; SMS in sms.log)",
+        f"  inbound SMTP   {info['smtp']}  (mail sent here becomes tickets, as SES inbound would)",
         "",
         "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — restart for new ones):",
     ]
@@ -222,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="complaintdesk local", description=__doc__.splitlines()[0])
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_SERVER_PORT", "5050")))
+    parser.add_argument("--smtp-port", type=int, default=int(os.environ.get("SMTP_PORT", "2525")))
     parser.add_argument("--outbox", type=Path, default=REPO_ROOT / "outbox")
     parser.add_argument(
         "--time-scale",

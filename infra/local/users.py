@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 ROLES = ("agent", "manager", "admin", "integration")
@@ -17,7 +18,7 @@ def ensure_role_users(cognito: Any, user_pool_id: str) -> None:
     for role in ROLES:
         if role not in existing:
             cognito.create_group(UserPoolId=user_pool_id, GroupName=role)
-        try:
+        with contextlib.suppress(cognito.exceptions.UsernameExistsException):
             cognito.admin_create_user(
                 UserPoolId=user_pool_id,
                 Username=username(role),
@@ -27,8 +28,6 @@ def ensure_role_users(cognito: Any, user_pool_id: str) -> None:
                     {"Name": "email_verified", "Value": "true"},
                 ],
             )
-        except cognito.exceptions.UsernameExistsException:
-            pass
         cognito.admin_set_user_password(
             UserPoolId=user_pool_id, Username=username(role), Password=PASSWORD, Permanent=True
         )

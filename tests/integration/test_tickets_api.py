@@ -28,7 +28,9 @@ def complaint(**overrides):
 
 def ticket_items(stack) -> list[dict]:
     table = boto3.resource("dynamodb").Table(stack.physical["TicketsTable"])
-    return [i for i in table.scan()["Items"] if i["SK"] == "TICKET"]  # test inspection only, not a request path
+    return [
+        i for i in table.scan()["Items"] if i["SK"] == "TICKET"
+    ]  # test inspection only, not a request path
 
 
 def test_create_then_read_back(api):
@@ -72,14 +74,29 @@ def test_idempotency_key_returns_the_same_ticket(api, stack):
 
 def test_one_customer_across_channels(api):
     # Given a customer who first phoned in
-    phoned = api.post("/tickets", complaint(channel="phone", customer={
-        "name": "Jānis Bērziņš", "phone": "+371 2912 3456", "language": "lv"}))[1]
+    phoned = api.post(
+        "/tickets",
+        complaint(
+            channel="phone", customer={"name": "Jānis Bērziņš", "phone": "+371 2912 3456", "language": "lv"}
+        ),
+    )[1]
     # When the same person writes from the web with phone and e-mail
-    web = api.post("/tickets", complaint(channel="web", customer={
-        "name": "Janis Berzins", "phone": "+37129123456", "email": "janis@example.lv", "language": "lv"}))[1]
+    web = api.post(
+        "/tickets",
+        complaint(
+            channel="web",
+            customer={
+                "name": "Janis Berzins",
+                "phone": "+37129123456",
+                "email": "janis@example.lv",
+                "language": "lv",
+            },
+        ),
+    )[1]
     # And later from e-mail only, with the address in another case
-    mailed = api.post("/tickets", complaint(channel="email", customer={
-        "name": "J. Bērziņš", "email": "JANIS@example.lv"}))[1]
+    mailed = api.post(
+        "/tickets", complaint(channel="email", customer={"name": "J. Bērziņš", "email": "JANIS@example.lv"})
+    )[1]
     # Then all three tickets belong to one customer
     assert phoned["customer_id"] == web["customer_id"] == mailed["customer_id"]
     # And the 360 view, found by e-mail or by phone, shows every ticket and interaction
@@ -88,7 +105,11 @@ def test_one_customer_across_channels(api):
     assert by_email["customer"]["phone"] == "+37129123456"
     assert by_email["customer"]["email"] == "janis@example.lv"
     assert by_email["customer"]["channels"] == ["email", "phone", "web"]
-    assert {t["ticket_id"] for t in by_email["tickets"]} == {phoned["ticket_id"], web["ticket_id"], mailed["ticket_id"]}
+    assert {t["ticket_id"] for t in by_email["tickets"]} == {
+        phoned["ticket_id"],
+        web["ticket_id"],
+        mailed["ticket_id"],
+    }
     assert len([i for i in by_email["interactions"] if i["type"] == "ticket.received"]) == 3
     status, by_phone = api.get("/customers?phone=%2B371%2029123456")
     assert status == 200 and by_phone["customer"]["customer_id"] == phoned["customer_id"]
@@ -156,8 +177,16 @@ def test_comments_internal_and_public(api):
         (complaint(colour="blue"), None, "colour"),
         ([1, 2, 3], None, None),
     ],
-    ids=["malformed-json", "missing-fields", "unknown-channel", "bad-email", "no-contact", "oversized",
-         "unknown-field", "not-an-object"],
+    ids=[
+        "malformed-json",
+        "missing-fields",
+        "unknown-channel",
+        "bad-email",
+        "no-contact",
+        "oversized",
+        "unknown-field",
+        "not-an-object",
+    ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(api, stack, body, raw, field):
     status, error = api.post("/tickets", body, raw=raw, headers={"Idempotency-Key": "bad-1"})
@@ -190,11 +219,15 @@ def test_roles_are_enforced(api):
     ticket = api.post("/tickets", complaint(), role="integration")[1]
     # A machine client may file and read complaints, but not edit or comment on them
     assert api.get(f"/tickets/{ticket['ticket_id']}", role="integration")[0] == 200
-    status, error = api.patch(f"/tickets/{ticket['ticket_id']}", {"version": 1, "priority": "low"},
-                              role="integration")
+    status, error = api.patch(
+        f"/tickets/{ticket['ticket_id']}", {"version": 1, "priority": "low"}, role="integration"
+    )
     assert status == 403 and error["error"]["code"] == "forbidden"
     assert api.post(f"/tickets/{ticket['ticket_id']}/comments", {"body": "hi"}, role="integration")[0] == 403
-    assert api.patch(f"/tickets/{ticket['ticket_id']}", {"version": 1, "priority": "low"}, role="manager")[0] == 200
+    assert (
+        api.patch(f"/tickets/{ticket['ticket_id']}", {"version": 1, "priority": "low"}, role="manager")[0]
+        == 200
+    )
 
 
 def test_create_ticket_request_budget(api, monkeypatch):
@@ -218,8 +251,12 @@ def spy_on_events(stack) -> str:
     sqs, sns = boto3.client("sqs"), boto3.client("sns")
     url = sqs.create_queue(QueueName="events-spy")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=stack.env["EVENTS_TOPIC_ARN"], Protocol="sqs", Endpoint=arn,
-                  Attributes={"RawMessageDelivery": "true"})
+    sns.subscribe(
+        TopicArn=stack.env["EVENTS_TOPIC_ARN"],
+        Protocol="sqs",
+        Endpoint=arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
     return url
 
 
@@ -252,4 +289,22 @@ def test_acknowledgement_email_once_per_ticket(api, stack, deliver):
     assert deliver("NotifyQueue") == 1
     assert len(sent) == 1
     assert [e["type"] for e in api.get(f"/tickets/{ticket['ticket_id']}/timeline")[1]["events"]].count(
-        "notification.sent") == 1
+        "notification.sent"
+    ) == 1
+
+
+def test_api_logs_are_json_with_the_ticket_id_and_no_contacts(api, capsys):
+    capsys.readouterr()
+    ticket = api.post(
+        "/tickets",
+        complaint(customer={"name": "Ali Demir", "email": "ali.demir@example.com", "phone": "+905321234567"}),
+    )[1]
+    api.get(f"/tickets/{ticket['ticket_id']}")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    logs = [line for line in lines if "level" in line]
+    assert logs and all(line["ticket_id"] == ticket["ticket_id"] for line in logs)
+    text = json.dumps(lines)
+    assert "ali.demir@example.com" not in text and "905321234567" not in text
+    metrics = [line for line in lines if "_aws" in line]
+    assert metrics[0]["TicketsCreated"] == [1.0] and metrics[0]["channel"] == "web"
+    assert metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "ComplaintDesk"

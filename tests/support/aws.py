@@ -77,8 +77,16 @@ class ApiClient:
     def __init__(self, http: Any, tokens: dict[str, str]) -> None:
         self.http, self.tokens = http, tokens
 
-    def call(self, method: str, path: str, body: Any = None, *, role: str | None = "agent",
-             headers: dict[str, str] | None = None, raw: bytes | str | None = None) -> tuple[int, Any]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        role: str | None = "agent",
+        headers: dict[str, str] | None = None,
+        raw: bytes | str | None = None,
+    ) -> tuple[int, Any]:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if role:
             sent["Authorization"] = f"Bearer {self.tokens[role]}"

@@ -51,7 +51,9 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         raise Unauthenticated("the token has no subject")
     username = claims.get("email") or claims.get("cognito:username") or claims.get("username") or subject
     roles = _groups(claims.get("cognito:groups")) & ANY_ROLE
-    return Principal(subject=str(subject), username=str(username), roles=roles, team=claims.get("custom:team"))
+    return Principal(
+        subject=str(subject), username=str(username), roles=roles, team=claims.get("custom:team")
+    )
 
 
 @lru_cache(maxsize=4)
@@ -76,7 +78,10 @@ def verify_bearer(authorization: str | None) -> dict[str, Any]:
     try:
         key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token)
         claims: dict[str, Any] = jwt.decode(
-            token, key.key, algorithms=["RS256"], audience=settings.jwt_audience or None,
+            token,
+            key.key,
+            algorithms=["RS256"],
+            audience=settings.jwt_audience or None,
             issuer=settings.jwt_issuer or None,
             options={"verify_aud": bool(settings.jwt_audience), "verify_iss": bool(settings.jwt_issuer)},
         )

@@ -6,13 +6,13 @@ local moto server); the same code runs unchanged on AWS.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from complaintdesk.settings import get_settings
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     import boto3  # deferred: boto3 costs ~250 ms to import
 

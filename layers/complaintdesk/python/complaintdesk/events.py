@@ -14,7 +14,9 @@ from complaintdesk import aws, clock
 from complaintdesk.settings import get_settings
 
 
-def envelope(event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+def envelope(
+    event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None
+) -> dict[str, Any]:
     return {
         "event_id": event_id or str(uuid.uuid4()),
         "event_type": event_type,
@@ -24,7 +26,9 @@ def envelope(event_type: str, ticket_id: str, data: dict[str, Any], event_id: st
     }
 
 
-def publish(event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+def publish(
+    event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None
+) -> dict[str, Any]:
     event = envelope(event_type, ticket_id, data, event_id)
     aws.client("sns").publish(
         TopicArn=get_settings().events_topic_arn,

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from complaintdesk import aws
 from complaintdesk.settings import get_settings
 
 
-@lru_cache(maxsize=None)
-def protected(name: str, operation: Callable[..., Any], *, key: str, validate: str | None = None) -> Callable[..., Any]:
+@cache
+def protected(
+    name: str, operation: Callable[..., Any], *, key: str, validate: str | None = None
+) -> Callable[..., Any]:
     """``operation(payload=...)`` run at most once per value of ``key`` (a JMESPath into the payload).
 
     With ``validate``, a repeat whose validated part differs raises IdempotencyValidationError
@@ -24,19 +26,31 @@ def protected(name: str, operation: Callable[..., Any], *, key: str, validate: s
     )
 
     settings = get_settings()
-    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name,
-                                           boto3_client=aws.client("dynamodb"))
-    config = IdempotencyConfig(event_key_jmespath=key, payload_validation_jmespath=validate,
-                               raise_on_no_idempotency_key=True,
-                               expires_after_seconds=settings.idempotency_expiry_seconds)
-    guarded = idempotent_function(data_keyword_argument="payload", persistence_store=persistence, config=config,
-                                  key_prefix=name)(operation)
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table_name, boto3_client=aws.client("dynamodb")
+    )
+    config = IdempotencyConfig(
+        event_key_jmespath=key,
+        payload_validation_jmespath=validate,
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=settings.idempotency_expiry_seconds,
+    )
+    guarded = idempotent_function(
+        data_keyword_argument="payload", persistence_store=persistence, config=config, key_prefix=name
+    )(operation)
     guarded.__wrapped_config__ = config  # type: ignore[attr-defined]
     return guarded
 
 
-def run(name: str, operation: Callable[..., Any], payload: dict[str, Any], *, key: str,
-        validate: str | None = None, lambda_context: Any = None) -> Any:
+def run(
+    name: str,
+    operation: Callable[..., Any],
+    payload: dict[str, Any],
+    *,
+    key: str,
+    validate: str | None = None,
+    lambda_context: Any = None,
+) -> Any:
     """Call ``operation`` through its idempotency guard; the Lambda context lets Powertools bound
     an in-progress record by the invocation's remaining time."""
     guarded = protected(name, operation, key=key, validate=validate)

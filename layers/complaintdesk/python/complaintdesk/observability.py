@@ -14,8 +14,10 @@ Decorator order for SQS/stream handlers (outermost first)::
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,13 +26,28 @@ if TYPE_CHECKING:
 
 NAMESPACE = "ComplaintDesk"
 
-_EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+_EMAIL_RE = re.compile(
+    r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
+)
 # International or long national numbers; ticket ids (C-2026-000123) and dates have dashes, so they stay.
 _PHONE_RE = re.compile(r"(?<![\w.+-])\+?\d(?:[ ()]{0,2}\d){8,14}(?![\w-])")
 # Fields that never carry personal data and must stay readable.
 _SAFE_KEYS = frozenset(
-    {"timestamp", "level", "location", "service", "cold_start", "function_name", "function_memory_size",
-     "function_arn", "function_request_id", "xray_trace_id", "sampling_rate", "correlation_id", "ticket_id"}
+    {
+        "timestamp",
+        "level",
+        "location",
+        "service",
+        "cold_start",
+        "function_name",
+        "function_memory_size",
+        "function_arn",
+        "function_request_id",
+        "xray_trace_id",
+        "sampling_rate",
+        "correlation_id",
+        "ticket_id",
+    }
 )
 
 
@@ -69,12 +86,24 @@ def logger() -> Logger:
         def serialize(self, log: dict[str, Any]) -> str:
             return super().serialize(redact(log))
 
-    return Logger(service=_service(), logger_formatter=RedactingFormatter())
+    class CurrentStdout(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever sys.stdout is now (test runners swap it), not the one at creation."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.stream = sys.stdout
+            super().emit(record)
+
+    return Logger(service=_service(), logger_formatter=RedactingFormatter(), logger_handler=CurrentStdout())
 
 
 @lru_cache(maxsize=1)
 def metrics() -> Metrics:
+    import warnings
+
     from aws_lambda_powertools import Metrics
+
+    # An invocation that had nothing to count is normal here (e.g. an event no one is told about).
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
 
     return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=_service())
 

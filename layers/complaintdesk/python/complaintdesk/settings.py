@@ -23,7 +23,9 @@ class Settings:
     )
     events_topic_arn: str = field(default_factory=lambda: _env("EVENTS_TOPIC_ARN"))
     # Who acknowledgements and notifications come from, and where customers reply.
-    sender_address: str = field(default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example"))
+    sender_address: str = field(
+        default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example")
+    )
     # HMAC secret for plus addresses, status and survey links.
     signing_secret: str = field(default_factory=lambda: _env("SIGNING_SECRET", "local-dev-secret-change-me"))
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))

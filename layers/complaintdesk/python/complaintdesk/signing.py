@@ -18,7 +18,9 @@ import time
 from complaintdesk.settings import get_settings
 
 TAG_LENGTH = 6
-_PLUS_RE = re.compile(r"^(?P<local>[^+@]+)\+(?P<ticket>[A-Z]-\d{4}-\d{6,})\.(?P<tag>[a-z0-9]+)@(?P<domain>.+)$", re.I)
+_PLUS_RE = re.compile(
+    r"^(?P<local>[^+@]+)\+(?P<ticket>[A-Z]-\d{4}-\d{6,})\.(?P<tag>[a-z0-9]+)@(?P<domain>.+)$", re.I
+)
 
 
 class TokenError(Exception):
@@ -63,10 +65,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_token(purpose: str, ticket_id: str, ttl_seconds: int, now: float | None = None,
-               secret: str | None = None) -> str:
+def sign_token(
+    purpose: str, ticket_id: str, ttl_seconds: int, now: float | None = None, secret: str | None = None
+) -> str:
     """A URL-safe token naming ``ticket_id`` for ``purpose`` ("status", "survey"), valid ``ttl_seconds``."""
-    payload = {"p": purpose, "t": ticket_id, "e": int((now if now is not None else time.time()) + ttl_seconds)}
+    payload = {
+        "p": purpose,
+        "t": ticket_id,
+        "e": int((now if now is not None else time.time()) + ttl_seconds),
+    }
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
     return f"{body}.{_b64(_mac(body, secret))}"
 

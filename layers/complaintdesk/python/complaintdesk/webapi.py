@@ -59,11 +59,16 @@ class Call:
 def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Any:
     from chalice import Response
 
-    return Response(body=json.dumps(body, default=str, ensure_ascii=False), status_code=status,
-                    headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    return Response(
+        body=json.dumps(body, default=str, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
 
 
-def handle(request: Any, view: Callable[[Call], Any], params: dict[str, str], roles: frozenset[str] | None) -> Any:
+def handle(
+    request: Any, view: Callable[[Call], Any], params: dict[str, str], roles: frozenset[str] | None
+) -> Any:
     """Run one view. ``roles=None`` marks a public route (signed-link pages)."""
     log = logger()
     log.clear_state()
@@ -78,8 +83,14 @@ def handle(request: Any, view: Callable[[Call], Any], params: dict[str, str], ro
             principal = authenticate(headers, request.context)
             require(principal, roles)
             log.append_keys(actor=principal.username)
-        call = Call(principal=principal, params=params, query=request.query_params or {}, headers=headers,
-                    raw_body=request.raw_body or b"", lambda_context=getattr(request, "lambda_context", None))
+        call = Call(
+            principal=principal,
+            params=params,
+            query=request.query_params or {},
+            headers=headers,
+            raw_body=request.raw_body or b"",
+            lambda_context=getattr(request, "lambda_context", None),
+        )
         result = view(call)
         status, body = result if isinstance(result, tuple) else (200, result)
         log.info("request handled", extra={"status": status})
@@ -89,7 +100,9 @@ def handle(request: Any, view: Callable[[Call], Any], params: dict[str, str], ro
         return json_response(error.status, error.to_body())
     except Exception:
         log.exception("request failed")
-        return json_response(500, {"error": {"code": "internal_error", "message": "an internal error occurred"}})
+        return json_response(
+            500, {"error": {"code": "internal_error", "message": "an internal error occurred"}}
+        )
     finally:
         recorder = metrics()
         if recorder.metric_set:

@@ -22,8 +22,11 @@ def resolve_customer(person: CustomerIn, channel: str, at: datetime) -> tuple[Cu
     A known e-mail wins over a known phone; a contact not seen before is linked to the customer
     found (or to a new one), with a condition so two concurrent first contacts cannot both win.
     """
-    found = {kind: repo.customer_for_contact(kind, value)
-             for kind, value in (("email", person.email), ("phone", person.phone)) if value}
+    found = {
+        kind: repo.customer_for_contact(kind, value)
+        for kind, value in (("email", person.email), ("phone", person.phone))
+        if value
+    }
     known = {kind: customer_id for kind, customer_id in found.items() if customer_id}
     customer_id = known.get("email") or known.get("phone")
     writes: list[Write] = []
@@ -32,9 +35,19 @@ def resolve_customer(person: CustomerIn, channel: str, at: datetime) -> tuple[Cu
     if customer is None:
         customer_id = "CU-" + uuid.uuid4().hex[:12].upper()
         pk, sk = Customer.key(customer_id)
-        customer = Customer(pk, sk, customer_id=customer_id, name=person.name, email=person.email,
-                            phone=person.phone, language=person.language, sms_opt_in=person.sms_opt_in,
-                            channels={channel}, created_at=moment, updated_at=moment)
+        customer = Customer(
+            pk,
+            sk,
+            customer_id=customer_id,
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            language=person.language,
+            sms_opt_in=person.sms_opt_in,
+            channels={channel},
+            created_at=moment,
+            updated_at=moment,
+        )
         writes.append((customer, Customer.PK.does_not_exist()))
     else:
         changed = False
@@ -54,8 +67,9 @@ def resolve_customer(person: CustomerIn, channel: str, at: datetime) -> tuple[Cu
     for kind, value in (("email", person.email), ("phone", person.phone)):
         if value and kind not in known:
             pk, sk = ContactLookup.key(kind, value)
-            writes.append((ContactLookup(pk, sk, customer_id=customer.customer_id),
-                           ContactLookup.PK.does_not_exist()))
+            writes.append(
+                (ContactLookup(pk, sk, customer_id=customer.customer_id), ContactLookup.PK.does_not_exist())
+            )
     return customer, writes
 
 
@@ -79,10 +93,20 @@ def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
     from complaintdesk.services.tickets import ticket_summary
 
     customer = repo.get(Customer, Customer.key(customer_id), "customer")
-    tickets, _ = repo.query_index(Ticket.customer_index, f"CUSTOMER#{customer_id}", limit=limit, cursor=None,
-                                  range_condition=Ticket.GSI4SK.startswith("TICKET#"))
-    interactions, _ = repo.query_index(TimelineEvent.customer_index, f"CUSTOMER#{customer_id}", limit=limit,
-                                       cursor=None, range_condition=TimelineEvent.GSI4SK.startswith("EVENT#"))
+    tickets, _ = repo.query_index(
+        Ticket.customer_index,
+        f"CUSTOMER#{customer_id}",
+        limit=limit,
+        cursor=None,
+        range_condition=Ticket.GSI4SK.startswith("TICKET#"),
+    )
+    interactions, _ = repo.query_index(
+        TimelineEvent.customer_index,
+        f"CUSTOMER#{customer_id}",
+        limit=limit,
+        cursor=None,
+        range_condition=TimelineEvent.GSI4SK.startswith("EVENT#"),
+    )
     return {
         "customer": customer_view(customer),
         "tickets": [ticket_summary(t) for t in tickets],

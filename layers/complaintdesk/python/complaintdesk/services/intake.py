@@ -22,12 +22,16 @@ def _create(payload: dict[str, Any]) -> dict[str, Any]:
     m = metrics()
     m.add_dimension(name="channel", value=data.channel)
     m.add_metric(name="TicketsCreated", unit=MetricUnit.Count, value=1)
-    logger().info("ticket created", extra={"channel": data.channel, "category": data.category,
-                                           "customer_id": view["customer_id"]})
+    logger().info(
+        "ticket created",
+        extra={"channel": data.channel, "category": data.category, "customer_id": view["customer_id"]},
+    )
     return view
 
 
-def create_from_api(body: Any, *, idempotency_key: str | None, actor: str, lambda_context: Any = None) -> dict[str, Any]:
+def create_from_api(
+    body: Any, *, idempotency_key: str | None, actor: str, lambda_context: Any = None
+) -> dict[str, Any]:
     parse(TicketCreate, body)  # bad input is refused before anything is written or remembered
     payload = {"key": idempotency_key, "body": body, "actor": actor}
     if not idempotency_key:
@@ -40,9 +44,12 @@ def create_from_api(body: Any, *, idempotency_key: str | None, actor: str, lambd
     )
 
     try:
-        return idempotency.run("create-ticket", _create, payload, key="key", validate="body",
-                               lambda_context=lambda_context)
+        return idempotency.run(
+            "create-ticket", _create, payload, key="key", validate="body", lambda_context=lambda_context
+        )
     except IdempotencyValidationError:
         raise Conflict("this Idempotency-Key was already used with a different request body") from None
     except IdempotencyAlreadyInProgressError:
-        raise Conflict("a request with this Idempotency-Key is still being processed; retry shortly") from None
+        raise Conflict(
+            "a request with this Idempotency-Key is still being processed; retry shortly"
+        ) from None

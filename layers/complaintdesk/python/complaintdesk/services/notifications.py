@@ -24,36 +24,72 @@ def status_url(ticket_id: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/status/{token}"
 
 
-def send_email(ticket: Ticket, customer: Customer, template: str, context: dict[str, Any], *,
-               event_id: str) -> dict[str, Any]:
+def send_email(
+    ticket: Ticket, customer: Customer, template: str, context: dict[str, Any], *, event_id: str
+) -> dict[str, Any]:
     """Render, send through SES, and record it (message link for threading + timeline) in one transaction."""
-    from complaintdesk.notify import build_email, new_message_id, render
+    from complaintdesk.notify.compose import build_email, new_message_id
+    from complaintdesk.notify.templates import render
 
     settings = get_settings()
     rendered = render(template, customer.language or ticket.language, context)
     domain = settings.sender_address.partition("@")[2] or "complaintdesk.example"
     message_id = new_message_id(ticket.ticket_id, domain)
-    message = build_email(rendered, to=customer.email or "", to_name=customer.name, sender=settings.sender_address,
-                          reply_to=signing.reply_address(ticket.ticket_id), ticket_id=ticket.ticket_id,
-                          message_id=message_id)
+    message = build_email(
+        rendered,
+        to=customer.email or "",
+        to_name=customer.name,
+        sender=settings.sender_address,
+        reply_to=signing.reply_address(ticket.ticket_id),
+        ticket_id=ticket.ticket_id,
+        message_id=message_id,
+    )
     at = clock.now()
     try:
         response = aws.client("ses").send_raw_email(
-            Source=settings.sender_address, Destinations=[customer.email], RawMessage={"Data": message.as_bytes()})
+            Source=settings.sender_address,
+            Destinations=[customer.email],
+            RawMessage={"Data": message.as_bytes()},
+        )
     except Exception as exc:  # the failure is recorded, then re-raised so the queue retries
-        repo.save(new_event(ticket.ticket_id, customer.customer_id, "notification.failed",
-                            f"{template} e-mail to the customer failed", actor="complaintdesk", at=at,
-                            channel="email", data={"template": template, "to": customer.email,
-                                                   "error": str(exc)[:500], "source_event": event_id}))
+        repo.save(
+            new_event(
+                ticket.ticket_id,
+                customer.customer_id,
+                "notification.failed",
+                f"{template} e-mail to the customer failed",
+                actor="complaintdesk",
+                at=at,
+                channel="email",
+                data={
+                    "template": template,
+                    "to": customer.email,
+                    "error": str(exc)[:500],
+                    "source_event": event_id,
+                },
+            )
+        )
         raise
     link_pk, link_sk = MessageLink.key(message_id)
     link = MessageLink(link_pk, link_sk, ticket_id=ticket.ticket_id, at=clock.iso(at), direction="out")
-    sent = new_event(ticket.ticket_id, customer.customer_id, "notification.sent",
-                     f"{template} e-mail sent to the customer", actor="complaintdesk", at=at, channel="email",
-                     visibility="public",
-                     data={"template": template, "to": customer.email, "subject": rendered.subject,
-                           "message_id": message_id, "ses_message_id": response.get("MessageId"),
-                           "source_event": event_id})
+    sent = new_event(
+        ticket.ticket_id,
+        customer.customer_id,
+        "notification.sent",
+        f"{template} e-mail sent to the customer",
+        actor="complaintdesk",
+        at=at,
+        channel="email",
+        visibility="public",
+        data={
+            "template": template,
+            "to": customer.email,
+            "subject": rendered.subject,
+            "message_id": message_id,
+            "ses_message_id": response.get("MessageId"),
+            "source_event": event_id,
+        },
+    )
     repo.save_all([(link, None), (sent, None)])
     return {"template": template, "channel": "email", "message_id": message_id}
 
@@ -63,9 +99,16 @@ def _acknowledge(payload: dict[str, Any]) -> dict[str, Any]:
     ticket = repo.get(Ticket, Ticket.key(event["ticket_id"]), "ticket")
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
     if not customer.email or customer.email_status != "ok":
-        repo.save(new_event(ticket.ticket_id, customer.customer_id, "notification.skipped",
-                            "No e-mail acknowledgement: the customer has no deliverable e-mail address",
-                            actor="complaintdesk", data={"template": "ticket.acknowledged"}))
+        repo.save(
+            new_event(
+                ticket.ticket_id,
+                customer.customer_id,
+                "notification.skipped",
+                "No e-mail acknowledgement: the customer has no deliverable e-mail address",
+                actor="complaintdesk",
+                data={"template": "ticket.acknowledged"},
+            )
+        )
         return {"template": "ticket.acknowledged", "channel": None}
     context = {
         "ticket_id": ticket.ticket_id,
@@ -86,7 +129,8 @@ def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str,
     if entry is None:
         return None
     name, operation = entry
-    result = idempotency.run(f"notify-{name}", operation, {"event": event}, key="event.event_id",
-                             lambda_context=lambda_context)
+    result = idempotency.run(
+        f"notify-{name}", operation, {"event": event}, key="event.event_id", lambda_context=lambda_context
+    )
     logger().info("notification handled", extra={"event_type": event["event_type"], "result": result})
     return result

@@ -28,12 +28,18 @@ def index_keys(ticket: Ticket) -> None:
     ticket.GSI2PK, ticket.GSI2SK = (f"CATEGORY#{ticket.category}", ref) if ticket.category else (None, None)
     active = ticket.status in repo.ACTIVE_STATUSES
     if ticket.owner_team and active:
-        ticket.GSI3PK, ticket.GSI3SK = f"TEAM#{ticket.owner_team}", f"{ticket.step_due_at or ticket.created_at}#{ticket.ticket_id}"
+        ticket.GSI3PK, ticket.GSI3SK = (
+            f"TEAM#{ticket.owner_team}",
+            f"{ticket.step_due_at or ticket.created_at}#{ticket.ticket_id}",
+        )
     else:
         ticket.GSI3PK = ticket.GSI3SK = None
     ticket.GSI4PK, ticket.GSI4SK = f"CUSTOMER#{ticket.customer_id}", f"TICKET#{ref}"
     if ticket.step_due_at and active and not ticket.paused_at:
-        ticket.GSI5PK, ticket.GSI5SK = f"DUE#{ticket.step_due_at[:10]}", f"{ticket.step_due_at}#{ticket.ticket_id}"
+        ticket.GSI5PK, ticket.GSI5SK = (
+            f"DUE#{ticket.step_due_at[:10]}",
+            f"{ticket.step_due_at}#{ticket.ticket_id}",
+        )
     else:
         ticket.GSI5PK = ticket.GSI5SK = None
 
@@ -91,9 +97,14 @@ def load(ticket_id: str) -> Ticket:
     return repo.get(Ticket, Ticket.key(ticket_id.upper()), f"ticket {ticket_id}")
 
 
-def create_ticket(data: TicketCreate, *, actor: str, received_at: datetime | None = None,
-                  extra_writes: list[tuple[Any, Any]] | None = None,
-                  timeline_data: dict[str, Any] | None = None) -> dict[str, Any]:
+def create_ticket(
+    data: TicketCreate,
+    *,
+    actor: str,
+    received_at: datetime | None = None,
+    extra_writes: list[tuple[Any, Any]] | None = None,
+    timeline_data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Receive a complaint: one counter bump, one transaction, one event.
 
     The transaction writes the ticket, the customer (new, or newly linked contacts) and the
@@ -105,29 +116,56 @@ def create_ticket(data: TicketCreate, *, actor: str, received_at: datetime | Non
     ticket_id = format_ticket_id(at.year, repo.next_number(f"TICKET#{at.year}"))
     pk, sk = Ticket.key(ticket_id)
     ticket = Ticket(
-        pk, sk, ticket_id=ticket_id, status="open", priority=data.priority or "normal", channel=data.channel,
-        subject=data.subject, description=data.description, language=data.customer.language,
-        customer_id=customer.customer_id, category=data.category, product=data.product, region=data.region,
-        unit=data.unit, fields=data.fields, created_at=moment, updated_at=moment, created_by=actor,
+        pk,
+        sk,
+        ticket_id=ticket_id,
+        status="open",
+        priority=data.priority or "normal",
+        channel=data.channel,
+        subject=data.subject,
+        description=data.description,
+        language=data.customer.language,
+        customer_id=customer.customer_id,
+        category=data.category,
+        product=data.product,
+        region=data.region,
+        unit=data.unit,
+        fields=data.fields,
+        created_at=moment,
+        updated_at=moment,
+        created_by=actor,
     )
     index_keys(ticket)
-    received = new_event(ticket_id, customer.customer_id, "ticket.received",
-                         f"Complaint received via {data.channel}", actor=actor, at=at, visibility="public",
-                         channel=data.channel, data=timeline_data or {"subject": data.subject})
-    repo.save_all([*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None),
-                   *(extra_writes or [])])
+    received = new_event(
+        ticket_id,
+        customer.customer_id,
+        "ticket.received",
+        f"Complaint received via {data.channel}",
+        actor=actor,
+        at=at,
+        visibility="public",
+        channel=data.channel,
+        data=timeline_data or {"subject": data.subject},
+    )
+    repo.save_all(
+        [*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None), *(extra_writes or [])]
+    )
     first_response_due = at + timedelta(hours=get_settings().first_response_hours)
-    events.publish("ticket.created", ticket_id, {
-        "customer_id": customer.customer_id,
-        "channel": data.channel,
-        "category": data.category,
-        "priority": ticket.priority,
-        "language": ticket.language,
-        "product": data.product,
-        "region": data.region,
-        "unit": data.unit,
-        "first_response_due": clock.iso(first_response_due),
-    })
+    events.publish(
+        "ticket.created",
+        ticket_id,
+        {
+            "customer_id": customer.customer_id,
+            "channel": data.channel,
+            "category": data.category,
+            "priority": ticket.priority,
+            "language": ticket.language,
+            "product": data.product,
+            "region": data.region,
+            "unit": data.unit,
+            "first_response_due": clock.iso(first_response_due),
+        },
+    )
     return ticket_view(ticket)
 
 
@@ -135,8 +173,15 @@ def get_ticket(ticket_id: str) -> dict[str, Any]:
     return ticket_view(load(ticket_id))
 
 
-def list_tickets(*, status: str | None = None, category: str | None = None, team: str | None = None,
-                 customer: str | None = None, limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
+def list_tickets(
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    team: str | None = None,
+    customer: str | None = None,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """An agent queue. The most selective filter picks the index; the others filter it."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
@@ -156,8 +201,15 @@ def list_tickets(*, status: str | None = None, category: str | None = None, team
             clause = getattr(Ticket, name) == value
             condition = clause if condition is None else condition & clause
     range_condition = Ticket.GSI4SK.startswith("TICKET#") if used == "customer_id" else None
-    items, next_cursor = repo.query_index(index, partition, limit=limit, cursor=cursor, filter_condition=condition,
-                                          range_condition=range_condition, newest_first=used != "owner_team")
+    items, next_cursor = repo.query_index(
+        index,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        filter_condition=condition,
+        range_condition=range_condition,
+        newest_first=used != "owner_team",
+    )
     return {"tickets": [ticket_summary(t) for t in items], "next_cursor": next_cursor}
 
 
@@ -165,8 +217,10 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
     """Change priority, category or fields; a stale ``version`` is refused with 409."""
     ticket = load(ticket_id)
     if patch.version != ticket.version:
-        raise Conflict(f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {patch.version}; "
-                       "read it again and retry")
+        raise Conflict(
+            f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {patch.version}; "
+            "read it again and retry"
+        )
     changes: dict[str, Any] = {}
     for name in ("priority", "category"):
         value = getattr(patch, name)
@@ -184,9 +238,11 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
     ticket.updated_at = clock.iso(at)
     index_keys(ticket)
     summary = "Changed " + ", ".join(
-        f"{k} to {v['to']}" if k != "fields" else "fields" for k, v in changes.items())
-    event = new_event(ticket.ticket_id, ticket.customer_id, "ticket.updated", summary, actor=actor, at=at,
-                      data=changes)
+        f"{k} to {v['to']}" if k != "fields" else "fields" for k, v in changes.items()
+    )
+    event = new_event(
+        ticket.ticket_id, ticket.customer_id, "ticket.updated", summary, actor=actor, at=at, data=changes
+    )
     repo.save_all([(ticket, None), (event, None)])
     events.publish("ticket.updated", ticket.ticket_id, {"changes": changes, "by": actor})
     return ticket_view(ticket)
@@ -197,8 +253,16 @@ def add_comment(ticket_id: str, body: str, visibility: str, *, actor: str) -> di
     ticket = load(ticket_id)
     at = clock.now()
     kind = "comment.public" if visibility == "public" else "comment.internal"
-    event = new_event(ticket.ticket_id, ticket.customer_id, kind, body[:200], actor=actor, at=at,
-                      visibility=visibility, data={"body": body})
+    event = new_event(
+        ticket.ticket_id,
+        ticket.customer_id,
+        kind,
+        body[:200],
+        actor=actor,
+        at=at,
+        visibility=visibility,
+        data={"body": body},
+    )
     writes: list[tuple[Any, Any]] = [(event, None)]
     if visibility == "public" and not ticket.first_response_at:
         ticket.first_response_at = clock.iso(at)
@@ -206,7 +270,9 @@ def add_comment(ticket_id: str, body: str, visibility: str, *, actor: str) -> di
         writes.insert(0, (ticket, None))
     repo.save_all(writes)
     if visibility == "public":
-        events.publish("comment.public", ticket.ticket_id, {"event_id": event.event_id, "body": body, "by": actor})
+        events.publish(
+            "comment.public", ticket.ticket_id, {"event_id": event.event_id, "body": body, "by": actor}
+        )
     return event_view(event)
 
 
@@ -215,11 +281,16 @@ def get_timeline(ticket_id: str, *, limit: int = 100, cursor: str | None = None)
     if not 1 <= limit <= 500:
         raise InvalidInput("limit must be between 1 and 500")
     items, next_cursor = repo.timeline(ticket.ticket_id, limit=limit, cursor=cursor)
-    return {"ticket_id": ticket.ticket_id, "events": [event_view(e) for e in items], "next_cursor": next_cursor}
+    return {
+        "ticket_id": ticket.ticket_id,
+        "events": [event_view(e) for e in items],
+        "next_cursor": next_cursor,
+    }
 
 
-def record(ticket_id: str, customer_id: str | None, event_type: str, summary: str, *, actor: str,
-           **kwargs: Any) -> TimelineEvent:
+def record(
+    ticket_id: str, customer_id: str | None, event_type: str, summary: str, *, actor: str, **kwargs: Any
+) -> TimelineEvent:
     """Append one event to a ticket's timeline (a single put)."""
     event = new_event(ticket_id, customer_id, event_type, summary, actor=actor, **kwargs)
     repo.save(event)

@@ -11,14 +11,31 @@ from complaintdesk.store.models import TimelineEvent
 
 # Events that are interactions with the customer also go on the customer's 360 view.
 CUSTOMER_INTERACTIONS = frozenset(
-    {"ticket.received", "comment.public", "email.received", "notification.sent", "customer.replied",
-     "ticket.resolved", "survey.answered"}
+    {
+        "ticket.received",
+        "comment.public",
+        "email.received",
+        "notification.sent",
+        "customer.replied",
+        "ticket.resolved",
+        "survey.answered",
+    }
 )
 
 
-def new_event(ticket_id: str, customer_id: str | None, event_type: str, summary: str, *, actor: str,
-              at: datetime | None = None, visibility: str = "internal", channel: str | None = None,
-              data: dict[str, Any] | None = None, event_id: str | None = None) -> TimelineEvent:
+def new_event(
+    ticket_id: str,
+    customer_id: str | None,
+    event_type: str,
+    summary: str,
+    *,
+    actor: str,
+    at: datetime | None = None,
+    visibility: str = "internal",
+    channel: str | None = None,
+    data: dict[str, Any] | None = None,
+    event_id: str | None = None,
+) -> TimelineEvent:
     moment = clock.iso(at or clock.now())
     event_id = event_id or uuid.uuid4().hex[:12]
     event = TimelineEvent(

@@ -181,7 +181,15 @@ class Counter(_Item):
     value = NumberAttribute(default=0)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (_Item, Ticket, Customer, ContactLookup, TimelineEvent, MessageLink, Counter)
+ALL_MODELS: tuple[type[Model], ...] = (
+    _Item,
+    Ticket,
+    Customer,
+    ContactLookup,
+    TimelineEvent,
+    MessageLink,
+    Counter,
+)
 _bound: tuple[str, str] | None = None
 
 

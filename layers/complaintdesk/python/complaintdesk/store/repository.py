@@ -18,9 +18,7 @@ from complaintdesk.settings import get_settings
 from complaintdesk.store.models import (
     ContactLookup,
     Counter,
-    Customer,
     MessageLink,
-    Ticket,
     TimelineEvent,
     bind_models,
 )
@@ -123,8 +121,16 @@ def ticket_for_message(message_id: str) -> str | None:
 # --- queries --------------------------------------------------------------------------------
 
 
-def query_index(index: Any, partition: str, *, limit: int, cursor: str | None, filter_condition: Any = None,
-                range_condition: Any = None, newest_first: bool = True) -> tuple[list[Any], str | None]:
+def query_index(
+    index: Any,
+    partition: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    filter_condition: Any = None,
+    range_condition: Any = None,
+    newest_first: bool = True,
+) -> tuple[list[Any], str | None]:
     ready()
     results = index.query(
         partition,

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class RunningStack:
+    def __init__(self, info: dict[str, Any], outbox: Path) -> None:
+        self.info, self.outbox = info, outbox
+        self.url = info["api_url"]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        role: str = "agent",
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None
+        )
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Authorization", f"Bearer {self.info['tokens'][role]}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """`make run`'s process, on free ports, with its own outbox; stopped after the session."""
+    folder = tmp_path_factory.mktemp("stack")
+    state, outbox = folder / "stack.json", folder / "outbox"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    with open(folder / "stdout.log", "wb") as out, open(folder / "stderr.log", "wb") as err:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "infra.local.stack",
+                "--api-port",
+                "0",
+                "--moto-port",
+                "0",
+                "--smtp-port",
+                "0",
+                "--outbox",
+                str(outbox),
+                "--state-file",
+                str(state),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
+    try:
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise AssertionError("the local stack exited: " + (folder / "stderr.log").read_text()[-3000:])
+            return state.exists()
+
+        wait_for(ready, 120, "the local stack to start")
+        yield RunningStack(json.loads(state.read_text()), outbox)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
