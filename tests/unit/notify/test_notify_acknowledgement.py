@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from complaintdesk.notify.templates import MissingPlaceholder, UnknownTemplate, render, resolve_language
 
 TICKET = "C-2026-000123"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from complaintdesk.notify.locales import Text
 from complaintdesk.notify.templates import (
     COMMON_OPTIONAL,

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.policy import default
 
 import pytest
+
 from complaintdesk.notify.compose import InvalidAddress, build_email, clean_address, new_message_id
 from complaintdesk.notify.templates import Rendered, render
 from complaintdesk.signing import reply_address, ticket_from_reply_address

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from complaintdesk.notify.sms import analyze, fit, is_gsm, to_gsm
 from complaintdesk.notify.templates import LANGUAGES, TEMPLATES, render
 

@@ -1,0 +1,133 @@
+"""template.yaml passes cfn-lint and translates with aws-sam-translator, offline."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.local.template import load_template, template_api_routes
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+TEMPLATE = REPO_ROOT / "template.yaml"
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
+def test_cfn_lint_is_clean(region: str) -> None:
+    from cfnlint.api import ManualArgs, lint_file
+
+    matches = lint_file(TEMPLATE, ManualArgs(regions=[region]))
+    assert [str(match) for match in matches] == []
+
+
+class _NoManagedPolicies:
+    """The translator asks IAM for AWS-managed policy ARNs; the template uses policy templates only."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+@pytest.fixture(scope="module")
+def translated() -> dict[str, Any]:
+    from samtranslator.translator.transform import transform
+
+    template = copy.deepcopy(load_template(TEMPLATE))
+    # The translator wants deployable artifacts: stand S3 URIs in for the local folders.
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = f"s3://artifacts/{logical_id}.zip"
+        elif resource["Type"] == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = f"s3://artifacts/{logical_id}.zip"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+        return transform(template, {}, _NoManagedPolicies())
+
+
+def of_type(translated: dict[str, Any], type_: str) -> dict[str, Any]:
+    return {lid: r for lid, r in translated["Resources"].items() if r["Type"] == type_}
+
+
+def test_no_serverless_types_remain(translated: dict[str, Any]) -> None:
+    assert not [
+        r["Type"] for r in translated["Resources"].values() if r["Type"].startswith("AWS::Serverless::")
+    ]
+    assert set(of_type(translated, "AWS::Lambda::Function")) == {
+        "ApiFunction",
+        "AssignStepFunction",
+        "NotifyFunction",
+        "EmailIngestFunction",
+        "AggregateFunction",
+    }
+
+
+def test_every_route_becomes_an_api_method_with_the_right_auth(translated: dict[str, Any]) -> None:
+    # Given the routes declared as ApiFunction events
+    routes = template_api_routes(load_template(TEMPLATE))
+    # When SAM builds the REST API's OpenAPI body
+    body = translated["Resources"]["Api"]["Properties"]["Body"]
+    methods = {
+        (method.upper(), path): spec for path, item in body["paths"].items() for method, spec in item.items()
+    }
+    # Then each route is one method integrated with the function, with Cognito unless public
+    assert set(methods) == set(routes)
+    for (method, path), spec in methods.items():
+        assert spec["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
+        assert "${ApiFunction.Arn}" in spec["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+        public = routes[(method, path)].get("Auth", {}).get("Authorizer") == "NONE"
+        assert spec["security"] == ([{"NONE": []}] if public else [{"CognitoAuthorizer": []}]), (method, path)
+    assert {path for (_, path), props in routes.items() if "Auth" in props} == {
+        "/status/{token}",
+        "/survey/{token}",
+    }
+    permissions = of_type(translated, "AWS::Lambda::Permission")
+    assert len(permissions) == len(routes)
+
+
+def test_cognito_authorizer_reads_the_authorization_header(translated: dict[str, Any]) -> None:
+    body = translated["Resources"]["Api"]["Properties"]["Body"]
+    scheme = body["components"]["securitySchemes"]["CognitoAuthorizer"]
+    assert scheme["name"] == "Authorization"
+    assert scheme["x-amazon-apigateway-authorizer"] == {
+        "type": "cognito_user_pools",
+        "providerARNs": [{"Fn::GetAtt": ["UserPool", "Arn"]}],
+    }
+
+
+def test_event_source_mappings_report_batch_item_failures(translated: dict[str, Any]) -> None:
+    mappings = {
+        r["Properties"]["FunctionName"]["Ref"]: r["Properties"]
+        for r in of_type(translated, "AWS::Lambda::EventSourceMapping").values()
+    }
+    assert set(mappings) == {
+        "AssignStepFunction",
+        "NotifyFunction",
+        "EmailIngestFunction",
+        "AggregateFunction",
+    }
+    for props in mappings.values():
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mappings["AssignStepFunction"]["EventSourceArn"] == {"Fn::GetAtt": ["CallbackQueue", "Arn"]}
+    stream = mappings["AggregateFunction"]
+    assert stream["EventSourceArn"] == {"Fn::GetAtt": ["TicketsTable", "StreamArn"]}
+    assert stream["BisectBatchOnFunctionError"] is True
+
+
+def test_stage_access_logs_and_tracing(translated: dict[str, Any]) -> None:
+    (stage,) = of_type(translated, "AWS::ApiGateway::Stage").values()
+    assert stage["Properties"]["StageName"] == {"Ref": "Stage"}
+    assert stage["Properties"]["TracingEnabled"] is True
+    assert stage["Properties"]["AccessLogSetting"]["DestinationArn"] == {
+        "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]
+    }
+
+
+def test_functions_get_the_layer_and_arm64(translated: dict[str, Any]) -> None:
+    for function in of_type(translated, "AWS::Lambda::Function").values():
+        props = function["Properties"]
+        assert props["Architectures"] == ["arm64"]
+        assert props["Runtime"] == "python3.11"
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        (layer,) = props["Layers"]
+        assert layer["Ref"].startswith("DomainLayer")
