@@ -1,0 +1,23 @@
+"""Customers: the 360 view across channels."""
+
+from __future__ import annotations
+
+from complaintdesk.routes import Routes
+
+routes = Routes("customers")
+
+
+@routes.endpoint("/customers")
+def find_customer(call):
+    """The customer 360 view found by ?email= or ?phone=."""
+    from complaintdesk.services.customers import find_customer
+
+    return find_customer(email=call.query.get("email"), phone=call.query.get("phone"))
+
+
+@routes.endpoint("/customers/{customer_id}")
+def get_customer(call):
+    """The customer 360 view: profile, every ticket and every interaction across channels."""
+    from complaintdesk.services.customers import customer_360
+
+    return customer_360(call.params["customer_id"])
