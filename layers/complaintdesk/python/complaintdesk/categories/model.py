@@ -1,0 +1,288 @@
+"""A complaint category, as data: how its complaints are handled, decided in advance (ISO 10002).
+
+``parse_category(data)`` is the edge: it turns a JSON-like dict into a ``CategoryDefinition`` or
+raises ``CategoryError`` whose ``details`` name every problem with its location
+(``steps[1].escalation[0].notify[0].value: unknown team 'billing-leads'``), so an admin sees
+exactly what to fix and nothing is published.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from complaintdesk.calendars.business import validate_hours
+from complaintdesk.calendars.registry import UnknownCalendar, get_calendar
+from complaintdesk.categories.durations import Duration, DurationError, parse_duration
+from complaintdesk.errors import InvalidInput
+
+SLUG = r"^[a-z][a-z0-9_]{0,23}$"
+CATEGORY_ID = r"^[a-z][a-z0-9-]{1,47}$"
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Characters Step Functions refuses (or that read badly) in state names.
+_NAME_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f<>{}\[\]?*\"#%\\^|~`$&,;:/]")
+
+Priority = Literal["low", "normal", "high", "urgent"]
+Clock = Literal["business", "calendar"]
+FieldType = Literal["string", "text", "integer", "number", "boolean", "date", "email", "enum"]
+
+
+class CategoryError(InvalidInput):
+    """An invalid category definition; ``details`` lists every problem as {"loc", "message"}."""
+
+    code = "invalid_category"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_label(value: str, what: str) -> str:
+    if _NAME_FORBIDDEN.search(value):
+        raise ValueError(f"{what} {value!r} contains a character not allowed in workflow state names")
+    return value
+
+
+class Names(_Strict):
+    """Display names; Turkish and English are required, Latvian optional."""
+
+    tr: str = Field(min_length=1, max_length=120)
+    en: str = Field(min_length=1, max_length=120)
+    lv: str | None = Field(default=None, min_length=1, max_length=120)
+
+
+class Instructions(_Strict):
+    tr: str = Field(default="", max_length=4000)
+    en: str = Field(min_length=1, max_length=4000)
+    lv: str = Field(default="", max_length=4000)
+
+
+class Team(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]{1,39}$")
+    name: str = Field(min_length=1, max_length=30, description="short English name used in state names")
+    names: Names | None = None
+    hours: dict[str, list[str]] | None = None  # the team's own working hours; else the category calendar's
+    email: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check_label(value, "team name")
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        return None if value is None else validate_hours(value)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL_RE.match(value):
+            raise ValueError(f"bad e-mail address {value!r}")
+        return value
+
+
+class NotifyTarget(_Strict):
+    """Who hears about an escalation: a role, a team, a team's manager, or a plain address."""
+
+    kind: Literal["role", "team", "manager", "email"]
+    value: str = Field(min_length=1, max_length=120)
+
+    @model_validator(mode="after")
+    def _email(self) -> NotifyTarget:
+        if self.kind == "email" and not _EMAIL_RE.match(self.value):
+            raise ValueError(f"bad e-mail address {self.value!r}")
+        return self
+
+
+class EscalationLevel(_Strict):
+    label: str = Field(min_length=1, max_length=30, description="who, as the state name shows it")
+    notify: list[NotifyTarget] = Field(min_length=1)
+    extra: str = Field(description="extra time granted at this level, e.g. '4h'")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        return _check_label(value, "escalation label")
+
+    @field_validator("extra")
+    @classmethod
+    def _extra(cls, value: str) -> str:
+        return str(parse_duration(value))
+
+    @property
+    def extra_duration(self) -> Duration:
+        return parse_duration(self.extra)
+
+
+class Step(_Strict):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1, max_length=40)
+    owner_team: str
+    instructions: Instructions
+    sla: str = Field(description="e.g. '4h', '2d', '1d4h'")
+    clock: Clock = "business"
+    notify_customer_on_start: bool = False
+    notify_customer_on_end: bool = False
+    escalation: list[EscalationLevel] = Field(default_factory=list, max_length=9)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        return _check_label(value, "step title")
+
+    @field_validator("sla")
+    @classmethod
+    def _sla(cls, value: str) -> str:
+        return str(parse_duration(value))
+
+    @property
+    def sla_duration(self) -> Duration:
+        return parse_duration(self.sla)
+
+
+class CustomField(_Strict):
+    name: str = Field(pattern=SLUG)
+    type: FieldType
+    required: bool = False
+    allowed: list[str] | None = Field(default=None, min_length=1)
+    max_length: int | None = Field(default=None, ge=1, le=20000)
+    labels: Names | None = None
+
+    @model_validator(mode="after")
+    def _allowed(self) -> CustomField:
+        if self.type == "enum" and not self.allowed:
+            raise ValueError(f"field {self.name!r} is an enum: list its allowed values")
+        if self.allowed is not None and self.type not in ("enum", "string"):
+            raise ValueError(f"field {self.name!r}: allowed values only apply to enum or string fields")
+        if self.allowed is not None and len(set(self.allowed)) != len(self.allowed):
+            raise ValueError(f"field {self.name!r}: allowed values repeat")
+        if self.max_length is not None and self.type not in ("string", "text"):
+            raise ValueError(f"field {self.name!r}: max_length only applies to string or text fields")
+        return self
+
+
+class Closing(_Strict):
+    resolution_required: bool = True
+    survey_after_days: int | None = Field(default=3, ge=1, le=60)
+    auto_close_after_days: int = Field(default=14, ge=1, le=180)
+
+    @model_validator(mode="after")
+    def _order(self) -> Closing:
+        if self.survey_after_days is not None and self.auto_close_after_days <= self.survey_after_days:
+            raise ValueError(
+                f"auto_close_after_days ({self.auto_close_after_days}) must be later than "
+                f"survey_after_days ({self.survey_after_days}): the survey goes out before the ticket closes"
+            )
+        return self
+
+
+class CategoryDefinition(_Strict):
+    id: str = Field(pattern=CATEGORY_ID)
+    names: Names
+    description: Names | None = None
+    default_priority: Priority = "normal"
+    calendar: str = "tr-istanbul"
+    teams: list[Team] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, max_length=12)
+    fields: list[CustomField] = Field(default_factory=list, max_length=40)
+    closing: Closing = Field(default_factory=Closing)
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar(cls, value: str) -> str:
+        try:
+            get_calendar(value)
+        except UnknownCalendar as exc:
+            raise ValueError(exc.message) from None
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> CategoryDefinition:
+        problems: list[str] = []
+        problems += _duplicates("team id", [t.id for t in self.teams], "teams")
+        problems += _duplicates("step id", [s.id for s in self.steps], "steps")
+        problems += _duplicates("step title", [s.title for s in self.steps], "steps")
+        problems += _duplicates("field name", [f.name for f in self.fields], "fields")
+        team_ids = {team.id for team in self.teams}
+        for index, step in enumerate(self.steps):
+            if step.owner_team not in team_ids:
+                problems.append(
+                    f"steps[{index}].owner_team: unknown team {step.owner_team!r} "
+                    f"(teams of this category: {', '.join(sorted(team_ids))})"
+                )
+            for level, escalation in enumerate(step.escalation):
+                for target_index, target in enumerate(escalation.notify):
+                    if target.kind in ("team", "manager") and target.value not in team_ids:
+                        problems.append(
+                            f"steps[{index}].escalation[{level}].notify[{target_index}].value: "
+                            f"unknown team {target.value!r}"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # ---- lookups -------------------------------------------------------------------------
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(f"category {self.id!r} has no step {step_id!r}")
+
+    def team(self, team_id: str) -> Team:
+        for team in self.teams:
+            if team.id == team_id:
+                return team
+        raise KeyError(f"category {self.id!r} has no team {team_id!r}")
+
+    def next_step(self, step_id: str) -> Step | None:
+        ids = [step.id for step in self.steps]
+        position = ids.index(self.step(step_id).id)
+        return self.steps[position + 1] if position + 1 < len(self.steps) else None
+
+
+def _duplicates(what: str, values: list[str], where: str) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for index, value in enumerate(values):
+        if value in seen:
+            problems.append(f"{where}[{index}]: duplicate {what} {value!r}")
+        seen.add(value)
+    return problems
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _details(error: ValidationError) -> list[dict[str, str]]:
+    details = []
+    for item in error.errors(include_url=False):
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown property"
+        loc = _loc(tuple(p for p in item["loc"] if not str(p).startswith("function-")))
+        if item["type"] == "value_error" and "; " in message and not loc:
+            details += [{"loc": m.split(":", 1)[0], "message": m} for m in message.split("; ")]
+            continue
+        details.append({"loc": loc, "message": f"{loc}: {message}" if loc else message})
+    return details
+
+
+def parse_category(data: Any) -> CategoryDefinition:
+    """Validate a definition (a dict from JSON). Raises CategoryError listing every problem."""
+    try:
+        return CategoryDefinition.model_validate(data)
+    except ValidationError as exc:
+        details = _details(exc)
+        summary = "; ".join(d["message"] for d in details[:5])
+        more = f" (and {len(details) - 5} more)" if len(details) > 5 else ""
+        raise CategoryError(f"invalid category definition: {summary}{more}", details=details) from None
+    except DurationError as exc:  # pragma: no cover - durations are checked inside validators
+        raise CategoryError(f"invalid category definition: {exc}") from None

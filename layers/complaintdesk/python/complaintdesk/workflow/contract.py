@@ -1,0 +1,131 @@
+"""The messages between the state machine and the code around it (see docs/workflow.md).
+
+* ``ExecutionInput``: what StartExecution gets (execution named after the ticket id).
+* ``TaskMessage``: the SQS body every callback task sends; the step-assignment function stores
+  ``task_token`` on the ticket.
+* ``TaskAnswer``: the JSON given to SendTaskSuccess(output=...). It always carries a ``clock``;
+  the next wait reads ``clock.seconds[level]``. It always carries ``step`` (null unless a reopen
+  names the step to reopen at), so Choice rules never meet a missing path.
+* ``WorkflowEvent``: what the state machine itself publishes to the events topic.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Kind = Literal["step", "escalation_wait", "customer_wait", "resolution", "follow_up", "survey"]
+
+# Outcomes the state machine routes on. Anything else re-enters the wait the task belonged to with
+# the answer's clock ("reschedule": a priority change keeps the level and the time already used).
+DONE = "done"
+WAITING_FOR_CUSTOMER = "waiting_for_customer"
+RESUME = "resume"
+RESCHEDULE = "reschedule"
+RESOLVED = "resolved"
+REOPEN = "reopen"
+CLOSE = "close"
+START = "start"
+Outcome = Literal[
+    "start", "done", "waiting_for_customer", "resume", "reschedule", "resolved", "reopen", "close"
+]
+
+EVENT_ESCALATED = "step.escalated"
+EVENT_BREACHED = "step.breached"
+EVENT_SURVEY = "ticket.survey"
+EVENT_CLOSED = "ticket.closed"
+
+
+class Clock(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seconds: list[int] = Field(min_length=1)
+    deadlines: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _positive(self) -> Clock:
+        if any(s < 1 for s in self.seconds):
+            raise ValueError("every wait must be at least 1 second")
+        if any(s > 365 * 24 * 3600 for s in self.seconds):
+            raise ValueError("a wait may not exceed one year (the Standard workflow limit)")
+        if self.deadlines and len(self.deadlines) != len(self.seconds):
+            raise ValueError("deadlines and seconds must have the same length")
+        return self
+
+
+class TaskAnswer(BaseModel):
+    """SendTaskSuccess output (and the ``reply`` of the execution input)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    outcome: Outcome
+    clock: Clock
+    step: str | None = None  # reopen: the step to reopen at (null = back to resolution)
+    by: str | None = None
+    notes: str | None = None
+
+    def to_output(self) -> str:
+        return self.model_dump_json()
+
+
+class ExecutionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_id: str = Field(pattern=r"^[A-Z]-\d{4}-\d{6,}$")
+    category: str
+    version: int = Field(ge=1)
+    reply: TaskAnswer
+
+    @classmethod
+    def first(cls, ticket_id: str, category: str, version: int, clock: dict[str, Any]) -> ExecutionInput:
+        return cls(
+            ticket_id=ticket_id,
+            category=category,
+            version=version,
+            reply=TaskAnswer(outcome="start", clock=Clock.model_validate(clock)),
+        )
+
+
+class TaskMessage(BaseModel):
+    """The body of every callback message on the callback queue."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task_token: str
+    ticket_id: str
+    category: str
+    version: int
+    kind: Kind
+    step: str  # a step id, or "resolution" for the closing tasks
+    team: str | None = None
+    level: int = 0  # 0 = within the SLA, k = after escalation k
+    breached: bool = False
+    clock: Clock | None = None  # the clock this wait runs on (deadlines for the ticket's due times)
+    execution: str
+    state: str
+    entered_at: str
+
+
+class WorkflowEvent(BaseModel):
+    """An event the state machine publishes to the events topic (message attribute ``event_type``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    event_type: str
+    event_id: str
+    ticket_id: str
+    category: str
+    version: int
+    execution: str
+    at: str
+    step: str | None = None
+    level: int | None = None
+    label: str | None = None
+    notify: list[dict[str, str]] = Field(default_factory=list)
+    clock: Clock | None = None
+
+
+def execution_name(ticket_id: str) -> str:
+    """Executions are named after the ticket, so a retried start cannot create a second one."""
+    return ticket_id
