@@ -6,13 +6,11 @@ module only assembles them, so importing it stays cheap on a cold start.
 
 from __future__ import annotations
 
-import importlib
-
 from chalice import Chalice
 
-from complaintdesk.routes import BLUEPRINTS
+from complaintdesk.routes import blueprints
 
 app = Chalice(app_name="complaintdesk-api")
 
-for _area in BLUEPRINTS:
-    app.register_blueprint(importlib.import_module(f"complaintdesk.routes.{_area}").routes.blueprint)
+for _blueprint in blueprints():
+    app.register_blueprint(_blueprint)

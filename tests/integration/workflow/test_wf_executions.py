@@ -49,12 +49,12 @@ def test_three_steps_escalate_twice_then_resolve_survey_and_close(driver: Workfl
     escalations = driver.events(ticket, 2)
     assert [e["event_type"] for e in escalations] == ["step.escalated", "step.escalated"]
     assert [e["_attributes"]["event_type"] for e in escalations] == ["step.escalated", "step.escalated"]
-    assert [(e["step"], e["level"], e["label"]) for e in escalations] == [
+    assert [(e["data"]["step"], e["data"]["level"], e["data"]["label"]) for e in escalations] == [
         ("investigate", 1, "Billing lead"),
         ("investigate", 2, "Finance manager"),
     ]
-    assert escalations[0]["notify"] == [{"kind": "manager", "value": "billing"}]
-    assert escalations[1]["notify"] == [
+    assert escalations[0]["data"]["notify"] == [{"kind": "manager", "value": "billing"}]
+    assert escalations[1]["data"]["notify"] == [
         {"kind": "manager", "value": "finance"},
         {"kind": "email", "value": "cfo@example.com"},
     ]

@@ -109,7 +109,7 @@ def test_billing_error_reads_like_the_plan() -> None:
     assert (body["kind"], body["step"], body["level"]) == ("step", "investigate", 0)
     escalate = states["Escalate L1 — Billing lead"]
     assert escalate["Resource"] == SNS_PUBLISH and escalate["Next"] == "Investigate — Billing team (after L1)"
-    assert escalate["Parameters"]["Message"]["notify"] == [{"kind": "manager", "value": "billing"}]
+    assert escalate["Parameters"]["Message"]["data"]["notify"] == [{"kind": "manager", "value": "billing"}]
     assert (
         states["Investigate — Billing team (after L2)"]["Catch"][0]["Next"] == "Mark breached — Investigate"
     )

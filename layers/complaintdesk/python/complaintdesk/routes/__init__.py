@@ -3,8 +3,8 @@
 A view declares its path, the roles allowed (``None``: a public, signed-link route) and makes one
 service call; authentication, parsing, error mapping and observability happen once, in
 ``complaintdesk.webapi.handle``. Services are imported inside the views, so a cold start pays only
-for what the first request needs. ``functions/api/app.py`` registers every blueprint listed in
-``BLUEPRINTS``.
+for what the first request needs. ``functions/api/app.py`` registers every module of this package
+(``blueprints()``): a new area is a new module here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,20 @@ from complaintdesk.auth import ANY_ROLE, STAFF
 
 MANAGERS = frozenset({"manager", "admin"})
 ADMINS = frozenset({"admin"})
-# Modules under complaintdesk.routes whose ``routes`` the API serves.
-BLUEPRINTS = ("tickets", "customers")
 
-__all__ = ["ADMINS", "ANY_ROLE", "BLUEPRINTS", "MANAGERS", "STAFF", "Routes"]
+
+def blueprints() -> list[Any]:
+    """The blueprint of every module in this package (each defines ``routes = Routes(...)``)."""
+    import importlib
+    import pkgutil
+
+    found = []
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        found.append(importlib.import_module(f"{__name__}.{module}").routes.blueprint)
+    return found
+
+
+__all__ = ["ADMINS", "ANY_ROLE", "MANAGERS", "STAFF", "Routes", "blueprints"]
 
 
 class Routes:

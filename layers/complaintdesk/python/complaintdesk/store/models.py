@@ -45,7 +45,9 @@ CustomerIndex = _index(4)  # CUSTOMER#<customer>  → <at>#TICKET|EVENT#...
 DueIndex = _index(5)  # DUE#<yyyy-mm-dd>          → <due_at>#<ticket_id>
 
 
-class _Item(Model):
+class Item(Model):
+    """Base of every item on the single table; subclass it (anywhere) for a new item type."""
+
     class Meta:
         table_name = "complaintdesk"
         region = "us-east-1"
@@ -54,7 +56,7 @@ class _Item(Model):
     SK = UnicodeAttribute(range_key=True)
 
 
-class Ticket(_Item):
+class Ticket(Item):
     SK_VALUE: ClassVar[str] = "TICKET"
 
     ticket_id = UnicodeAttribute()
@@ -95,6 +97,12 @@ class Ticket(_Item):
     root_cause = UnicodeAttribute(null=True)
     reopen_count = NumberAttribute(default=0)
     linked_tickets = UnicodeSetAttribute(null=True)
+    # [{"name", "content_type", "size", "s3_key", "dangerous"}] — files that came with the complaint
+    attachments = JSONAttribute(default=list)
+    # [{"type": "apology" | "compensation", "compensation_type", "amount", "currency", "note", "by", "at"}]
+    recovery_actions = JSONAttribute(default=list)
+    # {"score": 1-5, "comment", "at"} once the customer answered the survey
+    survey = JSONAttribute(null=True)
     version = VersionAttribute()
 
     status_index = StatusIndex()
@@ -118,7 +126,7 @@ class Ticket(_Item):
         return f"TICKET#{ticket_id}", Ticket.SK_VALUE
 
 
-class Customer(_Item):
+class Customer(Item):
     SK_VALUE: ClassVar[str] = "PROFILE"
 
     customer_id = UnicodeAttribute()
@@ -128,6 +136,7 @@ class Customer(_Item):
     language = UnicodeAttribute()
     sms_opt_in = BooleanAttribute(default=False)
     email_status = UnicodeAttribute(default="ok")  # ok | bouncing
+    email_bounced_at = UnicodeAttribute(null=True)
     channels = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -138,7 +147,7 @@ class Customer(_Item):
         return f"CUSTOMER#{customer_id}", Customer.SK_VALUE
 
 
-class ContactLookup(_Item):
+class ContactLookup(Item):
     """E-mail address or phone number → the one customer who owns it (one history across channels)."""
 
     customer_id = UnicodeAttribute()
@@ -148,7 +157,7 @@ class ContactLookup(_Item):
         return f"{kind.upper()}#{value}", kind.upper()
 
 
-class TimelineEvent(_Item):
+class TimelineEvent(Item):
     """One thing that happened to a ticket. SK sorts by time: ``EVENT#<at>#<event_id>``."""
 
     event_id = UnicodeAttribute()
@@ -165,7 +174,7 @@ class TimelineEvent(_Item):
     GSI4SK = UnicodeAttribute(null=True)
 
 
-class MessageLink(_Item):
+class MessageLink(Item):
     """An e-mail Message-ID we sent or received → its ticket (threading, replay safety)."""
 
     ticket_id = UnicodeAttribute()
@@ -177,30 +186,29 @@ class MessageLink(_Item):
         return f"MSGID#{message_id.strip('<>').lower()}", "MSGID"
 
 
-class Counter(_Item):
+class Counter(Item):
     value = NumberAttribute(default=0)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (
-    _Item,
-    Ticket,
-    Customer,
-    ContactLookup,
-    TimelineEvent,
-    MessageLink,
-    Counter,
-)
-_bound: tuple[str, str] | None = None
+def all_models() -> list[type[Model]]:
+    """Every model on the table: subclasses of ``Item`` wherever they are defined."""
+    found: list[type[Model]] = [Item]
+    for model in found:
+        found.extend(model.__subclasses__())
+    return found
+
+
+_bound: tuple[str, str, int] | None = None
 
 
 def bind_models(force: bool = False) -> None:
     """Point every model at the configured table and region (once, or again after ``force``)."""
     global _bound
     settings = get_settings()
-    target = (settings.table_name, settings.region)
+    target = (settings.table_name, settings.region, len(all_models()))
     if _bound == target and not force:
         return
-    for model in ALL_MODELS:
+    for model in all_models():
         model.Meta.table_name = settings.table_name
         model.Meta.region = settings.region
         model._connection = None

@@ -168,15 +168,18 @@ class _Builder:
         return state
 
     def publish(self, event_type: str, extra: dict[str, Any], next_state: str) -> dict[str, Any]:
+        # The same envelope as events published from code (complaintdesk.events): data inside "data".
         message = {
             "event_type": event_type,
             "event_id.$": "States.Format('{}/{}/{}', $$.Execution.Name, $$.State.Name, $$.State.EnteredTime)",
             "ticket_id.$": "$.ticket_id",
-            "category.$": "$.category",
-            "version.$": "$.version",
-            "execution.$": "$$.Execution.Id",
-            "at.$": "$$.State.EnteredTime",
-            **extra,
+            "occurred_at.$": "$$.State.EnteredTime",
+            "data": {
+                "category.$": "$.category",
+                "version.$": "$.version",
+                "execution.$": "$$.Execution.Id",
+                **extra,
+            },
         }
         return {
             "Type": "Task",
