@@ -307,4 +307,5 @@ def test_api_logs_are_json_with_the_ticket_id_and_no_contacts(api, capsys):
     assert "ali.demir@example.com" not in text and "905321234567" not in text
     metrics = [line for line in lines if "_aws" in line]
     assert metrics[0]["TicketsCreated"] == [1.0] and metrics[0]["channel"] == "web"
+    assert metrics[0]["category"] == "none"
     assert metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "ComplaintDesk"

@@ -6,7 +6,7 @@ from typing import Any
 
 from complaintdesk import idempotency
 from complaintdesk.errors import Conflict, InvalidInput
-from complaintdesk.observability import bind_ticket, logger, metrics
+from complaintdesk.observability import bind_ticket, logger
 from complaintdesk.schemas import TicketCreate, parse
 from complaintdesk.services import tickets
 
@@ -17,11 +17,6 @@ def _create(payload: dict[str, Any]) -> dict[str, Any]:
     data = TicketCreate.model_validate(payload["body"])
     view = tickets.create_ticket(data, actor=payload["actor"])
     bind_ticket(view["ticket_id"])
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    m = metrics()
-    m.add_dimension(name="channel", value=data.channel)
-    m.add_metric(name="TicketsCreated", unit=MetricUnit.Count, value=1)
     logger().info(
         "ticket created",
         extra={"channel": data.channel, "category": data.category, "customer_id": view["customer_id"]},

@@ -7,6 +7,7 @@ from typing import Any
 
 from complaintdesk import clock, events
 from complaintdesk.errors import Conflict, InvalidInput
+from complaintdesk.observability import emit
 from complaintdesk.schemas import TicketCreate, TicketPatch
 from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.timeline import event_view, new_event
@@ -150,6 +151,7 @@ def create_ticket(
     repo.save_all(
         [*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None), *(extra_writes or [])]
     )
+    emit("TicketsCreated", channel=data.channel, category=data.category)
     first_response_due = at + timedelta(hours=get_settings().first_response_hours)
     events.publish(
         "ticket.created",
