@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.support.aws import MOTO_CONFIG, ApiClient, moto_jwks_file, reset_caches
+
+# Executions still waiting when a test's moto session ends fire their timers into the void; quiet.
+logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
 
 @pytest.fixture(autouse=True)

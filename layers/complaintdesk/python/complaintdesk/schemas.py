@@ -111,6 +111,8 @@ class TicketPatch(_Strict):
 class CommentIn(_Strict):
     body: str = Field(min_length=1, max_length=20000)
     visibility: Literal["internal", "public"] = "internal"
+    # The customer's own words, taken by an agent (phone, store): resumes a step waiting for them.
+    from_customer: bool = False
 
 
 def parse(model: type[BaseModel], data: Any) -> Any:

@@ -22,6 +22,12 @@ class Settings:
         default_factory=lambda: _env("IDEMPOTENCY_TABLE_NAME", "complaintdesk-idempotency")
     )
     events_topic_arn: str = field(default_factory=lambda: _env("EVENTS_TOPIC_ARN"))
+    callback_queue_url: str = field(default_factory=lambda: _env("CALLBACK_QUEUE_URL"))
+    workflow_role_arn: str = field(default_factory=lambda: _env("WORKFLOW_ROLE_ARN"))
+    workflow_log_group_arn: str = field(default_factory=lambda: _env("WORKFLOW_LOG_GROUP_ARN"))
+    state_machine_prefix: str = field(default_factory=lambda: _env("STATE_MACHINE_PREFIX", "complaintdesk"))
+    # A customer may reopen a resolved ticket (by API or e-mail reply) this long after resolution.
+    reopen_window_days: int = field(default_factory=lambda: int(_env("REOPEN_WINDOW_DAYS", "14")))
     # Who acknowledgements and notifications come from, and where customers reply.
     sender_address: str = field(
         default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example")

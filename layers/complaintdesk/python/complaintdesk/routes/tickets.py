@@ -58,7 +58,13 @@ def add_comment(call):
     from complaintdesk.services.tickets import add_comment
 
     comment = parse(CommentIn, call.json())
-    return 201, add_comment(call.params["ticket_id"], comment.body, comment.visibility, actor=call.actor)
+    return 201, add_comment(
+        call.params["ticket_id"],
+        comment.body,
+        comment.visibility,
+        actor=call.actor,
+        from_customer=comment.from_customer,
+    )
 
 
 @routes.endpoint("/tickets/{ticket_id}/timeline")

@@ -22,6 +22,11 @@ def format_ticket_id(year: int, number: int) -> str:
     return f"C-{year}-{number:06d}"
 
 
+def allocate_ticket_id(at: datetime) -> str:
+    """The next ticket number of ``at``'s year (one atomic counter bump); gaps are harmless."""
+    return format_ticket_id(at.year, repo.next_number(f"TICKET#{at.year}"))
+
+
 def index_keys(ticket: Ticket) -> None:
     """Place the ticket in the agent queues (GSI1–GSI5) its current state belongs to."""
     ref = f"{ticket.created_at}#{ticket.ticket_id}"
@@ -105,8 +110,12 @@ def create_ticket(
     received_at: datetime | None = None,
     extra_writes: list[tuple[Any, Any]] | None = None,
     timeline_data: dict[str, Any] | None = None,
+    ticket_id: str | None = None,
 ) -> dict[str, Any]:
     """Receive a complaint: one counter bump, one transaction, one event.
+
+    ``ticket_id`` comes from ``allocate_ticket_id`` when the caller needs the id before the
+    ticket exists (e-mail intake stores attachments under it first).
 
     The transaction writes the ticket, the customer (new, or newly linked contacts) and the
     "received" timeline event together, so a failure leaves nothing half-written.
@@ -114,7 +123,7 @@ def create_ticket(
     at = received_at or clock.now()
     moment = clock.iso(at)
     customer, customer_writes = resolve_customer(data.customer, data.channel, at)
-    ticket_id = format_ticket_id(at.year, repo.next_number(f"TICKET#{at.year}"))
+    ticket_id = ticket_id or allocate_ticket_id(at)
     pk, sk = Ticket.key(ticket_id)
     ticket = Ticket(
         pk,
@@ -136,6 +145,12 @@ def create_ticket(
         updated_at=moment,
         created_by=actor,
     )
+    plan = None
+    if data.category:
+        from complaintdesk.services import workflow
+
+        ticket.fields = validated_fields(data.category, data.fields)
+        plan = workflow.plan_ticket(ticket, at)
     index_keys(ticket)
     received = new_event(
         ticket_id,
@@ -151,6 +166,8 @@ def create_ticket(
     repo.save_all(
         [*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None), *(extra_writes or [])]
     )
+    if plan:
+        workflow.start_plan(plan)
     emit("TicketsCreated", channel=data.channel, category=data.category)
     first_response_due = at + timedelta(hours=get_settings().first_response_hours)
     events.publish(
@@ -169,6 +186,28 @@ def create_ticket(
         },
     )
     return ticket_view(ticket)
+
+
+def validated_fields(category: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The ticket's custom fields checked against its category (400 naming the field)."""
+    from complaintdesk.categories import FieldValidationError, validate_ticket_fields
+    from complaintdesk.errors import NotFound
+    from complaintdesk.services import categories
+
+    try:
+        defn = categories.definition(category)
+    except NotFound:
+        raise InvalidInput(
+            f"category {category!r} does not exist",
+            details=[{"field": "category", "message": "is not a published category"}],
+        ) from None
+    try:
+        return validate_ticket_fields(defn, fields)
+    except FieldValidationError as exc:
+        message = exc.details[0]["message"] if exc.details else exc.message
+        raise InvalidInput(
+            f"fields.{exc.field}: {message}", details=[{"field": f"fields.{exc.field}", "message": message}]
+        ) from None
 
 
 def get_ticket(ticket_id: str) -> dict[str, Any]:
@@ -224,13 +263,20 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
             "read it again and retry"
         )
     changes: dict[str, Any] = {}
-    for name in ("priority", "category"):
-        value = getattr(patch, name)
-        if value is not None and value != getattr(ticket, name):
-            changes[name] = {"from": getattr(ticket, name), "to": value}
-            setattr(ticket, name, value)
-    if patch.fields is not None:
-        merged = {**(ticket.fields or {}), **patch.fields}
+    plan = None
+    if patch.priority is not None and patch.priority != ticket.priority:
+        # Priority orders the queues; it never restarts or shortens a running SLA clock.
+        changes["priority"] = {"from": ticket.priority, "to": patch.priority}
+        ticket.priority = patch.priority
+    if patch.category is not None and patch.category != ticket.category:
+        from complaintdesk.services import workflow
+
+        changes["category"] = {"from": ticket.category, "to": patch.category}
+        plan = workflow.change_category(ticket, patch.category)
+    if patch.fields is not None or "category" in changes:
+        merged = {**(ticket.fields or {}), **(patch.fields or {})}
+        if ticket.category:
+            merged = validated_fields(ticket.category, merged)
         if merged != ticket.fields:
             changes["fields"] = {"from": ticket.fields, "to": merged}
             ticket.fields = merged
@@ -246,15 +292,22 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
         ticket.ticket_id, ticket.customer_id, "ticket.updated", summary, actor=actor, at=at, data=changes
     )
     repo.save_all([(ticket, None), (event, None)])
+    if plan:
+        workflow.start_plan(plan)
     events.publish("ticket.updated", ticket.ticket_id, {"changes": changes, "by": actor})
     return ticket_view(ticket)
 
 
-def add_comment(ticket_id: str, body: str, visibility: str, *, actor: str) -> dict[str, Any]:
-    """An internal note, or a public reply the customer will receive."""
+def add_comment(
+    ticket_id: str, body: str, visibility: str, *, actor: str, from_customer: bool = False
+) -> dict[str, Any]:
+    """An internal note, a public reply the customer will receive, or the customer's own answer."""
     ticket = load(ticket_id)
     at = clock.now()
-    kind = "comment.public" if visibility == "public" else "comment.internal"
+    if from_customer:
+        kind, visibility = "customer.replied", "public"
+    else:
+        kind = "comment.public" if visibility == "public" else "comment.internal"
     event = new_event(
         ticket.ticket_id,
         ticket.customer_id,
@@ -263,17 +316,26 @@ def add_comment(ticket_id: str, body: str, visibility: str, *, actor: str) -> di
         actor=actor,
         at=at,
         visibility=visibility,
-        data={"body": body},
+        data={"body": body, "channel": "api"},
     )
     writes: list[tuple[Any, Any]] = [(event, None)]
-    if visibility == "public" and not ticket.first_response_at:
+    if kind == "comment.public" and not ticket.first_response_at:
         ticket.first_response_at = clock.iso(at)
         ticket.updated_at = ticket.first_response_at
         writes.insert(0, (ticket, None))
     repo.save_all(writes)
-    if visibility == "public":
+    if kind == "comment.public":
         events.publish(
             "comment.public", ticket.ticket_id, {"event_id": event.event_id, "body": body, "by": actor}
+        )
+    elif kind == "customer.replied":
+        from complaintdesk.services import workflow
+
+        outcome = workflow.customer_replied(ticket.ticket_id, at=at, channel="api", actor=actor)
+        events.publish(
+            "customer.replied",
+            ticket.ticket_id,
+            {"channel": "api", "resumed": outcome == "resumed", "step": ticket.current_step},
         )
     return event_view(event)
 

@@ -87,6 +87,9 @@ class Ticket(Item):
     breached = BooleanAttribute(default=False)
     task_token = UnicodeAttribute(null=True)
     task_kind = UnicodeAttribute(null=True)
+    task_entered_at = UnicodeAttribute(null=True)
+    task_level_started_at = UnicodeAttribute(null=True)
+    last_step = UnicodeAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
     paused_at = UnicodeAttribute(null=True)
     consumed_seconds = NumberAttribute(default=0)
@@ -184,6 +187,36 @@ class MessageLink(Item):
     @staticmethod
     def key(message_id: str) -> tuple[str, str]:
         return f"MSGID#{message_id.strip('<>').lower()}", "MSGID"
+
+
+class CategoryVersion(Item):
+    """One published, immutable version of a category: its definition and its state machine."""
+
+    category_id = UnicodeAttribute()
+    version = NumberAttribute()
+    definition = JSONAttribute()
+    state_machine_arn = UnicodeAttribute()
+    published_at = UnicodeAttribute()
+    published_by = UnicodeAttribute()
+    changes = JSONAttribute(default=list)
+
+    @staticmethod
+    def key(category_id: str, version: int) -> tuple[str, str]:
+        return f"CATEGORY#{category_id}", f"VERSION#{version:06d}"
+
+
+class CategoryHead(Item):
+    """The category list (one small partition): each category's current version."""
+
+    category_id = UnicodeAttribute()
+    current_version = NumberAttribute()
+    state_machine_arn = UnicodeAttribute()
+    names = JSONAttribute(default=dict)
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(category_id: str) -> tuple[str, str]:
+        return "CATEGORIES", category_id
 
 
 class Counter(Item):

@@ -144,6 +144,28 @@ def query_index(
     return page(results, limit)
 
 
+def query_index_base(
+    model: type[M],
+    partition: str,
+    *,
+    prefix: str | None,
+    limit: int,
+    newest_first: bool = False,
+    cursor: str | None = None,
+) -> tuple[list[M], str | None]:
+    """Items of one partition of the base table, optionally those whose SK starts with ``prefix``."""
+    ready()
+    results = model.query(
+        partition,
+        model.SK.startswith(prefix) if prefix else None,
+        scan_index_forward=not newest_first,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor),
+    )
+    return page(results, limit)
+
+
 def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[TimelineEvent], str | None]:
     ready()
     results = TimelineEvent.query(

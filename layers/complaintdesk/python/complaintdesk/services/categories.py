@@ -1,0 +1,273 @@
+"""Categories: publish a plan as a new immutable version, list them, preview their deadlines.
+
+Each published version is compiled to ASL and becomes its own state machine
+(``<prefix>-<category>-v<n>``): new tickets start on the newest, running tickets keep theirs.
+This runs the same on moto and on AWS (no version or alias ARNs).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from complaintdesk import aws, clock
+from complaintdesk.categories import CategoryDefinition, load_default_categories, parse_category
+from complaintdesk.errors import Conflict, InvalidInput, NotFound
+from complaintdesk.observability import logger
+from complaintdesk.settings import get_settings
+from complaintdesk.store import repository as repo
+from complaintdesk.store.models import CategoryHead, CategoryVersion
+from complaintdesk.workflow import WorkflowResources, asl_json, compile_category, preview, validate_asl
+
+MAX_NAME = 80
+
+
+def resources() -> WorkflowResources:
+    settings = get_settings()
+    return WorkflowResources(
+        callback_queue_url=settings.callback_queue_url,
+        events_topic_arn=settings.events_topic_arn,
+        table_name=settings.table_name,
+    )
+
+
+def state_machine_name(category_id: str, version: int) -> str:
+    name = f"{get_settings().state_machine_prefix}-{category_id}-v{version}"
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"category id {category_id!r} is too long for a state machine name")
+    return name
+
+
+def _changes(old: dict[str, Any] | None, new: dict[str, Any], path: str = "") -> list[str]:
+    """What changed between two definitions, as readable paths ("steps[investigate].sla")."""
+    if old is None:
+        return ["created"]
+    if isinstance(old, dict) and isinstance(new, dict):
+        found: list[str] = []
+        for key in sorted(set(old) | set(new)):
+            found += (
+                _changes(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+                if key in old and key in new
+                else [f"{path}.{key}" if path else key]
+            )
+        return found
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(i, dict) and "id" in i for i in old + new)
+    ):
+        before, after = {i["id"]: i for i in old}, {i["id"]: i for i in new}
+        found = [f"{path}[{k}] added" for k in after if k not in before]
+        found += [f"{path}[{k}] removed" for k in before if k not in after]
+        if [i["id"] for i in old if i["id"] in after] != [i["id"] for i in new if i["id"] in before]:
+            found.append(f"{path} reordered")
+        for key in after:
+            if key in before:
+                found += _changes(before[key], after[key], f"{path}[{key}]")
+        return found
+    return [] if old == new else [path]
+
+
+def _head(category_id: str) -> CategoryHead | None:
+    return repo.find(CategoryHead, CategoryHead.key(category_id))
+
+
+def version_item(category_id: str, version: int | None = None) -> CategoryVersion:
+    if version is None:
+        head = _head(category_id)
+        if head is None:
+            raise NotFound(f"category {category_id!r} is not published")
+        version = int(head.current_version)
+    return repo.get(
+        CategoryVersion, CategoryVersion.key(category_id, version), f"category {category_id} v{version}"
+    )
+
+
+@lru_cache(maxsize=256)
+def _parsed(category_id: str, version: int, text: str) -> CategoryDefinition:
+    return parse_category(json.loads(text))
+
+
+def definition(category_id: str, version: int | None = None) -> CategoryDefinition:
+    """The published definition (the current one, or a given version). Unpublished shipped
+    defaults are found too, so a fresh installation can still render and preview them."""
+    try:
+        item = version_item(category_id, version)
+    except NotFound:
+        for default in load_default_categories():
+            if default.id == category_id and version is None:
+                return default
+        raise
+    return _parsed(item.category_id, int(item.version), json.dumps(item.definition, sort_keys=True))
+
+
+def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str, Any]]:
+    """Validate, compile and publish ``data`` as the next version of ``category_id``.
+
+    Returns (published, view): an unchanged definition publishes nothing. Invalid definitions
+    raise InvalidInput (400) naming every problem, before anything is created.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("the category definition must be a JSON object")
+    if data.get("id", category_id) != category_id:
+        raise InvalidInput(
+            f"the definition's id {data.get('id')!r} does not match the path ({category_id!r})"
+        )
+    defn = parse_category({**data, "id": category_id})
+    normalized = json.loads(defn.model_dump_json(exclude_none=True))
+    head = _head(category_id)
+    previous = version_item(category_id, int(head.current_version)) if head else None
+    if previous is not None and previous.definition == normalized:
+        return False, category_view(category_id)
+    version = int(head.current_version) + 1 if head else 1
+    asl = compile_category(defn, version, resources())
+    validate_asl(asl)
+    arn = _create_state_machine(state_machine_name(category_id, version), asl, category_id, version)
+    at = clock.iso(clock.now())
+    changes = _changes(previous.definition if previous else None, normalized)
+    vpk, vsk = CategoryVersion.key(category_id, version)
+    item = CategoryVersion(
+        vpk,
+        vsk,
+        category_id=category_id,
+        version=version,
+        definition=normalized,
+        state_machine_arn=arn,
+        published_at=at,
+        published_by=actor,
+        changes=changes,
+    )
+    hpk, hsk = CategoryHead.key(category_id)
+    new_head = CategoryHead(
+        hpk,
+        hsk,
+        category_id=category_id,
+        current_version=version,
+        state_machine_arn=arn,
+        names=normalized.get("names", {}),
+        updated_at=at,
+    )
+    head_condition = (
+        (CategoryHead.current_version == version - 1) if head else CategoryHead.PK.does_not_exist()
+    )
+    try:
+        repo.save_all([(item, CategoryVersion.PK.does_not_exist()), (new_head, head_condition)])
+    except Conflict:
+        aws.client("stepfunctions").delete_state_machine(stateMachineArn=arn)
+        raise Conflict(f"category {category_id!r} was published by someone else just now; retry") from None
+    logger().info(
+        "category published", extra={"category": category_id, "version": version, "changes": changes}
+    )
+    return True, category_view(category_id)
+
+
+def _create_state_machine(name: str, asl: dict[str, Any], category_id: str, version: int) -> str:
+    settings = get_settings()
+    sfn = aws.client("stepfunctions")
+    kwargs: dict[str, Any] = {
+        "name": name,
+        "definition": asl_json(asl),
+        "roleArn": settings.workflow_role_arn,
+        "type": "STANDARD",
+        "tags": [
+            {"key": "complaintdesk:category", "value": category_id},
+            {"key": "complaintdesk:version", "value": str(version)},
+        ],
+    }
+    if settings.workflow_log_group_arn:
+        kwargs["loggingConfiguration"] = {
+            "level": "ERROR",
+            "includeExecutionData": False,
+            "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": settings.workflow_log_group_arn}}],
+        }
+    try:
+        return str(sfn.create_state_machine(**kwargs)["stateMachineArn"])
+    except sfn.exceptions.StateMachineAlreadyExists:
+        # Left behind by a publish that failed before its version was recorded: no ticket ever
+        # started on it, so it is brought up to this definition and used.
+        account = settings.workflow_role_arn.split(":")[4]
+        arn = f"arn:aws:states:{settings.region}:{account}:stateMachine:{name}"
+        sfn.update_state_machine(
+            stateMachineArn=arn, definition=kwargs["definition"], roleArn=kwargs["roleArn"]
+        )
+        return arn
+
+
+def category_view(category_id: str) -> dict[str, Any]:
+    head = _head(category_id)
+    if head is None:
+        raise NotFound(f"category {category_id!r} is not published")
+    versions, _ = repo.query_index_base(
+        CategoryVersion, f"CATEGORY#{category_id}", prefix="VERSION#", limit=100
+    )
+    current = next(v for v in versions if int(v.version) == int(head.current_version))
+    return {
+        "category_id": category_id,
+        "current_version": int(head.current_version),
+        "names": head.names,
+        "definition": current.definition,
+        "state_machine_arn": head.state_machine_arn,
+        "versions": [
+            {
+                "version": int(v.version),
+                "published_at": v.published_at,
+                "published_by": v.published_by,
+                "changes": v.changes,
+                "state_machine_arn": v.state_machine_arn,
+            }
+            for v in versions
+        ],
+    }
+
+
+def list_categories() -> dict[str, Any]:
+    heads, _ = repo.query_index_base(CategoryHead, "CATEGORIES", prefix=None, limit=500, newest_first=False)
+    return {
+        "categories": [
+            {
+                "category_id": h.category_id,
+                "names": h.names,
+                "current_version": int(h.current_version),
+                "updated_at": h.updated_at,
+            }
+            for h in heads
+        ]
+    }
+
+
+def preview_category(category_id: str, body: Any) -> dict[str, Any]:
+    """Deadlines of every step and escalation level for a start time, under the proposed (or current) plan."""
+    if not isinstance(body, dict):
+        raise InvalidInput('send {"start": "<ISO time>", "definition": {…optional proposed plan…}}')
+    try:
+        start = datetime.fromisoformat(str(body.get("start", "")).replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            "start must be an ISO 8601 time with a zone, e.g. 2026-11-27T16:30:00+03:00"
+        ) from None
+    if start.tzinfo is None:
+        raise InvalidInput("start must include a time zone offset")
+    proposed = body.get("definition")
+    defn = (
+        parse_category({**proposed, "id": category_id})
+        if isinstance(proposed, dict)
+        else definition(category_id)
+    )
+    steps = preview(defn, start)
+    return {
+        "category_id": category_id,
+        "start": start.isoformat(),
+        "proposed": proposed is not None,
+        "steps": [json.loads(s.model_dump_json()) for s in steps],
+    }
+
+
+def sync_defaults(*, actor: str = "sync") -> list[dict[str, Any]]:
+    """Publish every shipped default category whose definition changed (used by `make run` and after deploy)."""
+    results = []
+    for defn in load_default_categories():
+        published, view = publish(defn.id, json.loads(defn.model_dump_json(exclude_none=True)), actor=actor)
+        results.append({"category_id": defn.id, "published": published, "version": view["current_version"]})
+    return results

@@ -1,0 +1,221 @@
+"""A ticket runs its category's plan for real: API → Step Functions (moto) → callback queue →
+step-assignment function → API. SLAs are hours at a time scale of 3600 (one hour = one second)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+
+from complaintdesk.settings import reset_settings
+from tests.integration.workflow.plans import three_step
+
+
+def plan(**changes):
+    return json.loads(three_step(**changes).model_dump_json(exclude_none=True))
+
+
+@pytest.fixture
+def flow(api, stack, deliver, monkeypatch):
+    monkeypatch.setenv("TIME_SCALE", "3600")
+    reset_settings()
+    status, published = api.put("/categories/wf-demo", plan(), role="admin")
+    assert status == 201 and published["current_version"] == 1
+    return Flow(api, stack, deliver)
+
+
+class Flow:
+    def __init__(self, api, stack, deliver):
+        self.api, self.stack, self.deliver = api, stack, deliver
+        sqs, sns = boto3.client("sqs"), boto3.client("sns")
+        self.spy = sqs.create_queue(QueueName="events-spy")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=self.spy, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        sns.subscribe(
+            TopicArn=stack.env["EVENTS_TOPIC_ARN"],
+            Protocol="sqs",
+            Endpoint=arn,
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        self.events: list[dict] = []
+
+    def ticket(self, ticket_id):
+        status, body = self.api.get(f"/tickets/{ticket_id}")
+        assert status == 200
+        return body
+
+    def until(self, ticket_id, predicate, what, timeout=20.0):
+        """Play the step-assignment function's event-source mapping until the ticket looks right."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.deliver("CallbackQueue")
+            ticket = self.ticket(ticket_id)
+            if predicate(ticket):
+                return ticket
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; ticket: {ticket['workflow']}")
+
+    def published(self, event_type):
+        sqs = boto3.client("sqs")
+        while True:
+            batch = sqs.receive_message(QueueUrl=self.spy, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                break
+            for message in batch:
+                self.events.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.spy, ReceiptHandle=message["ReceiptHandle"])
+        return [e for e in self.events if e["event_type"] == event_type]
+
+
+def complaint(category="wf-demo"):
+    return {
+        "channel": "phone",
+        "subject": "Billed twice",
+        "description": "Two charges for one invoice.",
+        "category": category,
+        "customer": {"name": "Elif Şahin", "email": "elif@example.com", "language": "tr"},
+    }
+
+
+def waiting_on(step, kind="step", level=0):
+    return lambda t: (
+        t["workflow"]["current_step"] == step
+        and t["workflow"]["waiting_for"] == kind
+        and t["workflow"]["escalation_level"] == level
+    )
+
+
+def test_a_ticket_follows_its_plan_with_escalations(flow):
+    api = flow.api
+    # Given a complaint in a three-step category
+    status, created = api.post("/tickets", complaint())
+    assert status == 201
+    tid = created["ticket_id"]
+    assert created["category_version"] == 1 and created["workflow"]["current_step"] == "triage"
+    assert (
+        created["workflow"]["owner_team"] == "billing" and created["workflow"]["next_step"] == "investigate"
+    )
+    # When step 1 is assigned and completed in time
+    flow.until(tid, waiting_on("triage"), "triage to be assigned")
+    status, _ = api.post(f"/tickets/{tid}/steps/triage/complete", {"notes": "Double charge confirmed."})
+    assert status == 200
+    # Then a repeated completion is refused and applied once
+    status, error = api.post(f"/tickets/{tid}/steps/triage/complete", {"notes": "again"})
+    assert status == 409 and "not waiting" in error["error"]["message"]
+    # And step 2 escalates to L1, then to L2, with a new deadline each time
+    flow.until(tid, waiting_on("investigate"), "investigate to be assigned")
+    l1 = flow.until(tid, waiting_on("investigate", "escalation_wait", 1), "the L1 escalation")
+    l2 = flow.until(tid, waiting_on("investigate", "escalation_wait", 2), "the L2 escalation")
+    assert l2["workflow"]["due_at"] > l1["workflow"]["due_at"]
+    escalated = flow.published("step.escalated")
+    assert [(e["data"]["level"], e["data"]["label"]) for e in escalated] == [
+        (1, "Billing lead"),
+        (2, "Finance manager"),
+    ]
+    assert escalated[0]["data"]["notify"] == [{"kind": "manager", "value": "billing"}]
+    assert escalated[1]["data"]["notify"] == [
+        {"kind": "manager", "value": "finance"},
+        {"kind": "email", "value": "cfo@example.com"},
+    ]
+    # When the business edits the plan while this ticket runs
+    status, v2 = api.put(
+        "/categories/wf-demo",
+        plan(closing={"survey_after_days": 2, "auto_close_after_days": 5}),
+        role="admin",
+    )
+    assert status == 201 and v2["current_version"] == 2 and v2["versions"][-1]["changes"]
+    # Then the running ticket keeps version 1, and a new ticket starts on version 2
+    assert flow.ticket(tid)["category_version"] == 1
+    assert api.post("/tickets", complaint())[1]["category_version"] == 2
+    # When investigate is completed late (by a manager), the last step follows, then resolution
+    assert (
+        api.post(f"/tickets/{tid}/steps/investigate/complete", {"notes": "Refund issued."}, role="manager")[0]
+        == 200
+    )
+    flow.until(tid, waiting_on("confirm"), "confirm to be assigned")
+    assert api.post(f"/tickets/{tid}/steps/confirm/complete", {})[0] == 200
+    flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "resolution", "the resolution task")
+    status, resolved = api.post(
+        f"/tickets/{tid}/resolve",
+        {"resolution": "We refunded the second charge.", "root_cause": "billing-system-error"},
+    )
+    assert status == 200 and resolved["status"] == "resolved"
+    flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "follow_up", "the follow-up wait")
+    # Then the timeline tells the whole story, in order
+    types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
+    story = [
+        "ticket.received",
+        "step.assigned",
+        "step.completed",
+        "step.assigned",
+        "step.escalated",
+        "step.escalated",
+        "step.completed",
+        "step.assigned",
+        "step.completed",
+        "resolution.pending",
+        "ticket.resolved",
+    ]
+    assert [t for t in types if t in set(story)] == story
+    assert [e["data"]["step"] for e in flow.published("step.assigned")][:3] == [
+        "triage",
+        "investigate",
+        "confirm",
+    ]
+
+
+def test_waiting_for_the_customer_pauses_the_clock(flow):
+    api = flow.api
+    tid = api.post("/tickets", complaint())[1]["ticket_id"]
+    flow.until(tid, waiting_on("triage"), "triage")
+    api.post(f"/tickets/{tid}/steps/triage/complete", {})
+    flow.until(tid, waiting_on("investigate"), "investigate")
+    # When the team needs something from the customer
+    status, parked = api.post(
+        f"/tickets/{tid}/steps/investigate/complete",
+        {"outcome": "waiting_for_customer", "notes": "Please send the invoice number."},
+    )
+    assert status == 200 and parked["status"] == "waiting_customer"
+    flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "customer_wait", "the customer wait")
+    # Then nothing escalates while the clock is stopped (the SLA is 1 s at this scale)
+    time.sleep(2.5)
+    flow.deliver("CallbackQueue")
+    assert flow.ticket(tid)["workflow"]["escalation_level"] == 0 and flow.published("step.escalated") == []
+    # When the customer answers, the step resumes with its remaining time, not a fresh one
+    status, _ = api.post(f"/tickets/{tid}/comments", {"body": "INV-2026-11-0042", "from_customer": True})
+    assert status == 201
+    resumed = flow.until(tid, waiting_on("investigate"), "the step to resume")
+    assert resumed["status"] == "open"
+    types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
+    assert types.index("customer.waiting") < types.index("customer.replied") < types.index("ticket.resumed")
+
+
+def test_plans_and_categories_refuse_bad_input(flow):
+    api = flow.api
+    bad = plan()
+    bad["steps"][1]["escalation"][0]["extra"] = "soon"
+    status, error = api.put("/categories/wf-demo", bad, role="admin")
+    assert status == 400 and "extra" in json.dumps(error)
+    assert api.get("/categories/wf-demo")[1]["current_version"] == 1  # nothing published
+    assert api.put("/categories/wf-demo", plan(), role="agent")[0] == 403
+    # An unchanged definition publishes nothing
+    status, same = api.put("/categories/wf-demo", plan(), role="admin")
+    assert status == 200 and same["published"] is False and same["current_version"] == 1
+    # Unknown categories and fields that break the category's rules are named
+    status, error = api.post("/tickets", complaint(category="no-such-thing"))
+    assert status == 400 and error["error"]["details"][0]["field"] == "category"
+    listed = api.get("/categories")[1]["categories"]
+    assert [c["category_id"] for c in listed] == ["wf-demo"]
+
+
+def test_preview_shows_every_deadline(flow):
+    status, preview = flow.api.post("/categories/wf-demo/preview", {"start": "2026-11-27T16:30:00+03:00"})
+    assert status == 200
+    steps = preview["steps"]
+    assert [s["step_id"] for s in steps] == ["triage", "investigate", "confirm"]
+    assert steps[0]["due"].startswith("2026-11-27T17:30")  # 16:30+03:00 + 4 h, in UTC
+    assert len(steps[1]["escalations"]) == 2
+    assert flow.api.post("/categories/wf-demo/preview", {"start": "tomorrow"})[0] == 400
