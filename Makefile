@@ -36,7 +36,8 @@ format: $(STAMP)
 
 ## Speed, cost and throughput figures (printed, never asserted by the unit tests).
 bench: $(STAMP)
-	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in tests/bench/bench_*.py; do module=$$(echo $${script%.py} | tr / .); \
+		echo "== $$module"; $(PY) -m $$module || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache outbox .local

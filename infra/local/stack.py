@@ -130,6 +130,7 @@ class LocalStack:
         cognito = boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.moto_url)
         tokens = role_tokens(cognito, resources.user_pool_id, resources.user_pool_client_id)
         self.info.update(
+            time_scale=self.time_scale,
             api_url=self.api_url,
             moto_url=self.moto_url,
             outbox=str(self.outbox),
@@ -139,6 +140,12 @@ class LocalStack:
             resources=resources.physical,
         )
         self.resources = resources
+
+    def sync_categories(self) -> None:
+        """Publish the shipped default categories, as the sync command does after a deploy."""
+        from complaintdesk.services.categories import sync_defaults
+
+        self.info["categories"] = [r["category_id"] for r in sync_defaults(actor="make run")]
 
     def start_pollers(self) -> None:
         import boto3
@@ -205,6 +212,7 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.start_moto()
         self.create_resources()
+        self.sync_categories()
         self.start_pollers()
         self.start_outbox()
         self.start_smtp()
@@ -228,6 +236,7 @@ def banner(info: dict[str, Any]) -> str:
         f"  moto (AWS)     {info['moto_url']}",
         f"  sent e-mail    {info['outbox']}/  (one .eml per message; SMS in sms.log)",
         f"  inbound SMTP   {info['smtp']}  (mail sent here becomes tickets, as SES inbound would)",
+        f"  categories     {', '.join(info['categories'])}  (SLA hours run as seconds: time scale {info['time_scale']:g})",
         "",
         "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — restart for new ones):",
     ]

@@ -53,3 +53,36 @@ def test_bad_requests_over_http(running_stack):
     assert status == 400 and error["error"]["details"]
     status, _ = running_stack.call("GET", "/tickets/C-2026-999999")
     assert status == 404
+
+
+def test_a_categorised_ticket_gets_its_first_step(running_stack):
+    """The shipped categories are published at start; a ticket in one runs its plan at once."""
+    status, categories = running_stack.call("GET", "/categories")
+    assert status == 200
+    assert {"late-delivery", "defective-product", "billing-error", "staff-behaviour", "service-outage"} <= {
+        c["category_id"] for c in categories["categories"]
+    }
+    status, ticket = running_stack.call(
+        "POST",
+        "/tickets",
+        {
+            "channel": "web",
+            "subject": "Kargo gelmedi",
+            "description": "Siparişim 10 gündür yolda.",
+            "category": "late-delivery",
+            "customer": {"name": "Can Öz", "email": "can@example.com", "language": "tr"},
+            "fields": {"order_number": "TR-88123", "carrier": "aras", "promised_date": "2026-11-20"},
+        },
+    )
+    assert status == 201, ticket
+    first = ticket["workflow"]["current_step"]
+    assigned = wait_for(
+        lambda: [
+            e
+            for e in running_stack.call("GET", f"/tickets/{ticket['ticket_id']}/timeline")[1]["events"]
+            if e["type"] == "step.assigned"
+        ],
+        30,
+        "the first step to be assigned",
+    )
+    assert assigned[0]["data"]["step"] == first
