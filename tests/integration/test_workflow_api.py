@@ -219,3 +219,24 @@ def test_preview_shows_every_deadline(flow):
     assert steps[0]["due"].startswith("2026-11-27T17:30")  # 16:30+03:00 + 4 h, in UTC
     assert len(steps[1]["escalations"]) == 2
     assert flow.api.post("/categories/wf-demo/preview", {"start": "tomorrow"})[0] == 400
+
+
+def test_priority_and_category_changes_never_restart_a_clock(flow):
+    api = flow.api
+    tid = api.post("/tickets", complaint())[1]["ticket_id"]
+    before = flow.until(tid, waiting_on("triage"), "triage")
+    # A higher priority reorders queues but keeps the step's deadline
+    status, after = api.patch(f"/tickets/{tid}", {"version": before["version"], "priority": "urgent"})
+    assert status == 200 and after["priority"] == "urgent"
+    assert after["workflow"]["due_at"] == before["workflow"]["due_at"]
+    # The category of a running plan cannot change (its clocks would start again from zero)
+    status, error = api.patch(f"/tickets/{tid}", {"version": after["version"], "category": "billing-error"})
+    assert status == 409 and "cannot change while the plan runs" in error["error"]["message"]
+    # A ticket received without a category gets its plan when an agent picks one
+    bare = api.post("/tickets", {**complaint(), "category": None})[1]
+    assert bare["workflow"]["current_step"] is None
+    status, categorised = api.patch(
+        f"/tickets/{bare['ticket_id']}", {"version": bare["version"], "category": "wf-demo"}
+    )
+    assert status == 200 and categorised["workflow"]["current_step"] == "triage"
+    flow.until(bare["ticket_id"], waiting_on("triage"), "the new plan's first step")
