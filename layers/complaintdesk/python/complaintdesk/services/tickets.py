@@ -167,7 +167,7 @@ def create_ticket(
         [*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None), *(extra_writes or [])]
     )
     if plan:
-        workflow.start_plan(plan)
+        workflow.start_plan_or_record(ticket, plan)
     emit("TicketsCreated", channel=data.channel, category=data.category)
     first_response_due = at + timedelta(hours=get_settings().first_response_hours)
     events.publish(
@@ -268,7 +268,8 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
         # Priority orders the queues; it never restarts or shortens a running SLA clock.
         changes["priority"] = {"from": ticket.priority, "to": patch.priority}
         ticket.priority = patch.priority
-    if patch.category is not None and patch.category != ticket.category:
+    # The same category again (re)starts a plan that could not start before.
+    if patch.category is not None and (patch.category != ticket.category or not ticket.execution_arn):
         from complaintdesk.services import workflow
 
         changes["category"] = {"from": ticket.category, "to": patch.category}
@@ -293,7 +294,7 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
     )
     repo.save_all([(ticket, None), (event, None)])
     if plan:
-        workflow.start_plan(plan)
+        workflow.start_plan_or_record(ticket, plan)
     events.publish("ticket.updated", ticket.ticket_id, {"changes": changes, "by": actor})
     return ticket_view(ticket)
 

@@ -79,6 +79,29 @@ def start_plan(plan: dict[str, Any]) -> None:
         logger().info("plan already running", extra={"execution": plan["name"]})
 
 
+def start_plan_or_record(ticket: Ticket, plan: dict[str, Any]) -> None:
+    """Start the plan of a ticket already saved. If Step Functions refuses, the complaint is not
+    lost: the ticket stays open without a plan, the timeline says why, and setting its category
+    again (PATCH) retries the start."""
+    try:
+        start_plan(plan)
+    except Exception as exc:
+        logger().exception("plan did not start", extra={"category": ticket.category})
+        ticket.execution_arn = ticket.current_step = ticket.owner_team = ticket.step_due_at = None
+        ticket.escalation_due_at, ticket.next_step = None, None
+        index_keys(ticket)
+        failed = new_event(
+            ticket.ticket_id,
+            ticket.customer_id,
+            "workflow.start_failed",
+            f"The {ticket.category} plan could not start ({type(exc).__name__}); set the "
+            "category again to retry",
+            actor=SYSTEM,
+            data={"error": str(exc)[:500]},
+        )
+        repo.save_all([(ticket, None), (failed, None)])
+
+
 # --- the step-assignment function -----------------------------------------------------------------
 
 
