@@ -520,9 +520,19 @@ def _cloudwatch_alarm(ctx: _Context, logical_id: str, props: _Props) -> _Created
     kwargs = _shape_kwargs(ctx, "cloudwatch", "PutMetricAlarm", props)
     kwargs.setdefault("AlarmName", ctx.default_name(logical_id))
     props.finish()
+    if "Threshold" in kwargs:  # a Number parameter resolves to text
+        kwargs["Threshold"] = float(kwargs["Threshold"])
     ctx.client("cloudwatch").put_metric_alarm(**kwargs)
     arn = f"arn:aws:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{kwargs['AlarmName']}"
     return _Created(ref=kwargs["AlarmName"], arn=arn, attributes={"Arn": arn})
+
+
+def _cloudwatch_dashboard(ctx: _Context, logical_id: str, props: _Props) -> _Created:
+    name = props.take("DashboardName") or ctx.default_name(logical_id)
+    body = props.take("DashboardBody")
+    props.finish()
+    ctx.client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=_as_json(body))
+    return _Created(ref=name)
 
 
 CREATORS: dict[str, Callable[[_Context, str, _Props], _Created]] = {
@@ -541,6 +551,7 @@ CREATORS: dict[str, Callable[[_Context, str, _Props], _Created]] = {
     "AWS::IAM::Role": _iam_role,
     "AWS::Logs::LogGroup": _log_group,
     "AWS::CloudWatch::Alarm": _cloudwatch_alarm,
+    "AWS::CloudWatch::Dashboard": _cloudwatch_dashboard,
 }
 
 

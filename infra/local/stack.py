@@ -177,6 +177,14 @@ class LocalStack:
             poller.start()
             self.threads.append(poller)
 
+    def start_stream_pollers(self) -> None:
+        """The DynamoDB stream of the table → the aggregate function, as Lambda's mapping would."""
+        from infra.local.streams import start_stream_pollers
+
+        self.threads += start_stream_pollers(
+            self.resources, endpoint_url=self.moto_url, on_error=self._poller_error
+        )
+
     def _poller_error(self, function: str, error: BaseException) -> None:
         self.errors.append(f"{function}: {error!r}")
         print(f"[local] {function} failed a batch: {error!r}", file=sys.stderr, flush=True)
@@ -214,6 +222,7 @@ class LocalStack:
         self.create_resources()
         self.sync_categories()
         self.start_pollers()
+        self.start_stream_pollers()
         self.start_outbox()
         self.start_smtp()
         self.start_api()

@@ -151,7 +151,7 @@ def assert_alarm_on(template: dict[str, Any], dlq: str) -> None:
     alarms = [
         r["Properties"]
         for r in resources_of(template, "AWS::CloudWatch::Alarm").values()
-        if r["Properties"]["Dimensions"]
+        if r["Properties"].get("Dimensions")
         == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq, "QueueName"]}}]
     ]
     assert len(alarms) == 1, f"one alarm on {dlq}"

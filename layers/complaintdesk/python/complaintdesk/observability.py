@@ -122,6 +122,9 @@ METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "StepCompleted": ("Count", ("category", "step")),
     "StepDuration": ("Seconds", ("category", "step")),
     "SLABreached": ("Count", ("category", "step", "level")),
+    "OpenTickets": ("Count", ("category",)),  # gauge: tickets open now (functions/aggregate)
+    "TimeToFirstResponse": ("Seconds", ("category",)),  # functions/aggregate, once per ticket
+    "TimeToResolution": ("Seconds", ("category",)),  # functions/aggregate, once per resolution
     "Escalations": ("Count", ("category",)),
     "TicketsResolved": ("Count", ("category",)),
     "NotificationsSent": ("Count", ("channel", "template")),
@@ -144,6 +147,7 @@ def emit(name: str, value: float = 1, **dimensions: object) -> None:
         raise ValueError(f"metric {name} has no dimension(s) {sorted(unknown)}")
     namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE)
     with single_metric(name=name, unit=MetricUnit(unit), value=value, namespace=namespace) as metric:
+        metric.service = None  # else POWERTOOLS_SERVICE_NAME adds a "service" dimension alarms do not name
         for dim in names:
             metric.add_dimension(name=dim, value=str(dimensions.get(dim) or "none"))
 

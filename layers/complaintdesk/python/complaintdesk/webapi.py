@@ -66,6 +66,12 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
     )
 
 
+def is_response(result: Any) -> bool:
+    from chalice import Response
+
+    return isinstance(result, Response)
+
+
 def handle(
     request: Any, view: Callable[[Call], Any], params: dict[str, str], roles: frozenset[str] | None
 ) -> Any:
@@ -92,6 +98,9 @@ def handle(
             lambda_context=getattr(request, "lambda_context", None),
         )
         result = view(call)
+        if is_response(result):  # a view that shapes its own response (an HTML page) returns it as is
+            log.info("request handled", extra={"status": result.status_code})
+            return result
         status, body = result if isinstance(result, tuple) else (200, result)
         log.info("request handled", extra={"status": status})
         return json_response(status, body)

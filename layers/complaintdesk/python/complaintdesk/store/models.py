@@ -85,6 +85,8 @@ class Ticket(Item):
     escalation_level = NumberAttribute(default=0)
     escalation_due_at = JSONAttribute(null=True)
     breached = BooleanAttribute(default=False)
+    breached_step = UnicodeAttribute(null=True)  # written by the state machine at the top level
+    breached_at = UnicodeAttribute(null=True)
     task_token = UnicodeAttribute(null=True)
     task_kind = UnicodeAttribute(null=True)
     task_entered_at = UnicodeAttribute(null=True)
