@@ -261,3 +261,50 @@ def test_a_plan_that_cannot_start_loses_nothing(flow, monkeypatch):
         f"/tickets/{ticket['ticket_id']}", {"version": fresh["version"], "category": "wf-demo"}
     )
     assert status == 200 and retried["workflow"]["current_step"] == "triage"
+
+
+def test_a_top_level_breach_in_a_real_execution_emits_what_the_alarm_watches(flow, capsys):
+    """The SLA alarm queries SLABreached in namespace ComplaintDesk with dimensions (category, level,
+    step) WHERE level = 'top': a real timeout must produce exactly that EMF document."""
+    from infra.local.template import load_template
+
+    api = flow.api
+    one_step = plan(
+        id="wf-breach",
+        steps=[
+            {
+                "id": "call_back",
+                "title": "Call back",
+                "owner_team": "billing",
+                "instructions": {"en": "Call."},
+                "sla": "1h",
+                "clock": "calendar",
+            }
+        ],
+    )
+    assert api.put("/categories/wf-breach", one_step, role="admin")[0] == 201
+    tid = api.post("/tickets", complaint(category="wf-breach"))[1]["ticket_id"]
+    capsys.readouterr()
+    breached = flow.until(
+        tid,
+        lambda t: t["breached"] and t["workflow"]["waiting_for"] == "escalation_wait",
+        "the step to breach at its top level",
+    )
+    assert breached["workflow"]["current_step"] == "call_back" and breached["status"] == "open"
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (emf,) = [d for d in documents if "SLABreached" in d]
+    (directive,) = emf["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "ComplaintDesk"
+    assert sorted(directive["Dimensions"][0]) == ["category", "level", "step"]
+    assert (emf["category"], emf["step"], emf["level"]) == ("wf-breach", "call_back", "top")
+    alarms = [
+        r["Properties"]
+        for r in load_template()["Resources"].values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+    ]
+    queries = [m.get("Expression", "") for a in alarms for m in a.get("Metrics", [])]
+    assert any(
+        "SUM(SLABreached)" in q and "category, level, step" in q and "level = 'top'" in q for q in queries
+    )
+    types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
+    assert "step.breached" in types
