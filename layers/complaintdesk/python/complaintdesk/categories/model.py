@@ -65,6 +65,8 @@ class Team(_Strict):
     names: Names | None = None
     hours: dict[str, list[str]] | None = None  # the team's own working hours; else the category calendar's
     email: str | None = None
+    # Who hears about escalations aimed at this team's manager; else <team>-lead@<sender domain>.
+    manager_email: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -76,7 +78,7 @@ class Team(_Strict):
     def _hours(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         return None if value is None else validate_hours(value)
 
-    @field_validator("email")
+    @field_validator("email", "manager_email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not _EMAIL_RE.match(value):

@@ -1,22 +1,55 @@
-"""Keeping the customer informed: turn domain events into messages, each sent at most once.
+"""Keeping everyone informed: domain events in, e-mail (SES) and SMS (SNS) out, each sent at most once.
 
-The acknowledgement of a new ticket is the first of them (ISO 10002: acknowledge at once).
-Every message sent, and every failure, is written on the ticket's timeline.
+One event becomes a list of *notices* (template, recipient, channel, context) by the rules below;
+each notice is delivered through its own idempotency record keyed
+``<event_id>#<template>#<address>#<channel>``, so a redelivered event sends nothing new and a
+retry after a partial failure sends only what failed. Every notice ends on the ticket's timeline
+as ``notification.sent``, ``notification.failed`` (then re-raised: SQS retries, the DLQ catches
+what keeps failing) or ``notification.skipped`` (with the reason).
+
+| event | customer | owner team | managers |
+|---|---|---|---|
+| ticket.created | ticket.acknowledged | | |
+| step.assigned (kind step, level 0) | step.started if customer-visible | step.assigned | |
+| step.completed | step.completed if customer-visible | | |
+| customer.waiting | customer.waiting | | |
+| ticket.resolved | ticket.resolved (+ recovery actions) | | |
+| ticket.survey | ticket.followup, ticket.survey | | |
+| ticket.closed / ticket.reopened | ticket.closed / ticket.reopened | | |
+| step.escalated | | | step.escalated to each target of the level |
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from complaintdesk import aws, clock, idempotency, signing
-from complaintdesk.observability import bind_ticket, logger
+from complaintdesk.categories import CategoryDefinition, NotifyTarget
+from complaintdesk.errors import Conflict, Forbidden, NotFound
+from complaintdesk.observability import bind_ticket, emit, logger
+from complaintdesk.services import recipients as who
+from complaintdesk.services.recipients import Recipient
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import Customer, MessageLink, Ticket
+from complaintdesk.store.models import Customer, MessageLink, Ticket, TimelineEvent
 
 STATUS_LINK_TTL = int(timedelta(days=180).total_seconds())
+SURVEY_LINK_TTL = int(timedelta(days=30).total_seconds())
+THREAD_DEPTH = 10  # message ids kept in References
+RECENT_EVENTS = 50  # timeline events read for threading and "what was tried"
+ATTEMPTS_SHOWN = 5
+ACTOR = "complaintdesk"
+
+
+class DeliveryFailed(Exception):
+    """One or more notices of an event could not be sent; the SQS record is retried."""
 
 
 def status_url(ticket_id: str) -> str:
@@ -24,113 +57,623 @@ def status_url(ticket_id: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/status/{token}"
 
 
-def send_email(
-    ticket: Ticket, customer: Customer, template: str, context: dict[str, Any], *, event_id: str
-) -> dict[str, Any]:
-    """Render, send through SES, and record it (message link for threading + timeline) in one transaction."""
-    from complaintdesk.notify.compose import build_email, new_message_id
-    from complaintdesk.notify.templates import render
+def survey_url(ticket_id: str) -> str:
+    token = signing.sign_token("survey", ticket_id, SURVEY_LINK_TTL)
+    return f"{get_settings().public_base_url.rstrip('/')}/survey/{token}"
 
-    settings = get_settings()
-    rendered = render(template, customer.language or ticket.language, context)
-    domain = settings.sender_address.partition("@")[2] or "complaintdesk.example"
-    message_id = new_message_id(ticket.ticket_id, domain)
-    message = build_email(
-        rendered,
-        to=customer.email or "",
-        to_name=customer.name,
-        sender=settings.sender_address,
-        reply_to=signing.reply_address(ticket.ticket_id),
-        ticket_id=ticket.ticket_id,
-        message_id=message_id,
-    )
-    at = clock.now()
+
+def ticket_url(ticket_id: str) -> str:
+    return f"{get_settings().public_base_url.rstrip('/')}/tickets/{ticket_id}"
+
+
+# --- what one event is about --------------------------------------------------------------------
+
+
+def step_title(defn: CategoryDefinition | None, step_id: str | None) -> str:
+    if defn is not None and step_id:
+        try:
+            return defn.step(step_id).title
+        except KeyError:
+            pass
+    return step_id or ""
+
+
+@dataclass
+class Facts:
+    """Everything the rules read, loaded once per event."""
+
+    event: dict[str, Any]
+    ticket: Ticket
+    customer: Customer
+    defn: CategoryDefinition | None
+    recent: list[TimelineEvent]  # newest first
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.event.get("data") or {}
+
+    @property
+    def timezone(self) -> str:
+        if self.defn is None:
+            return "UTC"
+        from complaintdesk.calendars.registry import get_calendar
+
+        return get_calendar(self.defn.calendar).timezone
+
+    def step_title(self, step_id: str | None, given: str | None = None) -> str:
+        return given or step_title(self.defn, step_id)
+
+    def category_name(self, language: str) -> str:
+        if self.defn is None:
+            return self.ticket.category or ""
+        return getattr(self.defn.names, language, None) or self.defn.names.en
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one recipient on one channel (``recipient`` None: skipped, ``reason`` says why)."""
+
+    template: str
+    ticket_id: str
+    customer_id: str
+    source_event: str
+    context: dict[str, Any] = field(default_factory=dict)
+    recipient: Recipient | None = None
+    reason: str = ""
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        target = self.recipient.key if self.recipient else "skipped"
+        return f"{self.source_event}#{self.template}#{target}"
+
+
+def category_definition(category_id: str | None, version: int | None = None) -> CategoryDefinition | None:
+    """The category's definition (the published version, else the shipped default), or None."""
+    if not category_id:
+        return None
+    from complaintdesk.services.categories import definition
+
     try:
-        response = aws.client("ses").send_raw_email(
-            Source=settings.sender_address,
-            Destinations=[customer.email],
-            RawMessage={"Data": message.as_bytes()},
-        )
-    except Exception as exc:  # the failure is recorded, then re-raised so the queue retries
-        repo.save(
-            new_event(
-                ticket.ticket_id,
-                customer.customer_id,
-                "notification.failed",
-                f"{template} e-mail to the customer failed",
-                actor="complaintdesk",
-                at=at,
-                channel="email",
-                data={
-                    "template": template,
-                    "to": customer.email,
-                    "error": str(exc)[:500],
-                    "source_event": event_id,
-                },
-            )
-        )
-        raise
-    link_pk, link_sk = MessageLink.key(message_id)
-    link = MessageLink(link_pk, link_sk, ticket_id=ticket.ticket_id, at=clock.iso(at), direction="out")
-    sent = new_event(
-        ticket.ticket_id,
-        customer.customer_id,
-        "notification.sent",
-        f"{template} e-mail sent to the customer",
-        actor="complaintdesk",
-        at=at,
-        channel="email",
-        visibility="public",
-        data={
-            "template": template,
-            "to": customer.email,
-            "subject": rendered.subject,
-            "message_id": message_id,
-            "ses_message_id": response.get("MessageId"),
-            "source_event": event_id,
-        },
-    )
-    repo.save_all([(link, None), (sent, None)])
-    return {"template": template, "channel": "email", "message_id": message_id}
+        return definition(category_id, version)
+    except NotFound:
+        try:
+            return definition(category_id)
+        except NotFound:
+            return None
 
 
-def _acknowledge(payload: dict[str, Any]) -> dict[str, Any]:
-    event = payload["event"]
+def load_facts(event: dict[str, Any]) -> Facts:
     ticket = repo.get(Ticket, Ticket.key(event["ticket_id"]), "ticket")
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
-    if not customer.email or customer.email_status != "ok":
-        repo.save(
-            new_event(
-                ticket.ticket_id,
-                customer.customer_id,
-                "notification.skipped",
-                "No e-mail acknowledgement: the customer has no deliverable e-mail address",
-                actor="complaintdesk",
-                data={"template": "ticket.acknowledged"},
-            )
+    data = event.get("data") or {}
+    version = data.get("version") or ticket.category_version
+    defn = category_definition(data.get("category") or ticket.category, int(version) if version else None)
+    repo.ready()
+    recent = list(
+        TimelineEvent.query(
+            f"TICKET#{ticket.ticket_id}",
+            TimelineEvent.SK.startswith("EVENT#"),
+            scan_index_forward=False,
+            limit=RECENT_EVENTS,
+            page_size=RECENT_EVENTS,
         )
-        return {"template": "ticket.acknowledged", "channel": None}
-    context = {
+    )
+    return Facts(event, ticket, customer, defn, recent)
+
+
+# --- the rules: who hears what ------------------------------------------------------------------
+
+
+def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
+    """In-Reply-To and References for a customer e-mail: the messages of this ticket so far.
+
+    In-Reply-To is the newest of them: the customer's own message, or the Message-ID we built for
+    ours. References also carries the id SES gave our messages, which is what the customer saw on AWS.
+    """
+    ids: list[str] = []
+    parent: str | None = None
+    for item in reversed(facts.recent):  # oldest first
+        data = item.data or {}
+        if item.event_type == "notification.sent" and item.channel == "email" and item.visibility == "public":
+            ids += [data.get("message_id"), data.get("ses_thread_id")]
+            parent = data.get("message_id") or parent
+        elif item.event_type in ("ticket.received", "email.received") and data.get("message_id"):
+            ids.append(data["message_id"])
+            parent = data["message_id"]
+    thread = [i for i in dict.fromkeys(ids) if i][-THREAD_DEPTH:]
+    return parent, tuple(thread)
+
+
+def to_customer(facts: Facts, template: str, context: dict[str, Any]) -> list[Notice]:
+    ticket = facts.ticket
+    base = Notice(template, ticket.ticket_id, ticket.customer_id, facts.event["event_id"])
+    language = who.customer_language(facts.customer, ticket.language)
+    chosen, skipped = who.customer_recipients(facts.customer, language)
+    if skipped is not None:
+        return [replace(base, reason=skipped.reason)]
+    full = {
         "ticket_id": ticket.ticket_id,
-        "customer_name": customer.name,
-        "subject": ticket.subject,
-        "first_response_due": clock.parse_iso(event["data"]["first_response_due"]),
+        "complaint_subject": ticket.subject,
         "status_url": status_url(ticket.ticket_id),
-        "channel": ticket.channel,
+        "timezone": facts.timezone,
+        "fallback_language": who.staff_language(facts.defn),
+        **context,
     }
-    return send_email(ticket, customer, "ticket.acknowledged", context, event_id=event["event_id"])
+    parent, references = _thread(facts)
+    return [
+        replace(base, recipient=r, context=full, in_reply_to=parent, references=references) for r in chosen
+    ]
+
+
+def to_staff(facts: Facts, template: str, chosen: list[Recipient], context: dict[str, Any]) -> list[Notice]:
+    ticket = facts.ticket
+    base = Notice(template, ticket.ticket_id, ticket.customer_id, facts.event["event_id"])
+    if not chosen:
+        return [replace(base, reason="no recipient is configured for this message")]
+    notices = []
+    for recipient in chosen:
+        full = {
+            "ticket_id": ticket.ticket_id,
+            "complaint_subject": ticket.subject,
+            "category_name": facts.category_name(recipient.language),
+            "ticket_url": ticket_url(ticket.ticket_id),
+            "timezone": facts.timezone,
+            **context,
+        }
+        notices.append(replace(base, recipient=recipient, context=full))
+    return notices
+
+
+def _when(value: Any) -> datetime | None:
+    return clock.parse_iso(value) if isinstance(value, str) and value else None
+
+
+def _deadline(data: dict[str, Any], index: int) -> datetime | None:
+    deadlines = ((data.get("clock") or {}).get("deadlines")) or data.get("deadlines") or []
+    return _when(deadlines[index]) if 0 <= index < len(deadlines) else None
+
+
+def on_created(facts: Facts) -> list[Notice]:
+    due = _when(facts.data.get("first_response_due")) or clock.parse_iso(facts.ticket.created_at) + timedelta(
+        hours=get_settings().first_response_hours
+    )
+    return to_customer(facts, "ticket.acknowledged", {"first_response_due": due})
+
+
+def _customer_visible(facts: Facts, flag: str, step_id: str | None) -> bool:
+    given = facts.data.get("customer_visible")
+    if given is not None:
+        return bool(given)
+    if facts.defn is None or not step_id:
+        return False
+    try:
+        return bool(getattr(facts.defn.step(step_id), flag))
+    except KeyError:
+        return False
+
+
+def on_step_assigned(facts: Facts) -> list[Notice]:
+    data = facts.data
+    if data.get("kind", "step") != "step" or int(data.get("level") or 0) != 0:
+        return []  # waits after an escalation: the managers were told by step.escalated
+    step_id, team_id = data.get("step"), data.get("team") or facts.ticket.owner_team
+    step_name = facts.step_title(step_id, data.get("step_title"))
+    due = _when(data.get("due_at")) or _deadline(data, 0) or _when(facts.ticket.step_due_at)
+    notices: list[Notice] = []
+    if _customer_visible(facts, "notify_customer_on_start", step_id):
+        notices += to_customer(facts, "step.started", {"step_name": step_name, "due_at": due})
+    if team_id and due is not None:
+        team = who.team_recipient(facts.defn, team_id)
+        reason = " ".join(facts.ticket.description.split())[:300]
+        notices += to_staff(
+            facts,
+            "step.assigned",
+            [team],
+            {
+                "step_name": step_name,
+                "due_at": due,
+                "team_name": team.name,
+                "instructions": _words(data.get("instructions"), team.language)
+                or _instructions(facts, step_id, team.language),
+                "reason": reason,
+            },
+        )
+    return notices
+
+
+def _words(value: Any, language: str) -> str:
+    """Text in ``language`` from a plain string or a {language: text} mapping (English as the fallback)."""
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get("en") or "")
+    return str(value or "")
+
+
+def root_cause_words(value: str | None) -> str | None:
+    """A root-cause code ("billing-system-error") as words; free text stays as written."""
+    if value and " " not in value.strip():
+        return value.strip().replace("-", " ").replace("_", " ")
+    return value
+
+
+def _instructions(facts: Facts, step_id: str | None, language: str) -> str:
+    if facts.defn is None or not step_id:
+        return ""
+    try:
+        words = facts.defn.step(step_id).instructions
+    except KeyError:
+        return ""
+    return getattr(words, language, "") or words.en
+
+
+def on_step_completed(facts: Facts) -> list[Notice]:
+    data = facts.data
+    if not _customer_visible(facts, "notify_customer_on_end", data.get("step")):
+        return []
+    context = {
+        "step_name": facts.step_title(data.get("step"), data.get("step_title")),
+        "next_step_name": facts.step_title(data.get("next_step"), data.get("next_step_title"))
+        if data.get("next_step")
+        else None,
+    }
+    return to_customer(facts, "step.completed", context)
+
+
+def on_customer_waiting(facts: Facts) -> list[Notice]:
+    request = facts.data.get("request") or facts.data.get("notes") or ""
+    return to_customer(
+        facts, "customer.waiting", {"request": request, "reply_by": _when(facts.data.get("reply_by"))}
+    )
+
+
+def recovery_context(actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the resolution message says about service recovery: an apology, the latest compensation."""
+    context: dict[str, Any] = {"apology": any(a.get("type") == "apology" for a in actions)}
+    compensations = [a for a in actions if a.get("type") == "compensation"]
+    if compensations:
+        last = compensations[-1]
+        context["compensation_type"] = last.get("compensation_type")
+        try:
+            amount = Decimal(str(last["amount"])) if last.get("amount") not in (None, "") else None
+        except InvalidOperation:
+            amount = None
+        context["compensation_amount"] = amount
+        context["compensation_currency"] = last.get("currency")
+    return context
+
+
+def on_resolved(facts: Facts) -> list[Notice]:
+    data, ticket = facts.data, facts.ticket
+    actions = list(ticket.recovery_actions or []) or list(data.get("recovery_actions") or [])
+    context = {
+        "resolution": data.get("resolution") or ticket.resolution or "",
+        "root_cause": root_cause_words(data.get("root_cause") or ticket.root_cause),
+        **recovery_context(actions),
+    }
+    return to_customer(facts, "ticket.resolved", context)
+
+
+def on_survey(facts: Facts) -> list[Notice]:
+    expires = clock.now() + timedelta(seconds=SURVEY_LINK_TTL)
+    return to_customer(facts, "ticket.followup", {}) + to_customer(
+        facts, "ticket.survey", {"survey_url": survey_url(facts.ticket.ticket_id), "survey_expires": expires}
+    )
+
+
+def on_closed(facts: Facts) -> list[Notice]:
+    return to_customer(facts, "ticket.closed", {})
+
+
+def on_reopened(facts: Facts) -> list[Notice]:
+    return to_customer(facts, "ticket.reopened", {"reason": facts.data.get("reason")})
+
+
+def what_was_tried(facts: Facts) -> list[str]:
+    """The ticket's latest work, for managers: timeline summaries other than notifications."""
+    lines = [
+        f"{item.at[:16].replace('T', ' ')} UTC: {item.summary}"
+        for item in facts.recent
+        if not item.event_type.startswith("notification.")
+    ]
+    return list(reversed(lines[:ATTEMPTS_SHOWN]))
+
+
+def on_escalated(facts: Facts) -> list[Notice]:
+    data = facts.data
+    level = int(data.get("level") or 1)
+    targets = [NotifyTarget.model_validate(t) for t in data.get("notify") or []]
+    occurred = _when(facts.event.get("occurred_at")) or clock.now()
+    step_due = _deadline(data, 0) or _when(facts.ticket.step_due_at) or occurred
+    new_deadline = _deadline(data, level) or occurred
+    team_id = data.get("team") or facts.ticket.owner_team
+    language = who.staff_language(facts.defn)
+    context = {
+        "step_name": facts.step_title(data.get("step"), data.get("step_title")),
+        "escalation_level": level,
+        "late_by": max(occurred - step_due, timedelta(0)),
+        "new_deadline": new_deadline,
+        "attempts": what_was_tried(facts),
+        "team_name": who.team_name(facts.defn, team_id, language),
+    }
+    return to_staff(facts, "step.escalated", who.escalation_recipients(facts.defn, targets), context)
+
+
+RULES: dict[str, Callable[[Facts], list[Notice]]] = {
+    "ticket.created": on_created,
+    "step.assigned": on_step_assigned,
+    "step.completed": on_step_completed,
+    "customer.waiting": on_customer_waiting,
+    "ticket.resolved": on_resolved,
+    "ticket.survey": on_survey,
+    "ticket.closed": on_closed,
+    "ticket.reopened": on_reopened,
+    "step.escalated": on_escalated,
+}
+
+
+# --- delivery -------------------------------------------------------------------------------------
+
+
+def ses_thread_id(ses_message_id: str) -> str:
+    """The Message-ID SES puts on a message it sends (it replaces ours): ``<id@<region>.amazonses.com>``."""
+    region = get_settings().region
+    domain = "email.amazonses.com" if region == "us-east-1" else f"{region}.amazonses.com"
+    return f"<{ses_message_id}@{domain}>"
+
+
+def _summary(notice: Notice, channel_word: str) -> str:
+    recipient = notice.recipient
+    whom = "the customer" if recipient is None or recipient.audience == "customer" else recipient.why
+    return f"{notice.template} {channel_word} to {whom}"
+
+
+def _record(
+    notice: Notice, event_type: str, summary: str, data: dict[str, Any], at: datetime
+) -> TimelineEvent:
+    recipient = notice.recipient
+    public = recipient is not None and recipient.audience == "customer" and event_type == "notification.sent"
+    return new_event(
+        notice.ticket_id,
+        notice.customer_id,
+        event_type,
+        summary,
+        actor=ACTOR,
+        at=at,
+        channel=recipient.channel if recipient else None,
+        visibility="public" if public else "internal",
+        data={"template": notice.template, "source_event": notice.source_event, **data},
+    )
+
+
+def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, Any], list[Any]]:
+    from complaintdesk.notify.compose import build_email, new_message_id
+
+    settings, recipient = get_settings(), notice.recipient
+    assert recipient is not None
+    message_id = new_message_id(notice.ticket_id, who.sender_domain())
+    message = build_email(
+        rendered,
+        to=recipient.address,
+        to_name=recipient.name,
+        sender=settings.sender_address,
+        reply_to=signing.reply_address(notice.ticket_id),
+        ticket_id=notice.ticket_id,
+        message_id=message_id,
+        in_reply_to=notice.in_reply_to,
+        references=notice.references,
+        date=at,
+    )
+    response = aws.client("ses").send_raw_email(
+        Source=settings.sender_address,
+        Destinations=[recipient.address],
+        RawMessage={"Data": message.as_bytes()},
+    )
+    ses_id = response.get("MessageId")
+    links = [message_id, ses_thread_id(ses_id)] if ses_id else [message_id]
+    writes = []
+    for link_id in links:
+        pk, sk = MessageLink.key(link_id)
+        writes.append(MessageLink(pk, sk, ticket_id=notice.ticket_id, at=clock.iso(at), direction="out"))
+    data = {
+        "subject": rendered.subject,
+        "message_id": message_id,
+        "ses_message_id": ses_id,
+        "ses_thread_id": links[1] if ses_id else None,
+        "in_reply_to": notice.in_reply_to,
+    }
+    return data, writes
+
+
+def _send_sms(notice: Notice, rendered: Any) -> dict[str, Any]:
+    from complaintdesk.notify.sms import analyze, fit
+
+    recipient = notice.recipient
+    assert recipient is not None
+    text = fit(rendered.sms, max_segments=2 if "://" in rendered.sms else 1)
+    response = aws.client("sns").publish(
+        PhoneNumber=recipient.address,
+        Message=text,
+        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+    )
+    shape = analyze(text)
+    return {
+        "sns_message_id": response.get("MessageId"),
+        "segments": shape.segments,
+        "encoding": shape.encoding,
+    }
+
+
+def deliver(payload: dict[str, Any]) -> dict[str, Any]:
+    """Send one notice and record it; a failure is recorded, counted, then raised."""
+    from complaintdesk.notify.templates import render
+
+    notice: Notice = payload["notice"]
+    recipient = notice.recipient
+    at = clock.now()
+    if recipient is None:
+        repo.save(_record(notice, "notification.skipped", f"{notice.template} not sent: {notice.reason}",
+                          {"reason": notice.reason}, at))  # fmt: skip
+        logger().info("notification skipped", extra={"template": notice.template, "reason": notice.reason})
+        return {"template": notice.template, "channel": None, "result": "skipped"}
+    context = {**notice.context, "recipient_name": recipient.name}
+    channel_word = "e-mail" if recipient.channel == "email" else "SMS"
+    base = {"to": recipient.address, "audience": recipient.audience, "recipient": recipient.why}
+    try:
+        rendered = render(notice.template, recipient.language, context)
+        base["language"] = rendered.language
+        if recipient.channel == "email":
+            data, writes = _send_email(notice, rendered, at)
+        else:
+            data, writes = _send_sms(notice, rendered), []
+    except Exception as exc:
+        failed = {**base, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        repo.save(
+            _record(notice, "notification.failed", f"{_summary(notice, channel_word)} failed", failed, at)
+        )
+        emit("NotificationsFailed", channel=recipient.channel)
+        logger().warning(
+            "notification failed",
+            extra={"template": notice.template, "channel": recipient.channel, "error": type(exc).__name__},
+        )
+        raise
+    sent = _record(
+        notice, "notification.sent", f"{_summary(notice, channel_word)} sent", {**base, **data}, at
+    )
+    repo.save_all([*((w, None) for w in writes), (sent, None)])
+    emit("NotificationsSent", channel=recipient.channel, template=notice.template)
+    return {"template": notice.template, "channel": recipient.channel, "result": "sent"}
 
 
 def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str, Any] | None:
-    """One domain event from the events topic; a redelivered event sends nothing new."""
-    bind_ticket(event["ticket_id"])
-    handlers = {"ticket.created": ("acknowledge", _acknowledge)}
-    entry = handlers.get(event["event_type"])
-    if entry is None:
+    """One domain event from the events topic. Each notice at most once; failures raise after the rest went."""
+    rule = RULES.get(event.get("event_type", ""))
+    if rule is None:
         return None
-    name, operation = entry
-    result = idempotency.run(
-        f"notify-{name}", operation, {"event": event}, key="event.event_id", lambda_context=lambda_context
-    )
-    logger().info("notification handled", extra={"event_type": event["event_type"], "result": result})
-    return result
+    bind_ticket(event["ticket_id"])
+    facts = load_facts(event)
+    results, failures = [], []
+    for notice in rule(facts):
+        try:
+            results.append(
+                idempotency.run(
+                    "notify",
+                    deliver,
+                    {"key": notice.key, "notice": notice},
+                    key="key",
+                    lambda_context=lambda_context,
+                )
+            )
+        except Exception as exc:  # recorded by deliver; the others still go out
+            failures.append(exc)
+    logger().info("notifications handled", extra={"event_type": event["event_type"], "results": results})
+    if failures:
+        raise DeliveryFailed(
+            f"{len(failures)} of {len(failures) + len(results)} notifications for {event['event_type']} failed"
+        ) from failures[0]
+    return {"event_type": event["event_type"], "notifications": results}
+
+
+# --- the customer's signed links: status page and survey ------------------------------------------
+
+
+class SurveyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    score: int = Field(ge=1, le=5, strict=True)
+    comment: str = Field(default="", max_length=2000)
+
+
+def _ticket_for(token: str, purpose: str) -> Ticket:
+    """The ticket a link token names; any token that does not verify for ``purpose`` is refused (403)."""
+    try:
+        ticket_id = signing.verify_token(token, purpose)
+    except signing.TokenError as exc:
+        raise Forbidden(f"this {purpose} link is not valid ({exc}); ask us for a new one") from None
+    return repo.get(Ticket, Ticket.key(ticket_id), "ticket")
+
+
+def public_status(token: str) -> dict[str, Any]:
+    """What the customer may see without logging in: status, current step, expected dates, public timeline."""
+    ticket = _ticket_for(token, "status")
+    defn = category_definition(ticket.category, ticket.category_version)
+    language = who.customer_language(repo.get(Customer, Customer.key(ticket.customer_id), "customer"), None)
+    step = None
+    if ticket.current_step and ticket.status in repo.ACTIVE_STATUSES and ticket.current_step != "resolution":
+        step = step_title(defn, ticket.current_step)
+    first_response_by = None
+    if not ticket.first_response_at:
+        created = clock.parse_iso(ticket.created_at)
+        first_response_by = clock.iso(created + timedelta(hours=get_settings().first_response_hours))
+    items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
+    category = None
+    if defn is not None:
+        category = getattr(defn.names, language, None) or defn.names.en
+    return {
+        "ticket_id": ticket.ticket_id,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "language": language,
+        "category": category,
+        "current_step": step,
+        "waiting_for_you": ticket.status == "waiting_customer",
+        "expected": {
+            "first_response_by": first_response_by,
+            "current_step_due": ticket.step_due_at if step else None,
+        },
+        "received_at": ticket.created_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+        "resolution": ticket.resolution if ticket.resolved_at else None,
+        "survey_answered": bool(ticket.survey),
+        "timeline": [
+            {"at": item.at, "type": item.event_type, "summary": item.summary}
+            for item in items
+            if item.visibility == "public"
+        ],
+    }
+
+
+def answer_survey(token: str, data: Any) -> dict[str, Any]:
+    """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from complaintdesk import events
+    from complaintdesk.schemas import parse
+
+    answer_in = parse(SurveyIn, data)
+    ticket = _ticket_for(token, "survey")
+    for _ in range(3):  # a concurrent change of the ticket (version) is retried; a second answer is not
+        if ticket.survey:
+            raise Conflict(f"the survey for {ticket.ticket_id} was already answered; thank you")
+        at = clock.now()
+        answer = {"score": answer_in.score, "comment": answer_in.comment, "at": clock.iso(at)}
+        event = new_event(
+            ticket.ticket_id,
+            ticket.customer_id,
+            "survey.answered",
+            f"Survey answered: {answer_in.score}/5",
+            actor="customer",
+            at=at,
+            visibility="public",
+            channel="web",
+            data=answer,
+        )
+        try:
+            with repo.transaction() as tx:
+                tx.update(
+                    ticket,
+                    actions=[Ticket.survey.set(answer), Ticket.updated_at.set(answer["at"])],
+                    condition=Ticket.survey.does_not_exist(),
+                )
+                tx.save(event)
+        except TransactWriteError as exc:
+            if not repo.is_condition_failure(exc):
+                raise
+            ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
+            continue
+        events.publish(
+            "survey.answered", ticket.ticket_id, {"score": answer_in.score, "comment": answer_in.comment}
+        )
+        return {"ticket_id": ticket.ticket_id, "survey": answer}
+    raise Conflict("the ticket is being changed right now; please send your answer again")
