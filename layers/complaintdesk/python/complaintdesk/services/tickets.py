@@ -111,6 +111,8 @@ def create_ticket(
     extra_writes: list[tuple[Any, Any]] | None = None,
     timeline_data: dict[str, Any] | None = None,
     ticket_id: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    linked_tickets: set[str] | None = None,
 ) -> dict[str, Any]:
     """Receive a complaint: one counter bump, one transaction, one event.
 
@@ -144,6 +146,8 @@ def create_ticket(
         created_at=moment,
         updated_at=moment,
         created_by=actor,
+        attachments=attachments or [],
+        linked_tickets=linked_tickets or None,
     )
     plan = None
     if data.category:
@@ -195,7 +199,7 @@ def validated_fields(category: str, fields: dict[str, Any]) -> dict[str, Any]:
     from complaintdesk.services import categories
 
     try:
-        defn = categories.definition(category)
+        defn = categories.definition(category, int(categories.version_item(category).version))
     except NotFound:
         raise InvalidInput(
             f"category {category!r} does not exist",

@@ -1,0 +1,117 @@
+"""The ``complaintdesk`` command line.
+
+Subcommands are registered in ``COMMANDS`` as ``(name, "module")`` or ``(name, "module:object")``;
+the module (or object) provides ``add_arguments(parser)`` and ``run(args) -> int``, and the first
+line of its docstring is the help text. A new subcommand is one new line there and its own module.
+
+    complaintdesk ingest complaint.eml [more.eml ...] [--endpoint URL] [--bucket NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STATE_FILE = REPO_ROOT / ".local" / "stack.json"  # written by `make run` (infra/local/stack.py)
+
+COMMANDS: list[tuple[str, str]] = [
+    ("ingest", "infra.cli:Ingest"),
+    ("report", "infra.report_cli"),
+    ("sync-categories", "infra.categories_cli"),
+]
+
+
+class Ingest:
+    """Put .eml files into the mail bucket under inbound/, exactly where SES stores inbound mail.
+
+    The bucket's notification then queues each one for the e-mail intake function, so the running
+    local stack (or a deployed stack) ingests them as if they had arrived by mail. Without
+    --endpoint/--bucket the local stack's .local/stack.json is used, then AWS_ENDPOINT_URL and
+    MAIL_BUCKET from the environment.
+    """
+
+    @staticmethod
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE.eml", help="raw RFC 5322 messages")
+        parser.add_argument("--endpoint", help="S3 endpoint URL (default: the local stack's moto server)")
+        parser.add_argument("--bucket", help="the mail bucket (default: the local stack's MailBucket)")
+        parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
+
+    @staticmethod
+    def run(args: argparse.Namespace) -> int:
+        endpoint, bucket = _mail_target(args.endpoint, args.bucket)
+        if not bucket:
+            print(
+                "no mail bucket: pass --bucket, set MAIL_BUCKET, or start `make run` first", file=sys.stderr
+            )
+            return 2
+        missing = [str(path) for path in args.files if not path.is_file()]
+        if missing:
+            print(f"not a file: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        import boto3
+
+        if endpoint and "AWS_ACCESS_KEY_ID" not in os.environ:
+            # The local moto server accepts any credentials; never reach for a real profile here.
+            os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+        s3 = boto3.client("s3", region_name=args.region, endpoint_url=endpoint or None)
+        for path in args.files:
+            key = f"inbound/{uuid.uuid4().hex}"
+            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+            print(f"{path} -> s3://{bucket}/{key}")
+        return 0
+
+
+def _mail_target(endpoint: str | None, bucket: str | None) -> tuple[str | None, str | None]:
+    state: dict[str, Any] = {}
+    if (endpoint is None or bucket is None) and STATE_FILE.is_file():
+        try:
+            state = json.loads(STATE_FILE.read_text())
+        except ValueError:
+            state = {}
+    endpoint = endpoint or state.get("moto_url") or os.environ.get("AWS_ENDPOINT_URL")
+    bucket = bucket or (state.get("resources") or {}).get("MailBucket") or os.environ.get("MAIL_BUCKET")
+    return endpoint, bucket
+
+
+def _load(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    loaded = importlib.import_module(module)
+    return getattr(loaded, attr) if attr else loaded
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="complaintdesk", description="complaintdesk command line")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, target in COMMANDS:
+        try:
+            command = _load(target)
+        except ModuleNotFoundError as missing:  # another area's module not in this checkout
+            print(f"complaintdesk: {name} is unavailable ({missing})", file=sys.stderr)
+            continue
+        doc = (command.__doc__ or name).strip()
+        sub = commands.add_parser(
+            name,
+            help=doc.splitlines()[0],
+            description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_arguments(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
