@@ -127,6 +127,7 @@ class LocalStack:
             }
         )
         os.environ.update({k: str(v) for k, v in env.items()})
+        self.info["env"] = {k: str(v) for k, v in env.items()}
         cognito = boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.moto_url)
         tokens = role_tokens(cognito, resources.user_pool_id, resources.user_pool_client_id)
         self.info.update(

@@ -18,11 +18,13 @@ def load(name: str) -> dict:
 
 def test_api_gateway_event_with_cognito_claims(stack, monkeypatch):
     """On AWS the authorizer has verified the token; the handler trusts the claims it put in the context."""
+    from complaintdesk.services.categories import sync_defaults
     from complaintdesk.settings import reset_settings
     from functions.api.app import app
 
     monkeypatch.setenv("AUTH_MODE", "apigateway")
     reset_settings()
+    sync_defaults()
     response = app(load("api/post_tickets.json"), LambdaContext("ApiFunction"))
     assert response["statusCode"] == 201, response["body"]
     ticket = json.loads(response["body"])

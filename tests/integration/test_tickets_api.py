@@ -118,7 +118,14 @@ def test_one_customer_across_channels(api):
 
 
 def test_agent_queues_with_cursor_pagination(api):
-    created = [api.post("/tickets", complaint(category="late-delivery"))[1]["ticket_id"] for _ in range(5)]
+    from complaintdesk.services.categories import sync_defaults
+
+    sync_defaults()
+    fields = {"order_number": "TR-88123", "carrier": "aras", "promised_date": "2026-11-20"}
+    created = [
+        api.post("/tickets", complaint(category="late-delivery", fields=fields))[1]["ticket_id"]
+        for _ in range(5)
+    ]
     seen, cursor = [], None
     while True:
         path = "/tickets?status=open&limit=2" + (f"&cursor={cursor}" if cursor else "")

@@ -189,8 +189,13 @@ def test_waiting_for_the_customer_pauses_the_clock(flow):
     assert status == 201
     resumed = flow.until(tid, waiting_on("investigate"), "the step to resume")
     assert resumed["status"] == "open"
-    types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
+    flow.deliver("CallbackQueue")
+    events = api.get(f"/tickets/{tid}/timeline")[1]["events"]
+    types = [e["type"] for e in events]
     assert types.index("customer.waiting") < types.index("customer.replied") < types.index("ticket.resumed")
+    # The resumed step is the same assignment: nobody is told twice
+    assert [e["data"]["step"] for e in events if e["type"] == "step.assigned"] == ["triage", "investigate"]
+    assert [e["data"]["step"] for e in flow.published("step.assigned")] == ["triage", "investigate"]
 
 
 def test_plans_and_categories_refuse_bad_input(flow):
@@ -308,3 +313,37 @@ def test_a_top_level_breach_in_a_real_execution_emits_what_the_alarm_watches(flo
     )
     types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
     assert "step.breached" in types
+
+
+def test_an_email_reply_resumes_a_step_waiting_for_the_customer(flow):
+    from complaintdesk import signing
+    from complaintdesk.services.email_intake import ingest_object
+    from tests.integration.mail.conftest import message
+
+    api = flow.api
+    tid = api.post("/tickets", complaint())[1]["ticket_id"]
+    flow.until(tid, waiting_on("triage"), "triage")
+    api.post(f"/tickets/{tid}/steps/triage/complete", {})
+    flow.until(tid, waiting_on("investigate"), "investigate")
+    api.post(
+        f"/tickets/{tid}/steps/investigate/complete", {"outcome": "waiting_for_customer", "notes": "Invoice?"}
+    )
+    flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "customer_wait", "the customer wait")
+    # When the customer answers the e-mail we sent (Reply-To: the signed plus address)
+    reply = message(
+        sender="Elif Şahin <elif@example.com>",
+        to=signing.reply_address(tid),
+        subject=f"Re: [{tid}] Billed twice",
+        body="It is INV-2026-11-0042.",
+    )
+    key = "inbound/reply-1"
+    boto3.client("s3").put_object(Bucket=flow.stack.physical["MailBucket"], Key=key, Body=reply.as_bytes())
+    result = ingest_object(flow.stack.physical["MailBucket"], key)
+    # Then it lands on the ticket and the parked step runs again
+    assert result.outcome == "interaction" and result.ticket_id == tid
+    resumed = flow.until(tid, waiting_on("investigate"), "the step to resume")
+    assert resumed["status"] == "open"
+    types = [e["type"] for e in api.get(f"/tickets/{tid}/timeline")[1]["events"]]
+    assert "ticket.resumed" in types and "email.received" in types
+    replied = flow.published("customer.replied")
+    assert replied and replied[-1]["data"]["resumed"] is True

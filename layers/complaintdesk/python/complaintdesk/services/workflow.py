@@ -150,13 +150,28 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
             )
         )
 
-    if message.kind in STEP_KINDS:
+    resumed = ticket.resumed_step == f"{message.step}#{message.level}"
+    ticket.resumed_step = None
+    if message.kind in STEP_KINDS and resumed:
+        # The same wait again after the customer answered: the clock goes on, nobody is told twice.
+        ticket.task_token, ticket.task_kind, ticket.task_entered_at = (
+            message.task_token,
+            message.kind,
+            message.entered_at,
+        )
+        level = message.level
+        ticket.step_due_at = deadlines[level] if len(deadlines) > level else ticket.step_due_at
+        ticket.escalation_due_at = deadlines[level + 1 :]
+        ticket.status, ticket.paused_at = "open", None
+    elif message.kind in STEP_KINDS:
         step = defn.step(message.step)
         level = message.level
         due = deadlines[level] if len(deadlines) > level else None
         ticket.current_step, ticket.last_step, ticket.owner_team = step.id, step.id, step.owner_team
         ticket.escalation_level, ticket.breached = level, bool(message.breached or ticket.breached)
+        # The SLA clock of this level starts now; time used before a pause is counted per level.
         ticket.task_level_started_at = message.entered_at
+        ticket.consumed_seconds = 0
         ticket.step_due_at = due
         ticket.escalation_due_at = deadlines[level + 1 :]
         nxt = defn.next_step(step.id)
@@ -165,7 +180,6 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         team = defn.team(step.owner_team).name
         if message.kind == "step":
             ticket.step_started_at = message.entered_at
-            ticket.consumed_seconds = 0
             event(
                 "step.assigned",
                 f"{step.title} assigned to {team}, due {due}",
@@ -304,8 +318,11 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
         )
         kind = "step.completed"
     else:
-        used = sla_time_used(defn, step.id, clock.parse_iso(ticket.step_started_at or clock.iso(at)), at)
-        ticket.consumed_seconds = int(used.total_seconds())
+        running_since = clock.parse_iso(
+            ticket.task_level_started_at or ticket.step_started_at or clock.iso(at)
+        )
+        used = sla_time_used(defn, step.id, running_since, at)
+        ticket.consumed_seconds = int(ticket.consumed_seconds or 0) + int(used.total_seconds())
         ticket.status, ticket.paused_at = "waiting_customer", clock.iso(at)
         answer_clock = ANY_CLOCK
         summary = f"{step.title} waits for the customer: {notes or 'information requested'}"
@@ -468,7 +485,8 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
         paused = clock.parse_iso(ticket.paused_at) if ticket.paused_at else at
         ticket.status, ticket.paused_at = "open", None
         ticket.step_due_at = clock.iso(schedule.deadlines[level])
-        ticket.updated_at = clock.iso(at)
+        ticket.task_level_started_at = ticket.updated_at = clock.iso(at)
+        ticket.resumed_step = f"{ticket.current_step}#{level}"
         record = new_event(
             ticket.ticket_id,
             ticket.customer_id,
@@ -476,7 +494,7 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
             f"The customer answered by {channel}; the SLA clock runs again "
             f"(paused {int((at - paused).total_seconds())} s, due {ticket.step_due_at})",
             actor=actor,
-            at=at,
+            at=max(at + timedelta(milliseconds=1), clock.now()),
             data={"channel": channel, "paused_since": clock.iso(paused)},
         )
         _answer(
@@ -489,7 +507,13 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
     if ticket.status == "resolved":
         window = timedelta(days=get_settings().reopen_window_days)
         if ticket.resolved_at and at - clock.parse_iso(ticket.resolved_at) <= window:
-            reopen(ticket_id, f"the customer replied by {channel}", actor=actor, at=at)
+            # timed just after the reply that caused it, so the timeline reads in order
+            reopen(
+                ticket_id,
+                f"the customer replied by {channel}",
+                actor=actor,
+                at=at + timedelta(milliseconds=1),
+            )
             return "reopened"
         return "outside reopen window"
     return "recorded"

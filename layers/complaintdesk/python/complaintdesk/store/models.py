@@ -92,6 +92,8 @@ class Ticket(Item):
     task_entered_at = UnicodeAttribute(null=True)
     task_level_started_at = UnicodeAttribute(null=True)
     last_step = UnicodeAttribute(null=True)
+    # "<step>#<level>" between a resume and the wait it leads to (that wait is not a new assignment)
+    resumed_step = UnicodeAttribute(null=True)
     execution_arn = UnicodeAttribute(null=True)
     paused_at = UnicodeAttribute(null=True)
     consumed_seconds = NumberAttribute(default=0)
