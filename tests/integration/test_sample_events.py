@@ -67,7 +67,34 @@ def test_notify_event_acknowledges_and_fails_only_what_it_cannot_handle(stack, a
     assert len(ses_backends["123456789012"]["us-east-1"].sent_messages) == 1
 
 
-@pytest.mark.parametrize("folder", sorted(p.name for p in EVENTS.iterdir() if p.is_dir()))
-def test_every_function_has_a_sample_event(folder):
-    assert list((EVENTS / folder).glob("*.json")), f"events/{folder} has no sample"
-    assert (Path(__file__).resolve().parents[2] / "functions" / folder / "app.py").exists()
+FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
+
+
+@pytest.mark.parametrize("function", sorted(p.name for p in FUNCTIONS.iterdir() if (p / "app.py").exists()))
+def test_every_function_has_a_sample_event(function):
+    assert list((EVENTS / function).glob("*.json")), (
+        f"functions/{function} has no sample event in events/{function}/"
+    )
+
+
+def test_assign_step_sample_for_an_unknown_ticket_fails_and_stays_on_the_queue(stack):
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from functions.assign_step.app import lambda_handler
+
+    with pytest.raises(BatchProcessingError):  # the only record failed: Lambda retries the batch
+        lambda_handler(load("assign_step/callback_task.json"), LambdaContext("AssignStepFunction"))
+
+
+def test_aggregate_sample_counts_a_resolution_once(stack):
+    from complaintdesk.services import reports
+    from functions.aggregate.app import lambda_handler
+
+    sample = load("aggregate/ticket_resolved_stream.json")
+    assert lambda_handler(sample, LambdaContext("AggregateFunction")) == {"batchItemFailures": []}
+    assert lambda_handler(sample, LambdaContext("AggregateFunction")) == {
+        "batchItemFailures": []
+    }  # redelivered
+    day = reports.summary("category", "2026-11-24", "2026-11-24")
+    (billing,) = [row for row in day["rows"] if row["value"] == "billing-error"]
+    assert billing["resolved"] == 1
