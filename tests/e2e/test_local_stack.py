@@ -86,3 +86,23 @@ def test_a_categorised_ticket_gets_its_first_step(running_stack):
         "the first step to be assigned",
     )
     assert assigned[0]["data"]["step"] == first
+
+
+def test_reports_follow_the_table_stream(running_stack):
+    """The local stream poller plays Lambda's DynamoDB-stream mapping: a new ticket is counted."""
+    body = {
+        "channel": "store",
+        "subject": "Rude staff at the till",
+        "description": "The cashier shouted at me.",
+        "region": "Vidzeme",
+        "customer": {"name": "Līga Ozola", "phone": "+37129000111", "language": "lv"},
+    }
+    assert running_stack.call("POST", "/tickets", body)[0] == 201
+
+    def store_rows():
+        status, report = running_stack.call("GET", "/reports/summary?group_by=channel", role="manager")
+        assert status == 200, report
+        return [row for row in report["rows"] if row["value"] == "store" and row["opened"] >= 1]
+
+    assert wait_for(store_rows, 30, "the ticket to be counted in the channel report")
+    assert running_stack.call("GET", "/reports/summary?group_by=channel", role="agent")[0] == 403
