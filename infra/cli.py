@@ -69,6 +69,51 @@ class Ingest:
         return 0
 
 
+# Stack output → the setting the functions read from their environment.
+OUTPUTS_TO_ENV = {
+    "TicketsTableName": "TABLE_NAME",
+    "EventsTopicArn": "EVENTS_TOPIC_ARN",
+    "CallbackQueueUrl": "CALLBACK_QUEUE_URL",
+    "WorkflowRoleArn": "WORKFLOW_ROLE_ARN",
+    "WorkflowLogGroupArn": "WORKFLOW_LOG_GROUP_ARN",
+    "StateMachinePrefix": "STATE_MACHINE_PREFIX",
+    "MailBucketName": "MAIL_BUCKET",
+}
+
+
+def environment_from_outputs(outputs: list[dict[str, str]], required: tuple[str, ...] = ()) -> dict[str, str]:
+    found = {o["OutputKey"]: o["OutputValue"] for o in outputs}
+    missing = sorted(k for k in required if k not in found)
+    if missing:
+        raise SystemExit(f"the stack has no output(s) {', '.join(missing)}; is it a complaintdesk stack?")
+    return {env: found[key] for key, env in OUTPUTS_TO_ENV.items() if key in found}
+
+
+def use_stack(stack_name: str | None, region: str, required: tuple[str, ...] = ("TicketsTableName",)) -> None:
+    """Point this process at a deployed stack (its outputs), or else at the running local stack
+    (``.local/stack.json``), unless the environment already names a table."""
+    if stack_name:
+        import boto3
+
+        stacks = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=stack_name)
+        env = environment_from_outputs(stacks["Stacks"][0].get("Outputs", []), required)
+        os.environ.update({"AWS_REGION": region, **env})
+        return
+    if "TABLE_NAME" in os.environ:
+        return
+    if not STATE_FILE.is_file():
+        raise SystemExit("nowhere to act: pass --stack-name, set TABLE_NAME, or start `make run` first")
+    state: dict[str, Any] = json.loads(STATE_FILE.read_text())
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": state["moto_url"],
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            **state["env"],
+        }
+    )
+
+
 def _mail_target(endpoint: str | None, bucket: str | None) -> tuple[str | None, str | None]:
     state: dict[str, Any] = {}
     if (endpoint is None or bucket is None) and STATE_FILE.is_file():

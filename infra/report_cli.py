@@ -4,13 +4,14 @@
     complaintdesk report trend --metric avg_resolution_hours --interval week --group-by category --chart trend.png
     complaintdesk report sla --from 2026-03-01 --csv
 
-Reads the same aggregate items as ``GET /reports/...`` from the table the environment names
-(``TABLE_NAME``, ``AWS_REGION``; ``AWS_ENDPOINT_URL`` for the local stack).
+Reads the same aggregate items as ``GET /reports/...``: of a deployed stack (``--stack-name``), of
+the table the environment names (``TABLE_NAME``), or else of the running local stack.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from complaintdesk.services.reports import COUNTERS, DERIVED, GROUPS, INTERVALS
 
     parser.add_argument("kind", choices=("summary", "trend", "sla"))
+    parser.add_argument("--stack-name", help="a deployed stack (default: TABLE_NAME, else the local stack)")
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 30 days ago)")
     parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
     parser.add_argument(
@@ -39,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
+    from infra.cli import use_stack
+
+    use_stack(getattr(args, "stack_name", None), getattr(args, "region", "us-east-1"))
     from complaintdesk.services import reports
 
     if args.kind == "summary":

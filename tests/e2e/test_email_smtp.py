@@ -91,3 +91,47 @@ def test_ingest_command_feeds_the_running_stack(running_stack, tmp_path):
 
     (summary,) = wait_for(tickets, 30, "the ticket from the ingested file")
     assert running_stack.call("GET", f"/tickets/{summary['ticket_id']}")[1]["language"] == "lv"
+
+
+def test_the_cli_reads_the_running_stack(running_stack, tmp_path):
+    """`complaintdesk report` and `sync-categories` find the local stack by themselves."""
+    import os
+    import subprocess
+    import sys
+
+    state = running_stack.outbox.parent / "stack.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "TABLE_NAME"}
+    code = (
+        "import infra.cli as cli, pathlib, sys; cli.STATE_FILE = pathlib.Path(sys.argv[1]); "
+        "raise SystemExit(cli.main(sys.argv[2:]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(state), "sync-categories"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("unchanged") == 5  # `make run` published them at start
+    chart = tmp_path / "trend.png"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(state),
+            "report",
+            "trend",
+            "--metric",
+            "opened",
+            "--chart",
+            str(chart),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert chart.read_bytes()[:4] == b"\x89PNG"

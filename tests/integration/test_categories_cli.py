@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.categories_cli import environment_from_outputs
-from infra.cli import main
+from infra.categories_cli import REQUIRED_OUTPUTS
+from infra.cli import environment_from_outputs, main
 
 
 def printed(capsys) -> list[str]:
@@ -35,7 +35,9 @@ def test_stack_outputs_name_where_to_publish():
             "ApiUrl",
         )
     ]
-    env = environment_from_outputs(outputs)
+    env = environment_from_outputs(outputs, REQUIRED_OUTPUTS)
     assert env["TABLE_NAME"] == "value-of-TicketsTableName" and "ApiUrl" not in env.values()
     with pytest.raises(SystemExit, match="WorkflowRoleArn"):
-        environment_from_outputs([o for o in outputs if o["OutputKey"] != "WorkflowRoleArn"])
+        environment_from_outputs(
+            [o for o in outputs if o["OutputKey"] != "WorkflowRoleArn"], REQUIRED_OUTPUTS
+        )
