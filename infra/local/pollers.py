@@ -51,7 +51,38 @@ def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str
     }
 
 
-class SqsPoller(threading.Thread):
+class PollingThread(threading.Thread):
+    """A daemon thread that calls ``poll_once`` until stopped: the loop every local stand-in for an
+    AWS trigger shares. When a round finds nothing it waits ``idle_seconds``; an error goes to
+    ``on_error`` (as a failed invocation would show in Lambda's logs) and the loop backs off 1 s."""
+
+    idle_seconds: float = 0.0
+
+    def __init__(
+        self, function_name: str, kind: str, on_error: Callable[[str, BaseException], None] | None = None
+    ) -> None:
+        super().__init__(name=f"{kind}-{function_name}", daemon=True)
+        self.function_name, self.on_error = function_name, on_error
+        self.stopping = threading.Event()
+
+    def poll_once(self) -> int:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                if not self.poll_once() and self.idle_seconds:
+                    self.stopping.wait(self.idle_seconds)
+            except Exception as exc:
+                if self.on_error:
+                    self.on_error(self.function_name, exc)
+                self.stopping.wait(1)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class SqsPoller(PollingThread):
     """Long-polls one queue and hands batches to one handler until stopped."""
 
     def __init__(
@@ -65,16 +96,9 @@ class SqsPoller(threading.Thread):
         batch_size: int = 10,
         on_error: Callable[[str, BaseException], None] | None = None,
     ):
-        super().__init__(name=f"poller-{function_name}", daemon=True)
+        super().__init__(function_name, "poller", on_error)
         self.sqs, self.queue_url, self.queue_arn = sqs, queue_url, queue_arn
-        self.handler, self.function_name, self.region, self.batch_size = (
-            handler,
-            function_name,
-            region,
-            batch_size,
-        )
-        self.on_error = on_error
-        self.stopping = threading.Event()
+        self.handler, self.region, self.batch_size = handler, region, batch_size
         self.batches = 0
 
     def poll_once(self, wait_seconds: int = 1) -> int:
@@ -105,15 +129,3 @@ class SqsPoller(threading.Thread):
             )
         self.batches += 1
         return len(messages)
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self.poll_once()
-            except Exception as exc:
-                if self.on_error:
-                    self.on_error(self.function_name, exc)
-                self.stopping.wait(1)
-
-    def stop(self) -> None:
-        self.stopping.set()

@@ -17,14 +17,13 @@ Wiring (``infra/local/stack.py``)::
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infra.local.pollers import LambdaContext, load_handler
+from infra.local.pollers import LambdaContext, PollingThread, load_handler
 from infra.local.template import load_template, references
 
 
@@ -86,7 +85,7 @@ def stream_event_sources(template: dict[str, Any]) -> list[StreamSource]:
     return sources
 
 
-class StreamPoller(threading.Thread):
+class StreamPoller(PollingThread):
     """Polls every shard of one stream from its start (TRIM_HORIZON) and feeds one handler."""
 
     def __init__(
@@ -103,14 +102,12 @@ class StreamPoller(threading.Thread):
         failure_queue_url: str | None = None,
         on_error: Callable[[str, BaseException], None] | None = None,
     ) -> None:
-        super().__init__(name=f"stream-{function_name}", daemon=True)
+        super().__init__(function_name, "stream", on_error)
         self.client, self.stream_arn, self.handler = client, stream_arn, handler
-        self.function_name, self.batch_size, self.max_retries = function_name, batch_size, max_retries
-        self.interval, self.sqs, self.failure_queue_url = interval, sqs, failure_queue_url
-        self.on_error = on_error
+        self.batch_size, self.max_retries = batch_size, max_retries
+        self.idle_seconds, self.sqs, self.failure_queue_url = interval, sqs, failure_queue_url
         self.checkpoints: dict[str, str | None] = {}  # shard → last sequence number handled
         self.attempts: dict[tuple[str, str], int] = {}
-        self.stopping = threading.Event()
         self.delivered = 0
 
     def _shards(self) -> list[str]:
@@ -194,19 +191,6 @@ class StreamPoller(threading.Thread):
                 break
             total += count
         return total
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                if not self.poll_once():
-                    self.stopping.wait(self.interval)
-            except Exception as exc:
-                if self.on_error:
-                    self.on_error(self.function_name, exc)
-                self.stopping.wait(1)
-
-    def stop(self) -> None:
-        self.stopping.set()
 
 
 def stream_pollers(
