@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from complaintdesk.observability import logger, metrics
+from complaintdesk.observability import instrumented
 from complaintdesk.services import reports
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -24,8 +24,7 @@ def record_handler(record: DynamoDBRecord) -> bool:
     return applied.open_moved
 
 
-@metrics().log_metrics
-@logger().inject_lambda_context(clear_state=True)
+@instrumented
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with processor(records=event.get("Records", []), handler=record_handler, lambda_context=context):
         results = processor.process()

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from complaintdesk.observability import logger, metrics
+from complaintdesk.observability import instrumented
 from complaintdesk.services.workflow import on_task, parse_task_message
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -21,8 +21,7 @@ def record_handler(record: SQSRecord) -> str:
     return on_task(parse_task_message(record.body))
 
 
-@metrics().log_metrics
-@logger().inject_lambda_context(clear_state=True)
+@instrumented
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

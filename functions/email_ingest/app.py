@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from complaintdesk.observability import logger, metrics
+from complaintdesk.observability import instrumented
 from complaintdesk.services.email_intake import ingest_object
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -42,8 +42,7 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
     ]
 
 
-@metrics().log_metrics
-@logger().inject_lambda_context(clear_state=True)
+@instrumented
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

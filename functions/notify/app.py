@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from complaintdesk.observability import logger, metrics
+from complaintdesk.observability import instrumented
 from complaintdesk.services.notifications import handle_event
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -18,8 +18,7 @@ def record_handler(record: SQSRecord, lambda_context: Any = None) -> Any:
     return handle_event(json.loads(record.body), lambda_context)
 
 
-@metrics().log_metrics
-@logger().inject_lambda_context(clear_state=True)
+@instrumented
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

@@ -4,11 +4,14 @@ Built on first use (Tracer alone costs ~300 ms because it loads the X-Ray SDK), 
 module imports fast. Log lines are JSON; e-mail addresses and phone numbers are masked before
 they leave the process; the ticket id is the correlation id.
 
-Decorator order for SQS/stream handlers (outermost first)::
+Every queue, stream and schedule handler is wrapped the same way, by ``instrumented``::
 
-    @metrics().log_metrics
-    @logger().inject_lambda_context
+    @instrumented
     def lambda_handler(event, context): ...
+
+which is, outermost first: flush metrics, trace the invocation, bind the Lambda context to the
+logger (state cleared between invocations). The API keeps its cold start small instead: it logs
+and counts per request (``webapi.handle``) and relies on Lambda's own active tracing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +154,12 @@ def emit(name: str, value: float = 1, **dimensions: object) -> None:
         metric.service = None  # else POWERTOOLS_SERVICE_NAME adds a "service" dimension alarms do not name
         for dim in names:
             metric.add_dimension(name=dim, value=str(dimensions.get(dim) or "none"))
+
+
+def instrumented(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """The one decorator stack of every non-API function handler (see the module docstring)."""
+    traced = tracer().capture_lambda_handler(logger().inject_lambda_context(clear_state=True)(handler))
+    return metrics().log_metrics(traced)
 
 
 def bind_ticket(ticket_id: str) -> None:
