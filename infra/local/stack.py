@@ -186,6 +186,14 @@ class LocalStack:
             self.resources, endpoint_url=self.moto_url, on_error=self._poller_error
         )
 
+    def start_schedulers(self) -> None:
+        """The template's Schedule events (EventBridge rules), at the demo's time scale."""
+        from infra.local.scheduler import start_schedulers
+
+        self.threads += start_schedulers(
+            time_scale=self.time_scale, region=self.region, on_error=self._poller_error
+        )
+
     def _poller_error(self, function: str, error: BaseException) -> None:
         self.errors.append(f"{function}: {error!r}")
         print(f"[local] {function} failed a batch: {error!r}", file=sys.stderr, flush=True)
@@ -224,6 +232,7 @@ class LocalStack:
         self.sync_categories()
         self.start_pollers()
         self.start_stream_pollers()
+        self.start_schedulers()
         self.start_outbox()
         self.start_smtp()
         self.start_api()

@@ -33,6 +33,7 @@ FUNCTIONS = {
     "NotifyFunction": ("functions/notify/", "app.lambda_handler"),
     "EmailIngestFunction": ("functions/email_ingest/", "app.lambda_handler"),
     "AggregateFunction": ("functions/aggregate/", "app.lambda_handler"),
+    "RemindFunction": ("functions/remind/", "app.lambda_handler"),
 }
 
 

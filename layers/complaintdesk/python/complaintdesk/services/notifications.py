@@ -11,6 +11,7 @@ what keeps failing) or ``notification.skipped`` (with the reason).
 |---|---|---|---|
 | ticket.created | ticket.acknowledged | | |
 | step.assigned (kind step, level 0) | step.started if customer-visible | step.assigned | |
+| step.reminder (before the due time) | | step.reminder | |
 | step.completed | step.completed if customer-visible | | |
 | customer.waiting | customer.waiting | | |
 | ticket.resolved | ticket.resolved (+ recovery actions) | | |
@@ -399,9 +400,35 @@ def on_escalated(facts: Facts) -> list[Notice]:
     return to_staff(facts, "step.escalated", who.escalation_recipients(facts.defn, targets), context)
 
 
+def on_step_reminder(facts: Facts) -> list[Notice]:
+    """The owner team, before the due time (``services/reminders.py``); nothing once the step moved on."""
+    data, ticket = facts.data, facts.ticket
+    step_id, team_id = data.get("step"), data.get("team") or ticket.owner_team
+    due = _when(data.get("due_at"))
+    now = clock.now()
+    still_due = (
+        ticket.status in repo.ACTIVE_STATUSES
+        and not ticket.paused_at
+        and ticket.task_kind in ("step", "escalation_wait")
+        and ticket.current_step == step_id
+        and ticket.step_due_at == data.get("due_at")
+    )
+    if not still_due or due is None or due <= now or not team_id:
+        return []  # completed, escalated, paused or past due before the reminder was handled
+    team = who.team_recipient(facts.defn, team_id)
+    context = {
+        "step_name": facts.step_title(step_id, data.get("step_title")),
+        "due_at": due,
+        "time_left": due - now,
+        "team_name": team.name,
+    }
+    return to_staff(facts, "step.reminder", [team], context)
+
+
 RULES: dict[str, Callable[[Facts], list[Notice]]] = {
     "ticket.created": on_created,
     "step.assigned": on_step_assigned,
+    "step.reminder": on_step_reminder,
     "step.completed": on_step_completed,
     "customer.waiting": on_customer_waiting,
     "ticket.resolved": on_resolved,

@@ -94,6 +94,7 @@ class Ticket(Item):
     last_step = UnicodeAttribute(null=True)
     # "<step>#<level>" between a resume and the wait it leads to (that wait is not a new assignment)
     resumed_step = UnicodeAttribute(null=True)
+    reminded_for = UnicodeAttribute(null=True)  # "<step>#<level>#<due_at>" last reminded (reminders)
     execution_arn = UnicodeAttribute(null=True)
     paused_at = UnicodeAttribute(null=True)
     consumed_seconds = NumberAttribute(default=0)

@@ -1,0 +1,238 @@
+"""Reminding the owner team before a step falls due (issue 5).
+
+A scheduled run (``functions/remind``, every 15 minutes on AWS) reads the tickets whose running
+step or escalation wait falls due within the lead time — one Query of GSI5 per day the window
+touches, never a Scan — and reminds each one once per step, level and due time:
+
+1. claim: the ticket gets ``reminded_for = "<step>#<level>#<due_at>"`` by a conditional write
+   (the ticket's optimistic lock, and the marker must differ), in one transaction with the
+   ``step.reminder`` timeline event, so two concurrent runs cannot both remind;
+2. publish ``step.reminder``; the notify function e-mails the owner team.
+
+A new escalation level has a new due time, so it is reminded again. Paused tickets (waiting for
+the customer) and resolved ones are not in GSI5 and are never reminded. A reminder whose publish
+fails after the claim is not retried (at most once, like every notification).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from complaintdesk import clock, events
+from complaintdesk.errors import Conflict, NotFound
+from complaintdesk.observability import bind_ticket, logger
+from complaintdesk.services.timeline import new_event
+from complaintdesk.settings import get_settings
+from complaintdesk.store import repository as repo
+from complaintdesk.store.models import Ticket
+
+SYSTEM = "complaintdesk"
+DEFAULT_LEAD_MINUTES = 120.0
+STEP_KINDS = ("step", "escalation_wait")  # waits a team works on; other task kinds have no owner clock
+PAGE = 100
+ATTEMPTS = 3  # a ticket saved concurrently is read again and judged again, this often
+
+
+class RemindersFailed(Exception):
+    """Some reminders were claimed but could not be published; the run is reported as failed."""
+
+
+class ScheduledEvent(BaseModel):
+    """The EventBridge schedule event that starts a run; only what is logged is read."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    detail_type: str = Field(default="Scheduled Event", alias="detail-type")
+    time: datetime | None = None
+    resources: list[str] = Field(default_factory=list)
+
+
+def lead_time() -> timedelta:
+    """``REMINDER_LEAD_MINUTES`` (default 120) before the due time, shrunk by the time scale locally."""
+    raw = os.environ.get("REMINDER_LEAD_MINUTES", "").strip()
+    try:
+        minutes = float(raw) if raw else DEFAULT_LEAD_MINUTES
+    except ValueError:
+        raise ValueError(f"REMINDER_LEAD_MINUTES must be a number of minutes, not {raw!r}") from None
+    if not math.isfinite(minutes) or minutes <= 0:
+        raise ValueError(f"REMINDER_LEAD_MINUTES must be positive, not {raw!r}")
+    return timedelta(minutes=minutes) / get_settings().time_scale
+
+
+def marker(ticket: Ticket) -> str:
+    """What one reminder is for: the step, its escalation level and that level's due time."""
+    return f"{ticket.current_step}#{int(ticket.escalation_level or 0)}#{ticket.step_due_at}"
+
+
+def due_between(start: datetime, end: datetime) -> list[Ticket]:
+    """Tickets whose running clock falls due in [start, end], soonest first (GSI5, one day per partition)."""
+    low, high = clock.iso(start), clock.iso(end) + "#~"  # "~" sorts after every ticket id
+    found: list[Ticket] = []
+    day = start.date()
+    while day <= end.date():
+        cursor: str | None = None
+        while True:
+            items, cursor = repo.query_index(
+                Ticket.due_index,
+                f"DUE#{day.isoformat()}",
+                limit=PAGE,
+                cursor=cursor,
+                range_condition=Ticket.GSI5SK.between(low, high),
+                newest_first=False,
+            )
+            found.extend(items)
+            if not cursor:
+                break
+        day += timedelta(days=1)
+    return found
+
+
+def why_not(ticket: Ticket, start: datetime, end: datetime) -> str | None:
+    """Why this ticket gets no reminder now (None: it does)."""
+    if ticket.status not in repo.ACTIVE_STATUSES or ticket.paused_at:
+        return "not running"
+    if ticket.task_kind not in STEP_KINDS or not ticket.task_token or not ticket.current_step:
+        return "no step waiting"  # e.g. completed, and the next step not assigned yet
+    if not ticket.step_due_at or not start <= clock.parse_iso(ticket.step_due_at) <= end:
+        return "not due in the window"
+    if ticket.reminded_for == marker(ticket):
+        return "already reminded"
+    return None
+
+
+@dataclass
+class Titles:
+    """Step titles of the category versions met in one run (one read per version)."""
+
+    cache: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def title(self, ticket: Ticket) -> str:
+        step = ticket.current_step or ""
+        if not ticket.category:
+            return step
+        key = (ticket.category, int(ticket.category_version or 0))
+        if key not in self.cache:
+            from complaintdesk.services import categories
+
+            try:
+                self.cache[key] = categories.definition(key[0], key[1] or None)
+            except NotFound:
+                self.cache[key] = None
+        defn = self.cache[key]
+        try:
+            return str(defn.step(step).title) if defn is not None else step
+        except KeyError:
+            return step
+
+
+def remind(ticket: Ticket, start: datetime, end: datetime, titles: Titles | None = None) -> str:
+    """Remind the owner team of one ticket at most once for its current step, level and due time.
+
+    Returns ``"reminded"`` or why not. A ticket changed since it was read is read again and judged
+    again (it may have moved on, or another run may have reminded it).
+    """
+    titles = titles or Titles()
+    current: Ticket | None = ticket
+    for _ in range(ATTEMPTS):
+        if current is None:
+            return "gone"
+        reason = why_not(current, start, end)
+        if reason:
+            return reason
+        try:
+            return _claim_and_publish(current, start, titles)
+        except Conflict:
+            current = repo.find(Ticket, Ticket.key(ticket.ticket_id))
+    return "busy: changed on every attempt"
+
+
+def _claim_and_publish(ticket: Ticket, now: datetime, titles: Titles) -> str:
+    bind_ticket(ticket.ticket_id)
+    mark = marker(ticket)
+    due = ticket.step_due_at or ""
+    level = int(ticket.escalation_level or 0)
+    step_title = titles.title(ticket)
+    minutes_left = max(0, math.ceil((clock.parse_iso(due) - now).total_seconds() / 60))
+    data: dict[str, Any] = {
+        "category": ticket.category,
+        "version": int(ticket.category_version) if ticket.category_version else None,
+        "step": ticket.current_step,
+        "step_title": step_title,
+        "team": ticket.owner_team,
+        "level": level,
+        "due_at": due,
+        "minutes_left": minutes_left,
+    }
+    record = new_event(
+        ticket.ticket_id,
+        ticket.customer_id,
+        "step.reminder",
+        f"Reminder to {ticket.owner_team}: {step_title} is due {due} ({minutes_left} min left)",
+        actor=SYSTEM,
+        data={k: data[k] for k in ("step", "level", "team", "due_at", "minutes_left")},
+    )
+    ticket.reminded_for = mark
+    # Besides the version lock: a run that read the ticket before another reminded it must fail.
+    not_yet = Ticket.reminded_for.does_not_exist() | (Ticket.reminded_for != mark)
+    repo.save_all([(ticket, not_yet), (record, None)])
+    events.publish("step.reminder", ticket.ticket_id, data, event_id=f"{ticket.ticket_id}/reminder/{mark}")
+    logger().info("step reminder", extra={"step": ticket.current_step, "level": level, "due_at": due})
+    return "reminded"
+
+
+@dataclass
+class RunResult:
+    checked: int = 0
+    reminded: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "reminded": self.reminded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+
+def run(now: datetime | None = None, lead: timedelta | None = None) -> dict[str, Any]:
+    """One reminder run over every ticket due within ``lead`` (default ``lead_time()``) of ``now``."""
+    start = now or clock.now()
+    end = start + (lead if lead is not None else lead_time())
+    result, titles = RunResult(), Titles()
+    for ticket in due_between(start, end):
+        result.checked += 1
+        try:
+            outcome = remind(ticket, start, end, titles)
+        except Exception:  # one ticket never stops the others
+            logger().exception("reminder failed", extra={"ticket": ticket.ticket_id})
+            result.failed.append(ticket.ticket_id)
+            continue
+        if outcome == "reminded":
+            result.reminded.append(ticket.ticket_id)
+        else:
+            result.skipped[outcome] = result.skipped.get(outcome, 0) + 1
+    logger().info(
+        "reminders run",
+        extra={"window": [clock.iso(start), clock.iso(end)], **result.view()},
+    )
+    if result.failed:
+        raise RemindersFailed(f"{len(result.failed)} reminder(s) failed: {', '.join(result.failed)}")
+    return result.view()
+
+
+def handle_schedule(event: dict[str, Any]) -> dict[str, Any]:
+    """The scheduled function's work: check the event's shape, run once."""
+    scheduled = ScheduledEvent.model_validate(event or {})
+    logger().info(
+        "reminder schedule fired",
+        extra={"rule": scheduled.resources, "scheduled_for": str(scheduled.time or "")},
+    )
+    return run()
