@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## The whole system on this machine: moto (embedded AWS), the API, pollers, outbox.
 run: $(STAMP)
-	$(PY) -m infra.local.stack
+	$(PY) -m infra.local.stack $(ARGS)
 
 ## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP).
 test: $(STAMP)

@@ -263,6 +263,8 @@ def banner(info: dict[str, Any]) -> str:
         lines.append(f"    export {role.upper()}_TOKEN={token}")
     lines += [
         "",
+        "  Function logs: warnings only; every JSON line with: make run ARGS='--log-level INFO'",
+        "",
         "  Try:",
         f'    curl -s -X POST {info["api_url"]}/tickets -H "Authorization: Bearer $AGENT_TOKEN" \\',
         '      -H \'Content-Type: application/json\' -d \'{"channel":"web","subject":"Parcel never arrived",',
@@ -278,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_SERVER_PORT", "5050")))
     parser.add_argument("--smtp-port", type=int, default=int(os.environ.get("SMTP_PORT", "2525")))
+    parser.add_argument(
+        "--log-level", default="WARNING", help="the functions' log level (INFO shows every line)"
+    )
     parser.add_argument("--outbox", type=Path, default=REPO_ROOT / "outbox")
     parser.add_argument(
         "--time-scale",
@@ -297,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
         api_port=args.api_port or free_port(),
         outbox=args.outbox.resolve(),
         time_scale=args.time_scale,
+        smtp_port=args.smtp_port or free_port(),
     )
+    # The functions' JSON logs would bury the banner; --log-level INFO shows every line.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", args.log_level)
     stack.start()
     args.state_file.parent.mkdir(parents=True, exist_ok=True)
     tokens_env = "".join(f"export {r.upper()}_TOKEN={t}\n" for r, t in stack.info["tokens"].items())

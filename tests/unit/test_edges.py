@@ -73,6 +73,8 @@ def test_logs_never_carry_contacts_in_clear():
     redacted = redact_text(line)
     assert "ayse.yilmaz@example.com" not in redacted and "532 123 45 67" not in redacted
     assert "C-2026-000123" in redacted and "2026-11-24 18:30" in redacted
+    arn = "arn:aws:events:us-east-1:123456789012:rule/RemindFunctionEveryQuarterHour"
+    assert redact_text(arn) == arn
     # The same address always gets the same mark, so lines about one customer can be correlated
     assert redact_text("AYSE.YILMAZ@example.com") == redact_text("ayse.yilmaz@example.com")
     record = redact({"timestamp": "2026-11-24 18:43:08,123+0000", "extra": {"to": ["x@example.org"]}})

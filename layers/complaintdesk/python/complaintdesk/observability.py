@@ -34,7 +34,8 @@ _EMAIL_RE = re.compile(
     r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
 )
 # International or long national numbers; ticket ids (C-2026-000123) and dates have dashes, so they stay.
-_PHONE_RE = re.compile(r"(?<![\w.+-])\+?\d(?:[ ()]{0,2}\d){8,14}(?![\w-])")
+# ARNs (":123456789012:") and paths keep their account ids and numbers.
+_PHONE_RE = re.compile(r"(?<![\w.+:/-])\+?\d(?:[ ()]{0,2}\d){8,14}(?![\w:/-])")
 # Fields that never carry personal data and must stay readable.
 _SAFE_KEYS = frozenset(
     {

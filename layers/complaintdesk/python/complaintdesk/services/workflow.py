@@ -123,7 +123,8 @@ def on_task(message: TaskMessage) -> str:
 
 def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
     defn = categories.definition(message.category, message.version)
-    deadlines = message.clock.deadlines if message.clock else []
+    # One time format on the ticket (the due-soon index sorts these strings).
+    deadlines = [clock.iso(clock.parse_iso(d)) for d in message.clock.deadlines] if message.clock else []
     at = clock.now()
     ticket.task_token, ticket.task_kind, ticket.task_entered_at = (
         message.task_token,
