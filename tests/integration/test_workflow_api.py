@@ -219,6 +219,11 @@ def test_plans_and_categories_refuse_bad_input(flow):
     # Unknown categories and fields that break the category's rules are named
     status, error = api.post("/tickets", complaint(category="no-such-thing"))
     assert status == 400 and error["error"]["details"][0]["field"] == "category"
+    bare = api.post("/tickets", {**complaint(), "category": None})[1]
+    status, error = api.patch(
+        f"/tickets/{bare['ticket_id']}", {"version": bare["version"], "category": "no-such-thing"}
+    )
+    assert status == 400 and error["error"]["details"][0]["field"] == "category"
     listed = api.get("/categories")[1]["categories"]
     assert [c["category_id"] for c in listed] == ["wf-demo"]
 

@@ -90,17 +90,22 @@ def _parsed(category_id: str, version: int, text: str) -> CategoryDefinition:
     return parse_category(json.loads(text))
 
 
+def published(category_id: str, version: int | None = None) -> tuple[CategoryVersion, CategoryDefinition]:
+    """A published version (the current one, or a given one) and its definition; NotFound if none."""
+    item = version_item(category_id, version)
+    return item, _parsed(item.category_id, int(item.version), json.dumps(item.definition, sort_keys=True))
+
+
 def definition(category_id: str, version: int | None = None) -> CategoryDefinition:
     """The published definition (the current one, or a given version). Unpublished shipped
     defaults are found too, so a fresh installation can still render and preview them."""
     try:
-        item = version_item(category_id, version)
+        return published(category_id, version)[1]
     except NotFound:
         for default in load_default_categories():
             if default.id == category_id and version is None:
                 return default
         raise
-    return _parsed(item.category_id, int(item.version), json.dumps(item.definition, sort_keys=True))
 
 
 def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str, Any]]:

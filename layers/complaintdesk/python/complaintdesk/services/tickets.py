@@ -153,8 +153,9 @@ def create_ticket(
     if data.category:
         from complaintdesk.services import workflow
 
-        ticket.fields = validated_fields(data.category, data.fields)
-        plan = workflow.plan_ticket(ticket, at)
+        version = published_category(data.category)
+        ticket.fields = validated_fields(version[1], data.fields)
+        plan = workflow.plan_ticket(ticket, at, version)
     index_keys(ticket)
     received = new_event(
         ticket_id,
@@ -192,19 +193,24 @@ def create_ticket(
     return ticket_view(ticket)
 
 
-def validated_fields(category: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The ticket's custom fields checked against its category (400 naming the field)."""
-    from complaintdesk.categories import FieldValidationError, validate_ticket_fields
+def published_category(category: str) -> tuple[Any, Any]:
+    """The category's current published version and definition; 400 naming the field if none."""
     from complaintdesk.errors import NotFound
     from complaintdesk.services import categories
 
     try:
-        defn = categories.definition(category, int(categories.version_item(category).version))
+        return categories.published(category)
     except NotFound:
         raise InvalidInput(
             f"category {category!r} does not exist",
             details=[{"field": "category", "message": "is not a published category"}],
         ) from None
+
+
+def validated_fields(defn: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The ticket's custom fields checked against its category's definition (400 naming the field)."""
+    from complaintdesk.categories import FieldValidationError, validate_ticket_fields
+
     try:
         return validate_ticket_fields(defn, fields)
     except FieldValidationError as exc:
@@ -267,7 +273,7 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
             "read it again and retry"
         )
     changes: dict[str, Any] = {}
-    plan = None
+    plan = category_plan = None
     if patch.priority is not None and patch.priority != ticket.priority:
         # Priority orders the queues; it never restarts or shortens a running SLA clock.
         changes["priority"] = {"from": ticket.priority, "to": patch.priority}
@@ -277,11 +283,14 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
         from complaintdesk.services import workflow
 
         changes["category"] = {"from": ticket.category, "to": patch.category}
-        plan = workflow.change_category(ticket, patch.category)
+        workflow.refuse_while_running(ticket)  # before the lookup: a running plan answers 409 first
+        category_plan = published_category(patch.category)
+        plan = workflow.change_category(ticket, category_plan)
     if patch.fields is not None or "category" in changes:
         merged = {**(ticket.fields or {}), **(patch.fields or {})}
         if ticket.category:
-            merged = validated_fields(ticket.category, merged)
+            defn = category_plan[1] if category_plan else published_category(ticket.category)[1]
+            merged = validated_fields(defn, merged)
         if merged != ticket.fields:
             changes["fields"] = {"from": ticket.fields, "to": merged}
             ticket.fields = merged

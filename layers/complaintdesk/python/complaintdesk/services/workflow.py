@@ -15,6 +15,7 @@ from typing import Any
 
 from complaintdesk import aws, clock, events
 from complaintdesk.auth import Principal
+from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden, InvalidInput
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories
@@ -22,7 +23,7 @@ from complaintdesk.services.tickets import index_keys, load, ticket_view
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import Ticket
+from complaintdesk.store.models import CategoryVersion, Ticket
 from complaintdesk.workflow import closing_clock, sla_time_used, step_schedule
 from complaintdesk.workflow.contract import ExecutionInput, TaskAnswer, TaskMessage, execution_name
 
@@ -39,15 +40,16 @@ def _scale() -> float:
 # --- starting a plan -------------------------------------------------------------------------
 
 
-def plan_ticket(ticket: Ticket, at: datetime) -> dict[str, Any]:
-    """Tie a new (or newly categorised) ticket to the category's current version and first step.
+def plan_ticket(
+    ticket: Ticket, at: datetime, plan: tuple[CategoryVersion, CategoryDefinition]
+) -> dict[str, Any]:
+    """Tie a new (or newly categorised) ticket to a published version (``categories.published``)
+    and its first step.
 
     Sets the ticket's workflow fields (so it reads right at once) and returns what ``start_plan``
     needs; nothing is written here.
     """
-    assert ticket.category
-    item = categories.version_item(ticket.category)
-    defn = categories.definition(ticket.category, int(item.version))
+    item, defn = plan
     first = defn.steps[0]
     schedule = step_schedule(defn, first.id, at, time_scale=_scale())
     name = execution_name(ticket.ticket_id)
@@ -58,7 +60,8 @@ def plan_ticket(ticket: Ticket, at: datetime) -> dict[str, Any]:
     ticket.step_started_at = ticket.task_level_started_at = clock.iso(at)
     ticket.step_due_at = clock.iso(schedule.deadlines[0])
     ticket.escalation_due_at = [clock.iso(d) for d in schedule.deadlines[1:]]
-    ticket.next_step = defn.next_step(first.id).id if defn.next_step(first.id) else "resolution"
+    second = defn.next_step(first.id)
+    ticket.next_step = second.id if second else "resolution"
     if ticket.priority == "normal" and defn.default_priority:
         ticket.priority = defn.default_priority
     return {
@@ -520,16 +523,21 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
     return "recorded"
 
 
-def change_category(ticket: Ticket, category: str) -> dict[str, Any] | None:
-    """Categorise a ticket that has no running plan; a running plan keeps its category (its clocks
-    are never restarted from zero). Returns the plan to start after the ticket is saved."""
+def refuse_while_running(ticket: Ticket) -> None:
+    """A running plan keeps its category: its SLA clocks are never restarted from zero."""
     if ticket.execution_arn and ticket.status not in ("closed",):
         raise Conflict(
             f"ticket {ticket.ticket_id} already runs the {ticket.category!r} plan; its category "
             "cannot change while the plan runs (its SLA clocks would restart)"
         )
-    ticket.category = category
-    return plan_ticket(ticket, clock.now())
+
+
+def change_category(ticket: Ticket, plan: tuple[CategoryVersion, CategoryDefinition]) -> dict[str, Any]:
+    """Categorise a ticket that has no running plan (see ``refuse_while_running``). Returns the
+    plan to start after the ticket is saved."""
+    refuse_while_running(ticket)
+    ticket.category = plan[1].id
+    return plan_ticket(ticket, clock.now(), plan)
 
 
 def parse_task_message(body: str) -> TaskMessage:
