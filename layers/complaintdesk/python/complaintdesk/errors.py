@@ -1,4 +1,4 @@
-"""Domain errors. The API maps each to one HTTP status in one place (``http_status``)."""
+"""Domain errors. Each carries its HTTP status; the API answers with it in one place (``webapi.handle``)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,3 @@ class Conflict(DomainError):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
-
-
-def http_status(error: DomainError) -> int:
-    return error.status

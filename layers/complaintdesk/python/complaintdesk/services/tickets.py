@@ -13,7 +13,7 @@ from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.timeline import event_view, new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import Ticket, TimelineEvent
+from complaintdesk.store.models import Ticket
 
 MAX_PAGE = 100
 
@@ -364,12 +364,3 @@ def get_timeline(ticket_id: str, *, limit: int = 100, cursor: str | None = None)
         "events": [event_view(e) for e in items],
         "next_cursor": next_cursor,
     }
-
-
-def record(
-    ticket_id: str, customer_id: str | None, event_type: str, summary: str, *, actor: str, **kwargs: Any
-) -> TimelineEvent:
-    """Append one event to a ticket's timeline (a single put)."""
-    event = new_event(ticket_id, customer_id, event_type, summary, actor=actor, **kwargs)
-    repo.save(event)
-    return event

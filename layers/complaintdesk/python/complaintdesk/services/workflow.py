@@ -372,7 +372,11 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
         raise Conflict(f"ticket {ticket.ticket_id} is already {ticket.status}")
     _may_work_on(principal, ticket)
     at = clock.now()
-    first_contact = ticket.reopen_count == 0 and (ticket.last_step in (None, _first_step(ticket)))
+    defn = _definition(ticket) if ticket.category else None
+    first_contact = ticket.reopen_count == 0 and ticket.last_step in (
+        None,
+        defn.steps[0].id if defn else None,
+    )
     ticket.status, ticket.resolved_at, ticket.resolution, ticket.root_cause = (
         "resolved",
         clock.iso(at),
@@ -406,7 +410,7 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
     if ticket.execution_arn:
         answer = TaskAnswer(
             outcome="resolved",
-            clock=closing_clock(_definition(ticket), at, time_scale=_scale()),
+            clock=closing_clock(defn, at, time_scale=_scale()),
             by=principal.actor,
             notes=resolution[:1000],
         )
@@ -417,10 +421,6 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
     emit("TicketsResolved", category=ticket.category)
     events.publish("ticket.resolved", ticket.ticket_id, data)
     return ticket_view(ticket)
-
-
-def _first_step(ticket: Ticket) -> str | None:
-    return _definition(ticket).steps[0].id if ticket.category else None
 
 
 def reopen(
