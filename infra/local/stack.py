@@ -113,19 +113,12 @@ class LocalStack:
         from infra.local.users import role_tokens
 
         resources = create_local_resources(
-            endpoint_url=self.moto_url, stage="local", parameters={"TimeScale": str(self.time_scale)}
+            endpoint_url=self.moto_url,
+            stage="local",
+            parameters={"TimeScale": str(self.time_scale)},
+            api_url=self.api_url,
         )
-        env = function_environment("ApiFunction", resources)
-        env.update(
-            {
-                "AUTH_MODE": "jwks",
-                "JWKS_URL": f"{self.moto_url}/{resources.user_pool_id}/.well-known/jwks.json",
-                "JWT_ISSUER": f"https://cognito-idp.{self.region}.amazonaws.com/{resources.user_pool_id}",
-                "JWT_AUDIENCE": resources.user_pool_client_id,
-                "PUBLIC_BASE_URL": self.api_url,
-                "TIME_SCALE": str(self.time_scale),
-            }
-        )
+        env = function_environment("ApiFunction", resources)  # the local auth and URLs included
         os.environ.update({k: str(v) for k, v in env.items()})
         self.info["env"] = {k: str(v) for k, v in env.items()}
         cognito = boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.moto_url)
