@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,15 +57,13 @@ def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str) -> Iterator[Any]:
     from infra.local.resources import create_local_resources, function_environment
 
     with mock_aws(config=MOTO_CONFIG):
-        resources = create_local_resources(stage="test")
+        # A stage of its own per test: executions a previous test left waiting fire their timers
+        # later, and must not find (and publish into) this test's topic, queues or table.
+        resources = create_local_resources(stage=f"t{uuid.uuid4().hex[:8]}")
         for name, value in function_environment("ApiFunction", resources).items():
             monkeypatch.setenv(name, str(value))
-        monkeypatch.setenv("AUTH_MODE", "jwks")
+        # moto in-process serves no JWKS: the test server publishes the same keys.
         monkeypatch.setenv("JWKS_URL", jwks_url)
-        monkeypatch.setenv(
-            "JWT_ISSUER", f"https://cognito-idp.us-east-1.amazonaws.com/{resources.user_pool_id}"
-        )
-        monkeypatch.setenv("JWT_AUDIENCE", resources.user_pool_client_id)
         reset_caches()
         yield resources
     reset_caches()

@@ -111,8 +111,10 @@ def test_sample_event_keys_are_url_decoded_and_the_test_event_ignored(stack, api
     from functions.email_ingest.app import lambda_handler
     from infra.local.pollers import LambdaContext
 
+    text = (Path(__file__).resolve().parents[3] / "events" / "email_ingest" / "s3_inbound.json").read_text()
+    # The sample names a deployed bucket; each test has a bucket of its own.
     sample = json.loads(
-        (Path(__file__).resolve().parents[3] / "events" / "email_ingest" / "s3_inbound.json").read_text()
+        text.replace("complaintdesk-test-mail-123456789012-us-east-1", stack.physical["MailBucket"])
     )
     # The key in the event is "inbound/kettle+complaint%C3%BC.eml": '+' is a space, %C3%BC is ü
     boto3.client("s3").put_object(
