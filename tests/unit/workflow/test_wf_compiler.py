@@ -114,17 +114,23 @@ def test_billing_error_reads_like_the_plan() -> None:
         states["Investigate — Billing team (after L2)"]["Catch"][0]["Next"] == "Mark breached — Investigate"
     )
     assert "TimeoutSecondsPath" not in states["Investigate — Billing team (breached)"]
-    assert "TimeoutSecondsPath" not in states["Wait for customer — Investigate (after L1)"]
+    # the customer wait reads its own entries of the clock (after the step's levels 0..2)
+    parked = states["Wait for customer — Investigate (after L1)"]
+    assert parked["TimeoutSecondsPath"] == "$.reply.clock.seconds[3]"
+    assert parked["Catch"][0]["Next"] == "Remind customer 1 — Investigate (after L1)"
     route = states["Outcome — Investigate (after L1)"]
-    assert {c["StringEquals"]: c["Next"] for c in route["Choices"]} == {
+    with_clock, *plain = route["Choices"]
+    assert with_clock["And"][1] == {"Variable": "$.reply.clock.seconds[4]", "IsPresent": True}
+    assert with_clock["Next"] == "Wait for customer — Investigate (after L1)"
+    assert {c["StringEquals"]: c["Next"] for c in plain} == {
         "done": "Correct the invoice — Finance",
-        "waiting_for_customer": "Wait for customer — Investigate (after L1)",
+        "waiting_for_customer": "Customer clock — Investigate (after L1)",
         "resume": "Investigate — Billing team (after L1)",
         "resolved": "Wait for follow-up",
         "close": "Close",
     }
     assert route["Default"] == "Investigate — Billing team (after L1)"
-    assert states["Outcome — Confirm with the customer"]["Choices"][0]["Next"] == "Resolve"
+    assert states["Outcome — Confirm with the customer"]["Choices"][1]["Next"] == "Resolve"
     assert states["Notify closed"]["End"] is True
 
 

@@ -181,6 +181,40 @@ class Closing(_Strict):
         return self
 
 
+class CustomerWait(_Strict):
+    """What happens while a step waits for the customer (ISO 10002: keep the complainant informed).
+
+    Like a pending ticket elsewhere: after ``remind_after`` (working time on the category's
+    calendar: ``3d`` = three working days) the customer gets a ``customer.reminder``, up to
+    ``reminders`` times; when the wait after the last reminder also runs out, the ticket is closed
+    (``then: close``) or the step escalates (``then: escalate``: the next escalation level, or the
+    breach path from the top level).
+    """
+
+    remind_after: str = Field(default="3d", description="working time before each reminder, e.g. '3d'")
+    reminders: int = Field(default=1, ge=0, le=3)
+    then: Literal["close", "escalate"] = "close"
+
+    @field_validator("remind_after")
+    @classmethod
+    def _remind_after(cls, value: str) -> str:
+        duration = parse_duration(value)
+        if duration.days == 0 and duration.minutes < 60:
+            raise ValueError(f"remind_after {value!r} is shorter than one hour")
+        if duration.days > 30:
+            raise ValueError(f"remind_after {value!r} is longer than 30 days")
+        return str(duration)
+
+    @property
+    def remind_after_duration(self) -> Duration:
+        return parse_duration(self.remind_after)
+
+    @property
+    def waits(self) -> int:
+        """How many customer waits one pause has: one before each reminder, plus the last."""
+        return self.reminders + 1
+
+
 class CategoryDefinition(_Strict):
     id: str = Field(pattern=CATEGORY_ID)
     names: Names
@@ -191,6 +225,7 @@ class CategoryDefinition(_Strict):
     steps: list[Step] = Field(min_length=1, max_length=12)
     fields: list[CustomField] = Field(default_factory=list, max_length=40)
     closing: Closing = Field(default_factory=Closing)
+    customer_wait: CustomerWait = Field(default_factory=CustomerWait)
 
     @field_validator("calendar")
     @classmethod

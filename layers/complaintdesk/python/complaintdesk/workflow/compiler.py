@@ -6,27 +6,48 @@ Per step (title T, owner team N, escalation levels 1..n) the compiler emits:
       └ States.Timeout ─► "Escalate L1 — <who>" (sns step.escalated) ─► "T — N (after L1)" …
     "T — N (after Lk)"         callback (kind "escalation_wait", level k), TimeoutSecondsPath seconds[k]
       └ timeout at the top ─► "Mark breached — T" (dynamodb) ─► "Notify breach — T" (sns step.breached)
-                              ─► "T — N (breached)" callback with no timeout
+                              ─► "T — N (breached)" callback with no timeout (see ``unbounded_waits``)
     "Outcome — T[ (…)]"        Choice on $.reply.outcome: done → next step (or "Resolve");
-                               waiting_for_customer → "Wait for customer — T[ (…)]"; resume → the
-                               same-level wait; resolved → closing; close → "Close"; else → re-wait
-    "Wait for customer — T[ (…)]"  callback (kind "customer_wait"), no timeout, then the same Outcome
+                               waiting_for_customer → the customer wait (via "Customer clock — T[ (…)]"
+                               when the answer lacks the customer clock); resume → the same-level
+                               wait; resolved → closing; close → "Close"; else → re-wait
+    "Wait for customer — T[ (…)]"  callback (kind "customer_wait"), TimeoutSecondsPath
+                               seconds[n+1] (``schedule.customer_wait_clock`` lays the clock out)
+      └ timeout ─► "Remind customer 1 — T[ (…)]" (sns customer.reminder)
+                   ─► "Wait for customer (reminder 1) — T[ (…)]" seconds[n+2] … after the last:
+                   "Close" (customer_wait.then = close) or, for escalate, the next "Escalate Lk+1",
+                   "Mark breached — T" from the top level, "Notify breach — T" when already breached
 
-Closing: "Resolve" (callback) → "Wait for follow-up" (callback, timeout = survey time) →
-"Follow-up survey" (sns ticket.survey) → "Wait for reopen or auto-close" (callback, timeout =
+Closing: "Resolve" (callback, no timeout) → "Wait for follow-up" (callback, timeout = survey time)
+→ "Follow-up survey" (sns ticket.survey) → "Wait for reopen or auto-close" (callback, timeout =
 auto-close) → "Close" (dynamodb status closed) → "Notify closed" (sns ticket.closed). A "reopen"
 answer goes back to "Resolve", or to the step it names.
+
+Retries (``TRANSIENT_ERRORS``, ``RETRY_POLICY``): every task — callback (its SQS send), SNS publish,
+DynamoDB update — retries the transient errors of its service with exponential backoff (1 s × 2ⁿ,
+at most 30 s) and full jitter, six times; never States.Timeout, States.ALL, States.TaskFailed or
+DynamoDB.ConditionalCheckFailedException (``validate.NEVER_RETRIED``). A retried callback sends a
+new message with a new token and the same ``entered_at``; ``attempt`` ($$.State.RetryCount) tells
+the copies apart.
+
+Checked against moto 5.2.5's executor (``moto/stepfunctions/parser``): it honours Retry —
+ErrorEquals (States.TaskFailed there never matches States.Timeout), IntervalSeconds, BackoffRate,
+MaxAttempts, MaxDelaySeconds and JitterStrategy FULL, sleeping for real between attempts — and
+names integration errors the AWS way: "SNS.<code>Exception" from the error code, "DynamoDB.<code>",
+"SQS.SdkClientException" for any SQS client error. A TimeoutSecondsPath that resolves to nothing
+fails the execution with States.Runtime (as on AWS), hence the IsPresent guard before the customer
+wait. ``tests/integration/workflow`` runs a publish that fails once and still finishes.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from complaintdesk.categories.model import CategoryDefinition, Step
 from complaintdesk.workflow import contract as c
+from complaintdesk.workflow.schedule import customer_wait_index
 
 CALLBACK = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
 SNS_PUBLISH = "arn:aws:states:::sns:publish"
@@ -42,7 +63,60 @@ SURVEY_WAIT = "Wait for reopen or auto-close"
 OUTCOME_SURVEY = "Outcome — reopen window"
 CLOSE = "Close"
 NOTIFY_CLOSED = "Notify closed"
-_RETRY = [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}]
+
+# ---- retries --------------------------------------------------------------------------------------
+# Step Functions names an optimized integration's errors "<Service>.<exception>": the service's own
+# exception (DynamoDB.ResourceNotFoundException, SNS.InvalidParameterException), the SDK's generic
+# service exception for anything unmodelled (DynamoDB.AmazonDynamoDBException, SQS.AmazonSQSException)
+# and <Service>.SdkClientException when the request never got an answer. Only the transient ones
+# are retried; the generic service exception is on the list because throttling and 5xx errors
+# without a model of their own arrive as it (a permanent error under that name costs the bounded
+# retries below, then fails the state as before). moto names errors from the error *code*
+# ("DynamoDB.RequestLimitExceeded"), AWS from the SDK's class ("...RequestLimitExceededException"):
+# both spellings are listed. Never retried: States.Timeout (on a callback that is the SLA running
+# out, caught and routed), States.ALL / States.TaskFailed (they would also match a SendTaskFailure
+# answer), DynamoDB.ConditionalCheckFailedException (the ticket item is gone: retrying cannot help).
+TRANSIENT_ERRORS: dict[str, tuple[str, ...]] = {
+    "sqs": (
+        "SQS.SdkClientException",
+        "SQS.AmazonSQSException",
+        "SQS.RequestThrottledException",
+        "SQS.KmsThrottledException",
+    ),
+    "sns": (
+        "SNS.SdkClientException",
+        "SNS.AmazonSNSException",
+        "SNS.ThrottledException",
+        "SNS.InternalErrorException",
+        "SNS.KMSThrottlingException",
+    ),
+    "dynamodb": (
+        "DynamoDB.SdkClientException",
+        "DynamoDB.AmazonDynamoDBException",
+        "DynamoDB.ProvisionedThroughputExceededException",
+        "DynamoDB.ThrottlingException",
+        "DynamoDB.RequestLimitExceeded",
+        "DynamoDB.RequestLimitExceededException",
+        "DynamoDB.InternalServerError",
+        "DynamoDB.InternalServerErrorException",
+        "DynamoDB.TransactionConflictException",
+    ),
+}
+# 1, 2, 4, 8, 16, 30 s before "full jitter" (a random wait up to that), so executions throttled
+# together do not retry together; at most about a minute in all, then the error stands.
+RETRY_POLICY: dict[str, Any] = {
+    "IntervalSeconds": 1,
+    "BackoffRate": 2.0,
+    "MaxAttempts": 6,
+    "MaxDelaySeconds": 30,
+    "JitterStrategy": "FULL",
+}
+# The breached wait and "Resolve" have no timeout on purpose (see ``unbounded_waits``).
+
+
+def retry(service: str) -> list[dict[str, Any]]:
+    """The Retry of a task on ``service`` ("sqs", "sns" or "dynamodb")."""
+    return [{"ErrorEquals": list(TRANSIENT_ERRORS[service]), **RETRY_POLICY}]
 
 
 @dataclass(frozen=True)
@@ -87,8 +161,44 @@ def outcome_state(step: Step, level: int = 0, breached: bool = False) -> str:
     return f"Outcome — {step.title}{_suffix(level, breached)}"
 
 
-def customer_wait_state(step: Step, level: int = 0, breached: bool = False) -> str:
-    return f"Wait for customer — {step.title}{_suffix(level, breached)}"
+def customer_wait_state(step: Step, level: int = 0, breached: bool = False, reminder: int = 0) -> str:
+    """The customer wait of a phase; ``reminder`` r > 0 is the wait after the r-th reminder."""
+    head = f"Wait for customer (reminder {reminder})" if reminder else "Wait for customer"
+    suffix = _suffix(level, breached)
+    return _fit(f"{head} — {step.title}{suffix}", f"{head} — {step.id}{suffix}")
+
+
+def reminder_state(step: Step, level: int, breached: bool, reminder: int) -> str:
+    suffix = _suffix(level, breached)
+    return _fit(
+        f"Remind customer {reminder} — {step.title}{suffix}",
+        f"Remind customer {reminder} — {step.id}{suffix}",
+    )
+
+
+def customer_clock_state(step: Step, level: int = 0, breached: bool = False) -> str:
+    suffix = _suffix(level, breached)
+    return _fit(f"Customer clock — {step.title}{suffix}", f"Customer clock — {step.id}{suffix}")
+
+
+def unbounded_waits(defn: CategoryDefinition) -> dict[str, str]:
+    """The callback states compiled without a timeout, each with the reason.
+
+    Every other wait has one. These wait for a person after the plan has done all it can: a
+    timeout would have nowhere better to go (re-entering the breached wait records the breach
+    again; closing an unresolved complaint is wrong). The Standard workflow's one-year limit bounds
+    them; an execution that reaches it is recorded on the ticket by the watch_executions function
+    (``workflow.failed``) and raises the ExecutionsFailed alarm.
+    """
+    reasons = {
+        wait_state(defn, step, len(step.escalation), breached=True): (
+            "breached: the top level ran out, the ticket is flagged and managers were told; "
+            "the team must still complete the step"
+        )
+        for step in defn.steps
+    }
+    reasons[RESOLVE] = "every step is done; the resolution is written by a person (resolvable from any step)"
+    return reasons
 
 
 def _escalate_names(defn: CategoryDefinition) -> dict[tuple[str, int], str]:
@@ -151,12 +261,15 @@ class _Builder:
             "execution.$": "$$.Execution.Id",
             "state.$": "$$.State.Name",
             "entered_at.$": "$$.State.EnteredTime",
+            # 0, or n when this message is the n-th retry of a send that failed (same entered_at)
+            "attempt.$": "$$.State.RetryCount",
         }
         state: dict[str, Any] = {
             "Type": "Task",
             "Resource": CALLBACK,
             "Parameters": {"QueueUrl": self.res.callback_queue_url, "MessageBody": body},
             "ResultPath": "$.reply",
+            "Retry": retry("sqs"),
             "Next": next_state,
         }
         if timeout_index is not None:
@@ -193,7 +306,7 @@ class _Builder:
                 },
             },
             "ResultPath": None,
-            "Retry": copy.deepcopy(_RETRY),
+            "Retry": retry("sns"),
             "Next": next_state,
         }
 
@@ -218,7 +331,7 @@ class _Builder:
                 "ExpressionAttributeValues": values,
             },
             "ResultPath": None,
-            "Retry": copy.deepcopy(_RETRY),
+            "Retry": retry("dynamodb"),
             "Next": next_state,
         }
 
@@ -282,32 +395,33 @@ class _Builder:
                     on_timeout=on_timeout,
                 ),
             )
-            self.add(
-                route,
-                self.outcome(
-                    [
-                        (c.DONE, after_done),
-                        (c.WAITING_FOR_CUSTOMER, customer),
-                        (c.RESUME, wait),
-                        (c.RESOLVED, self.closing_entry()),
-                        (c.CLOSE, CLOSE),
+            route_state = self.outcome(
+                [
+                    (c.DONE, after_done),
+                    (c.WAITING_FOR_CUSTOMER, customer_clock_state(step, level, breached)),
+                    (c.RESUME, wait),
+                    (c.RESOLVED, self.closing_entry()),
+                    (c.CLOSE, CLOSE),
+                ],
+                default=wait,
+            )
+            # An answer that carries the customer clock goes straight to the customer wait; one
+            # without it (an older caller) gets the category's durations first (Customer clock).
+            route_state["Choices"].insert(
+                0,
+                {
+                    "And": [
+                        {"Variable": "$.reply.outcome", "StringEquals": c.WAITING_FOR_CUSTOMER},
+                        {
+                            "Variable": f"$.reply.clock.seconds[{customer_wait_index(step, self.defn.customer_wait.reminders)}]",
+                            "IsPresent": True,
+                        },
                     ],
-                    default=wait,
-                ),
+                    "Next": customer,
+                },
             )
-            self.add(
-                customer,
-                self.callback(
-                    kind="customer_wait",
-                    step=step.id,
-                    team=team,
-                    level=level,
-                    breached=breached,
-                    next_state=route,
-                    timeout_index=None,
-                    on_timeout=None,
-                ),
-            )
+            self.add(route, route_state)
+            self.customer_waits(step, level, breached, route)
         for level, escalation in enumerate(step.escalation, start=1):
             self.add(
                 self.escalate[(step.id, level)],
@@ -351,6 +465,67 @@ class _Builder:
                 next_state=wait_state(self.defn, step, top, breached=True),
             ),
         )
+
+    def customer_waits(self, step: Step, level: int, breached: bool, route: str) -> None:
+        """Wait for customer → (timeout) Remind customer 1 → wait again … → close or escalate.
+
+        Wait r reads ``seconds[customer_wait_index(step, r)]`` (see ``schedule.customer_wait_clock``).
+        """
+        policy = self.defn.customer_wait
+        top = len(step.escalation)
+        if policy.then == "close":
+            last = CLOSE
+        elif breached:
+            last = f"Notify breach — {step.title}"  # managers hear again; the breached wait follows
+        elif level < top:
+            last = self.escalate[(step.id, level + 1)]
+        else:
+            last = f"Mark breached — {step.title}"
+        self.add(
+            customer_clock_state(step, level, breached),
+            {
+                "Type": "Pass",
+                "Comment": "the customer clock is missing from the answer: the category's durations, "
+                "calendar time, unscaled",
+                "Result": fallback_customer_clock(self.defn, step, level),
+                "ResultPath": "$.reply.clock",
+                "Next": customer_wait_state(step, level, breached),
+            },
+        )
+        for reminder in range(policy.waits):
+            more = reminder < policy.reminders
+            self.add(
+                customer_wait_state(step, level, breached, reminder),
+                self.callback(
+                    kind="customer_wait",
+                    step=step.id,
+                    team=step.owner_team,
+                    level=level,
+                    breached=breached,
+                    next_state=route,
+                    timeout_index=customer_wait_index(step, reminder),
+                    on_timeout=reminder_state(step, level, breached, reminder + 1) if more else last,
+                ),
+            )
+            if more:
+                self.add(
+                    reminder_state(step, level, breached, reminder + 1),
+                    self.publish(
+                        c.EVENT_CUSTOMER_REMINDER,
+                        {
+                            "step": step.id,
+                            "step_title": step.title,
+                            "team": step.owner_team,
+                            "level": level,
+                            "breached": breached,
+                            "reminder": reminder + 1,
+                            "reminders": policy.reminders,
+                            "then": policy.then,
+                            "clock.$": "$.reply.clock",
+                        },
+                        next_state=customer_wait_state(step, level, breached, reminder + 1),
+                    ),
+                )
 
     # ---- closing --------------------------------------------------------------------------
 
@@ -423,6 +598,18 @@ class _Builder:
         del closed["Next"]
         closed["End"] = True
         self.add(NOTIFY_CLOSED, closed)
+
+
+def fallback_customer_clock(defn: CategoryDefinition, step: Step, level: int) -> dict[str, list[int]]:
+    """What "Customer clock" puts in place of a missing customer clock: the same layout as
+    ``customer_wait_clock``, from the category's durations read as calendar time (no working
+    hours, no time scale). Only for answers that do not carry the clock computed in Python."""
+    top = len(step.escalation)
+    levels = [1] * (top + 1)
+    for index in range(level + 1, top + 1):
+        levels[index] = int(step.escalation[index - 1].extra_duration.as_calendar().total_seconds())
+    wait = int(defn.customer_wait.remind_after_duration.as_calendar().total_seconds())
+    return {"seconds": levels + [wait] * defn.customer_wait.waits}
 
 
 def compile_category(defn: CategoryDefinition, version: int, resources: WorkflowResources) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 * ``TaskMessage``: the SQS body every callback task sends; the step-assignment function stores
   ``task_token`` on the ticket.
 * ``TaskAnswer``: the JSON given to SendTaskSuccess(output=...). It always carries a ``clock``;
-  the next wait reads ``clock.seconds[level]``. It always carries ``step`` (null unless a reopen
+  the next wait reads ``clock.seconds[level]`` (a customer wait reads the entries after the step's
+  levels: ``schedule.customer_wait_index``). It always carries ``step`` (null unless a reopen
   names the step to reopen at), so Choice rules never meet a missing path.
 * ``WorkflowEvent``: what the state machine itself publishes to the events topic.
 """
@@ -35,6 +36,7 @@ EVENT_ESCALATED = "step.escalated"
 EVENT_BREACHED = "step.breached"
 EVENT_SURVEY = "ticket.survey"
 EVENT_CLOSED = "ticket.closed"
+EVENT_CUSTOMER_REMINDER = "customer.reminder"
 
 
 class Clock(BaseModel):
@@ -105,6 +107,9 @@ class TaskMessage(BaseModel):
     execution: str
     state: str
     entered_at: str
+    # $$.State.RetryCount: > 0 when the send was retried; the copies share entered_at, and only the
+    # newest token is alive.
+    attempt: int = 0
 
 
 class WorkflowEvent(BaseModel):

@@ -10,6 +10,9 @@ When a step starts — at intake, when the previous step is completed, or when a
 
 ``consumed`` is SLA time already used at ``level`` before a pause, so a resumed step gets only what
 is left. Entries before ``level`` are placeholders (those waits are over) so indexes stay stable.
+
+``customer_wait_clock`` is the clock of a step parked for the customer (reminders, then close or
+escalate, per the category's ``customer_wait``); ``closing_clock`` the clock of the closing waits.
 """
 
 from __future__ import annotations
@@ -176,6 +179,80 @@ def preview(defn: CategoryDefinition, start: datetime) -> list[StepPreview]:
         )
         moment = schedule.deadlines[0]
     return result
+
+
+def customer_wait_index(step: Step, attempt: int = 0) -> int:
+    """Where in a customer-wait clock's ``seconds`` the wait number ``attempt`` reads its timeout.
+
+    Indexes ``0..top`` (top = the step's escalation levels) keep their meaning for the step's own
+    waits; the customer waits follow: ``top + 1`` before the first reminder, ``top + 1 + r`` after
+    reminder ``r``.
+    """
+    return len(step.escalation) + 1 + attempt
+
+
+def customer_wait_clock(
+    defn: CategoryDefinition,
+    step_id: str,
+    at: datetime,
+    *,
+    level: int = 0,
+    time_scale: float = 1.0,
+) -> dict[str, list]:
+    """The clock a ``waiting_for_customer`` answer carries (the customer waits of ``step_id``).
+
+    ``seconds``/``deadlines`` have ``top + 1 + waits`` entries (see ``customer_wait_index``):
+
+    * ``top + 1 ..``: each customer wait, ``customer_wait.remind_after`` of working time on the
+      category's calendar (not the team's hours: it is the customer's time), one before each
+      reminder and one after the last;
+    * ``0 .. top``: the step's levels if the category escalates a silent customer
+      (``customer_wait.then == "escalate"``): levels up to ``level`` are over (1 s placeholders),
+      the later ones are counted from the moment the last customer wait runs out, so the
+      escalation that follows reads the right seconds at its usual index. With ``then: close``
+      they are all placeholders.
+
+    ``level`` is the escalation level the step is at when it is parked. ``at`` must be timezone-aware.
+    """
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware")
+    if time_scale <= 0:
+        raise ValueError("time_scale must be positive")
+    step = defn.step(step_id)
+    top = len(step.escalation)
+    if not 0 <= level <= top:
+        raise ValueError(f"step {step_id!r} has levels 0..{top}, not {level}")
+    policy = defn.customer_wait
+    calendar = get_calendar(defn.calendar)
+    amount = policy.remind_after_duration.as_business(calendar.day_length())
+
+    waits: list[int] = []
+    waits_at: list[datetime] = []
+    planned, fired = at, at
+    for _ in range(policy.waits):
+        following = max(calendar.add_business(planned, amount), planned)
+        wait = max(1, math.ceil((following - planned).total_seconds() / time_scale - 1e-9))
+        fired = following if time_scale == 1 else fired + timedelta(seconds=wait)
+        waits.append(wait)
+        waits_at.append(fired)
+        planned = following
+
+    seconds = [1] * (top + 1)
+    deadlines = [fired] * (top + 1)
+    if policy.then == "escalate" and level < top:
+        after = step_schedule(defn, step_id, planned, time_scale=time_scale, level=level + 1)
+        seconds = list(after.seconds)
+        if time_scale == 1:
+            deadlines = list(after.deadlines)
+        else:  # the escalation starts when the last (compressed) customer wait fires
+            moment = fired
+            for index in range(level + 1, top + 1):
+                moment += timedelta(seconds=seconds[index])
+                deadlines[index] = moment
+    return {
+        "seconds": seconds + waits,
+        "deadlines": [d.isoformat() for d in deadlines + waits_at],
+    }
 
 
 def closing_clock(

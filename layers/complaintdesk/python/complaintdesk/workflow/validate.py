@@ -2,7 +2,8 @@
 
 ``validate_asl`` raises ``AslError`` listing every problem: unknown or missing transition targets,
 unreachable states, states from which no path ends, Lambda anywhere, callback tasks without the
-task token, over-long or duplicate-looking names, and timeout fields used twice.
+task token, over-long or duplicate-looking names, timeout fields used twice, and tasks without a
+Retry or with one that retries what must never be retried (``NEVER_RETRIED``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ NEEDS_NEXT_OR_END = {"Task", "Pass", "Wait", "Parallel", "Map"}
 KNOWN_TYPES = TERMINAL_TYPES | NEEDS_NEXT_OR_END | {"Choice"}
 _FORBIDDEN_NAME = re.compile(r"[\x00-\x1f\x7f<>{}\[\]?*\"#%\\^|~`$&,;:/]")
 _LAMBDA = re.compile(r"arn:aws[a-z-]*:(lambda:|states:::lambda)")
+# Never retried: a callback's States.Timeout is its SLA running out; the wildcards would also match
+# it (States.ALL) or a SendTaskFailure answer (States.TaskFailed); a failed condition on the ticket
+# item will fail again.
+NEVER_RETRIED = frozenset(
+    {"States.ALL", "States.TaskFailed", "States.Timeout", "DynamoDB.ConditionalCheckFailedException"}
+)
 
 
 class AslError(InvalidInput):
@@ -93,6 +100,24 @@ def _check_state(name: str, state: dict[str, Any], names: set[str]) -> list[str]
         for catcher in state.get("Catch", []):
             if not catcher.get("ErrorEquals"):
                 problems.append(f"Task {name!r} has a Catch without ErrorEquals")
+        problems += _check_retry(name, state)
+    return problems
+
+
+def _check_retry(name: str, state: dict[str, Any]) -> list[str]:
+    """A service task retries transient errors, and never what must not be retried."""
+    retriers = state.get("Retry") or []
+    if not retriers:
+        return [f"Task {name!r} has no Retry: one transient error would fail the execution"]
+    problems = []
+    for index, retrier in enumerate(retriers):
+        errors = set(retrier.get("ErrorEquals") or [])
+        if not errors:
+            problems.append(f"Task {name!r} Retry {index} has no ErrorEquals")
+        for error in sorted(errors & NEVER_RETRIED):
+            problems.append(f"Task {name!r} retries {error}, which must never be retried")
+        if int(retrier.get("MaxAttempts", 3)) < 1:
+            problems.append(f"Task {name!r} Retry {index} never retries (MaxAttempts < 1)")
     return problems
 
 
