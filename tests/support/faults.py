@@ -13,7 +13,8 @@ Two kinds of fault:
     response in the service's own protocol (``ProvisionedThroughputExceededException`` for
     DynamoDB, ``SlowDown`` 503 for S3, ``Throttling`` for SES/SNS ...) from a ``before-send``
     hook, in place of the service. botocore parses it and its own retry handler decides, exactly
-    as against AWS: one failed attempt is retried and the code never notices. ``attempts=EVERY``
+    as against AWS: one failed attempt is retried and the code never notices. The failed attempt
+    never reaches the service (nor moto), as a throttled request is not carried out. ``attempts=EVERY``
     fails every attempt, so botocore gives up and the code sees the error *after* the retries.
 ``hard``
     The selected calls fail at once from a ``before-call`` hook: no request, no retry; the code
@@ -59,6 +60,7 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 
 INJECTED_HEADER = "x-complaintdesk-fault"
+UNSERVED_URL = "http://faults.invalid/"  # a reserved name: no service, no moto backend answers it
 
 
 class _Every:
@@ -367,7 +369,12 @@ class FaultInjector:
                 return None
             fault.fired += 1
             self._count(service, operation).injected += 1
-        return error_response(protocol, fault.code, fault.status, fault.message, url=request.url)
+        url = request.url
+        # botocore calls every before-send handler and takes the first answer; the ones after this
+        # one still run. moto's in-process stubber is one of them and would carry the request out
+        # (a throttled write applied after all), so the request is pointed where nothing serves.
+        request.url = UNSERVED_URL
+        return error_response(protocol, fault.code, fault.status, fault.message, url=url)
 
     def _after_call(self, service: str, operation: str, failed: bool) -> None:
         self._calls().pop((service, operation), None)

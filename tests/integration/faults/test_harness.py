@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto.ses.models import ses_backends
 
 from tests.support.faults import EVERY, Tally, inject_faults
 
@@ -46,13 +47,15 @@ def test_a_transient_fault_is_retried_by_botocore_in_every_protocol(aws) -> None
         faults.transient("sqs", "CreateQueue")  # json (query compatible)
         assert s3.get_object(Bucket=BUCKET, Key="k")["Body"].read() == b"hello"
         send(ses)
-        ddb.put_item(TableName="t", Item={"PK": {"S": "1"}})
+        # conditional: it would fail if a throttled attempt had been carried out after all
+        ddb.put_item(TableName="t", Item={"PK": {"S": "1"}}, ConditionExpression="attribute_not_exists(PK)")
         sqs.create_queue(QueueName="q")
     assert faults.tally("s3", "GetObject") == faults.tally("ses", "SendRawEmail")
     assert faults.tally("s3", "GetObject") == Tally(calls=1, attempts=2, injected=1, errors=0)
     assert faults.tally("dynamodb", "PutItem") == Tally(calls=1, attempts=3, injected=2, errors=0)
     assert faults.tally("sqs", "CreateQueue").retries == 1
     assert len(faults.slept) == 5  # botocore backed off before each retry (recorded, not slept)
+    assert len(ses_backends["123456789012"][REGION].sent_messages) == 1  # the throttled send never went
 
 
 def test_failing_every_attempt_makes_botocore_give_up(aws) -> None:
