@@ -56,6 +56,25 @@ def sqs_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str, str
     return sources
 
 
+# Function event types the local stack does not play, and why (the others: SQS and DynamoDB pollers,
+# Schedule threads).
+NOT_PLAYED_LOCALLY: dict[str, str] = {
+    "EventBridgeRule": "moto's executor emits no EventBridge events (aws.states execution status "
+    "changes): stopped plans are not recorded on tickets locally; tests call the handler directly",
+}
+
+
+def unplayed_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(function logical id, event name, reason) for every event the local stack does not play."""
+    return [
+        (logical_id, name, NOT_PLAYED_LOCALLY[event["Type"]])
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for name, event in (resource["Properties"].get("Events") or {}).items()
+        if event["Type"] in NOT_PLAYED_LOCALLY
+    ]
+
+
 @dataclass
 class LocalStack:
     moto_port: int
@@ -226,6 +245,8 @@ class LocalStack:
         self.start_pollers()
         self.start_stream_pollers()
         self.start_schedulers()
+        for function, event, reason in unplayed_event_sources(load_template()):
+            print(f"[local] {function}.{event} is not played locally: {reason}", file=sys.stderr, flush=True)
         self.start_outbox()
         self.start_smtp()
         self.start_api()

@@ -34,6 +34,7 @@ FUNCTIONS = {
     "EmailIngestFunction": ("functions/email_ingest/", "app.lambda_handler"),
     "AggregateFunction": ("functions/aggregate/", "app.lambda_handler"),
     "RemindFunction": ("functions/remind/", "app.lambda_handler"),
+    "WatchExecutionsFunction": ("functions/watch_executions/", "app.lambda_handler"),
 }
 
 

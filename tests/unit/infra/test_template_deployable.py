@@ -60,6 +60,7 @@ def test_no_serverless_types_remain(translated: dict[str, Any]) -> None:
         "EmailIngestFunction",
         "AggregateFunction",
         "RemindFunction",
+        "WatchExecutionsFunction",
     }
 
 

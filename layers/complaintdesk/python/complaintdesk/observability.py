@@ -135,6 +135,7 @@ METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "NotificationsSent": ("Count", ("channel", "template")),
     "NotificationsFailed": ("Count", ("channel",)),
     "EmailsQuarantined": ("Count", ("reason",)),
+    "PlansFailed": ("Count", ("category", "status")),  # functions/watch_executions, once per stop
 }
 
 
