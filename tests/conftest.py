@@ -88,6 +88,27 @@ def api(tokens: dict[str, str]) -> Iterator[ApiClient]:
         yield ApiClient(client.http, tokens)
 
 
+def outbox_publisher(stack: Any) -> Any:
+    """The publisher function on the table's stream, as Lambda's mapping would run it: a call
+    delivers every new stream record (its checkpoint kept between calls)."""
+    from infra.local.streams import stream_pollers
+
+    def fail(name: str, error: BaseException) -> None:
+        raise error
+
+    poller = getattr(stack, "outbox_poller", None)  # one mapping per stream, as on AWS
+    if poller is None:
+        (poller,) = [p for p in stream_pollers(stack, on_error=fail) if p.function_name == "PublishFunction"]
+        stack.outbox_poller = poller
+    return poller.drain
+
+
+@pytest.fixture
+def publish_outbox(stack: Any) -> Any:
+    """Run the outbox publisher over the table's stream (events to SNS, plan starts)."""
+    return outbox_publisher(stack)
+
+
 @pytest.fixture
 def deliver(stack: Any) -> Any:
     """Drain one queue through its function handler, the way Lambda's event-source mapping would."""
@@ -103,7 +124,13 @@ def deliver(stack: Any) -> Any:
         for function, queue, module, attr in sqs_event_sources(load_template())
     }
 
+    publisher = outbox_publisher(stack)
+
     def drain(queue: str, max_batches: int = 20) -> int:
+        """Publish what the outbox holds (the publisher runs all the time on AWS), then drain."""
+        publisher()
+        if queue == "outbox":
+            return 0
         function, module, attr = sources[queue]
 
         def fail(name: str, error: BaseException) -> None:

@@ -92,6 +92,7 @@ class Desk:
         return ticket
 
     def published(self, event_type: str) -> list[dict[str, Any]]:
+        self.deliver("outbox")
         sqs = boto3.client("sqs")
         while batch := sqs.receive_message(QueueUrl=self.spy, MaxNumberOfMessages=10).get("Messages", []):
             for message in batch:

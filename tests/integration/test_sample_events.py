@@ -98,3 +98,32 @@ def test_aggregate_sample_counts_a_resolution_once(stack):
     day = reports.summary("category", "2026-11-24", "2026-11-24")
     (billing,) = [row for row in day["rows"] if row["value"] == "billing-error"]
     assert billing["resolved"] == 1
+
+
+def test_publish_sample_sends_the_outbox_event_to_the_topic(stack):
+    """An outbox INSERT from the table's stream becomes exactly the envelope it holds, on SNS; the
+    same record again publishes the same event id (subscribers dedupe on it); other records are
+    left alone."""
+    import boto3
+
+    from functions.publish.app import lambda_handler
+
+    sqs = boto3.client("sqs")
+    spy = sqs.create_queue(QueueName="publish-spy")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=spy, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("sns").subscribe(
+        TopicArn=stack.env["EVENTS_TOPIC_ARN"],
+        Protocol="sqs",
+        Endpoint=arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    sample = load("publish/ticket_created_outbox_stream.json")
+    not_outbox = load("aggregate/ticket_resolved_stream.json")["Records"][0]
+    result = lambda_handler({"Records": [*sample["Records"], not_outbox]}, LambdaContext("PublishFunction"))
+    assert result == {"batchItemFailures": []}
+    lambda_handler(sample, LambdaContext("PublishFunction"))
+    bodies = [
+        json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=spy, MaxNumberOfMessages=10)["Messages"]
+    ]
+    expected = json.loads(sample["Records"][0]["dynamodb"]["NewImage"]["event"]["S"])
+    assert bodies == [expected, expected]

@@ -237,20 +237,27 @@ def test_roles_are_enforced(api):
     )
 
 
-def test_create_ticket_request_budget(api, monkeypatch):
+def test_create_ticket_request_budget(api, monkeypatch, publish_outbox):
     """How many AWS requests one create costs (printed for the closing note; bounded here)."""
     api.post("/tickets", complaint())  # warm: the customer exists now
+    publish_outbox()
     with counting_aws_calls(monkeypatch) as aws_calls:
         status, _ = api.post("/tickets", complaint(), headers={"Idempotency-Key": "budget-1"})
     assert status == 201
     dynamodb = aws_calls.of("dynamodb")
     print("\ncreate-ticket requests:", dict(aws_calls.calls))
-    # Writes: the ticket counter, one transaction, and the two idempotency record writes.
+    # Writes: the ticket counter, one transaction (ticket, timeline, outbox, key link), and the two
+    # idempotency record writes. Nothing is published from the request: the outbox carries it.
     writes = {op: n for op, n in dynamodb.items() if op in ("UpdateItem", "TransactWriteItems", "PutItem")}
     assert writes == {"UpdateItem": 2, "TransactWriteItems": 1, "PutItem": 1}
     assert dynamodb.get("Scan", 0) == 0
-    assert aws_calls.of("sns") == {"Publish": 1}
+    assert aws_calls.total("sns") == 0 and aws_calls.total("stepfunctions") == 0
     assert aws_calls.total("ses") == 0  # the acknowledgement goes out through the notify function
+    # The publisher then sends the one event from the table's stream
+    with counting_aws_calls(monkeypatch) as publisher_calls:
+        assert publish_outbox() >= 1
+    print("publisher requests:", dict(publisher_calls.calls))
+    assert publisher_calls.of("sns") == {"Publish": 1}
 
 
 def spy_on_events(stack) -> str:
@@ -272,6 +279,7 @@ def test_acknowledgement_email_once_per_ticket(api, stack, deliver):
 
     spy = spy_on_events(stack)
     ticket = api.post("/tickets", complaint())[1]
+    deliver("outbox")  # the publisher sends what the ticket's transaction wrote
     published = boto3.client("sqs").receive_message(QueueUrl=spy)["Messages"][0]["Body"]
     assert json.loads(published)["event_type"] == "ticket.created"
     # When the notify function consumes the ticket.created event

@@ -18,20 +18,43 @@ from tests.integration.mail.conftest import message
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
+class Published:
+    """The domain events the outbox publisher sent, read after it has sent what the table holds."""
+
+    def __init__(self, drain) -> None:
+        self.drain, self.seen = drain, []
+
+    def all(self) -> list[dict]:
+        self.drain()
+        return self.seen
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self.all())
+
+    def __getitem__(self, index):
+        return self.all()[index]
+
+    def __eq__(self, other) -> bool:
+        return self.all() == other
+
+
 @pytest.fixture
-def published(monkeypatch):
-    """Every domain event published (they still go out through SNS)."""
-    from complaintdesk import events
+def published(monkeypatch, publish_outbox):
+    """Every domain event published (from the outbox, through SNS)."""
+    from complaintdesk.services import outbox
 
-    seen: list[dict] = []
-    real = events.publish
+    seen = Published(publish_outbox)
+    real = outbox.publish
 
-    def spy(event_type, ticket_id, data, event_id=None):
-        event = real(event_type, ticket_id, data, event_id)
-        seen.append(event)
-        return event
+    def spy(event):
+        done = real(event)
+        seen.seen.append(event.model_dump(mode="json"))
+        return done
 
-    monkeypatch.setattr(events, "publish", spy)
+    monkeypatch.setattr(outbox, "publish", spy)
     return seen
 
 

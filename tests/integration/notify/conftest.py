@@ -151,11 +151,28 @@ class Notify:
         self, event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None
     ) -> dict:
         """Publish one domain event on the topic, as its publisher would, and let the notify function run."""
-        from complaintdesk import events
-
-        event = events.publish(event_type, ticket_id, data, event_id=event_id)
+        event = self.emit(event_type, ticket_id, data, event_id)
         self.drain()
         return event
+
+    @staticmethod
+    def emit(event_type: str, ticket_id: str, data: dict[str, Any], event_id: str | None = None) -> dict:
+        """Publish one domain event on the topic through the outbox publisher's own code."""
+        import uuid
+
+        from complaintdesk import clock
+        from complaintdesk.events import DomainEvent
+        from complaintdesk.services import outbox
+
+        event = DomainEvent(
+            event_id=event_id or str(uuid.uuid4()),
+            event_type=event_type,
+            occurred_at=clock.iso(clock.now()),
+            ticket_id=ticket_id,
+            data=data,
+        )
+        outbox.publish(event)
+        return event.model_dump(mode="json")
 
     def timeline(self, ticket_id: str) -> list[dict[str, Any]]:
         status, body = self.api.get(f"/tickets/{ticket_id}/timeline?limit=500")
@@ -179,9 +196,10 @@ class Notify:
         )
         return url
 
-    @staticmethod
-    def published(spy: str, event_type: str | None = None) -> list[dict[str, Any]]:
-        """Events read from the spy queue (all of them, or those of one type)."""
+    def published(self, spy: str, event_type: str | None = None) -> list[dict[str, Any]]:
+        """Events read from the spy queue (all of them, or those of one type), once the outbox
+        publisher has sent what the table holds."""
+        self.deliver("outbox")
         sqs = boto3.client("sqs")
         found = []
         while batch := sqs.receive_message(QueueUrl=spy, MaxNumberOfMessages=10).get("Messages", []):

@@ -39,9 +39,7 @@ def test_a_failed_email_is_recorded_and_retried_without_resending_the_sms(notify
     monkeypatch.setattr(ses, "send_raw_email", throttled_once)
     capsys.readouterr()
     # When the e-mail of an event fails while its SMS goes out
-    from complaintdesk import events
-
-    events.publish("ticket.closed", tid, {"last_outcome": "close"})
+    notify.emit("ticket.closed", tid, {"last_outcome": "close"})
     with pytest.raises(BatchProcessingError):
         notify.drain()
     assert notify.counts() == (1, 2)
@@ -64,9 +62,7 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(notify):
     ses = boto3.client("ses")
     for identity in ses.list_identities()["Identities"]:
         ses.delete_identity(Identity=identity)
-    from complaintdesk import events
-
-    events.publish("ticket.reopened", tid, {"reason": "still broken"})
+    notify.emit("ticket.reopened", tid, {"reason": "still broken"})
     # When SQS delivers it five times (maxReceiveCount in template.yaml)
     for _ in range(5):
         with pytest.raises(BatchProcessingError):

@@ -124,6 +124,8 @@ def tracer() -> Tracer:
 # template.yaml may watch only these (tests/unit/infra checks it), so they cannot watch nothing.
 METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "TicketsCreated": ("Count", ("channel", "category")),
+    "EventsPublished": ("Count", ("event_type",)),
+    "PlansStarted": ("Count", ()),
     "StepCompleted": ("Count", ("category", "step")),
     "StepDuration": ("Seconds", ("category", "step")),
     "SLABreached": ("Count", ("category", "step", "level")),

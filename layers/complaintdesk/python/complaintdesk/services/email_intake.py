@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from complaintdesk import aws, clock, events, signing
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
+from complaintdesk.events import EventType
 from complaintdesk.mail import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
     DEFAULT_MAX_ATTACHMENTS,
@@ -466,15 +467,16 @@ def _reply(
             "effect": effect,
         },
     )
+    replied = events.event(
+        EventType.CUSTOMER_REPLIED,
+        ticket.ticket_id,
+        events.CustomerReplied(channel="email", resumed=effect == "resumed", step=ticket.current_step),
+        at=inbound.at,
+    )
     try:
-        repo.save_all([_link(parsed, ticket.ticket_id, inbound), (event, None)])
+        repo.save_all([_link(parsed, ticket.ticket_id, inbound), (event, None)], events=[replied])
     except Conflict as error:
         return _duplicate_or_raise(parsed, inbound, error)
-    events.publish(
-        "customer.replied",
-        ticket.ticket_id,
-        {"channel": "email", "resumed": effect == "resumed", "step": ticket.current_step},
-    )
     return IngestResult("interaction", inbound.key, ticket_id=ticket.ticket_id, reason=effect, detail=how)
 
 
@@ -550,15 +552,20 @@ def _bounce(inbound: _Inbound, parsed: ParsedEmail) -> IngestResult:
         writes: list[tuple[Any, Any]] = [_link(parsed, ticket.ticket_id, inbound), (event, None)]
     else:
         writes = [(_mark(parsed.dedupe_key, "bounce", inbound), InboundMark.PK.does_not_exist())]
+    ticket_id = ticket.ticket_id if ticket else ""
+    bounced = [
+        events.event(
+            EventType.EMAIL_BOUNCED,
+            ticket_id,
+            events.EmailBounced(address=address, status=status, permanent=permanent),
+            at=inbound.at,
+        )
+        for address in marked
+    ]
     try:
-        repo.save_all(writes)
+        repo.save_all(writes, events=bounced, ticket_id=ticket_id)
     except Conflict as error:
         return _duplicate_or_raise(parsed, inbound, error)
-    ticket_id = ticket.ticket_id if ticket else ""
-    for address in marked:
-        events.publish(
-            "email.bounced", ticket_id, {"address": address, "status": status, "permanent": permanent}
-        )
     return IngestResult(
         "bounce",
         inbound.key,

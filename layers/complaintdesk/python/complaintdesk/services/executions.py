@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from complaintdesk.errors import Conflict
+from complaintdesk.events import EventType
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
@@ -32,7 +33,7 @@ from complaintdesk.store import repository as repo
 from complaintdesk.store.models import TimelineEvent
 
 STOPPED = ("FAILED", "TIMED_OUT", "ABORTED")
-WORKFLOW_FAILED = "workflow.failed"  # the timeline event (events.EventType.WORKFLOW_FAILED)
+WORKFLOW_FAILED = EventType.WORKFLOW_FAILED  # the timeline event
 SYSTEM = "complaintdesk"
 _TICKET_ID = re.compile(r"^[A-Z]-\d{4}-\d{6,}$")  # workflow.contract.execution_name: the ticket id
 _VERSIONED = re.compile(r"^(?P<category>[a-z][a-z0-9-]*)-v(?P<version>\d+)$")

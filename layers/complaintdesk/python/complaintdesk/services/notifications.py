@@ -22,6 +22,7 @@ what keeps failing) or ``notification.skipped`` (with the reason).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -30,9 +31,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complaintdesk import aws, clock, idempotency, signing
+from complaintdesk import aws, clock, events, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
 from complaintdesk.errors import Conflict, Forbidden, NotFound
+from complaintdesk.events import EventType
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import recipients as who
 from complaintdesk.services.recipients import Recipient
@@ -328,6 +330,25 @@ def on_customer_waiting(facts: Facts) -> list[Notice]:
     )
 
 
+def on_customer_reminder(facts: Facts) -> list[Notice]:
+    """The customer has not answered what the step asked: remind them, with the date after which
+    the complaint is closed (or goes to a manager), and the original request again."""
+    data = facts.data
+    asked = next((e for e in facts.recent if e.event_type == EventType.CUSTOMER_WAITING), None)
+    request = (asked.data or {}).get("request") if asked else None
+    deadlines = ((data.get("clock") or {}).get("deadlines")) or []
+    level_count = 0
+    if facts.defn is not None and data.get("step"):
+        level_count = len(facts.defn.step(data["step"]).escalation)
+    reply_by = _deadline(data, level_count + 1 + int(data.get("reminder") or 0)) if deadlines else None
+    context = {
+        "request": request or "",
+        "reply_by": reply_by,
+        "closes": data.get("then", "close") == "close",
+    }
+    return to_customer(facts, "customer.reminder", context)
+
+
 def recovery_context(actions: list[dict[str, Any]]) -> dict[str, Any]:
     """What the resolution message says about service recovery: an apology, the latest compensation."""
     context: dict[str, Any] = {"apology": any(a.get("type") == "apology" for a in actions)}
@@ -431,6 +452,7 @@ RULES: dict[str, Callable[[Facts], list[Notice]]] = {
     "step.reminder": on_step_reminder,
     "step.completed": on_step_completed,
     "customer.waiting": on_customer_waiting,
+    "customer.reminder": on_customer_reminder,
     "ticket.resolved": on_resolved,
     "ticket.survey": on_survey,
     "ticket.closed": on_closed,
@@ -567,9 +589,28 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
     sent = _record(
         notice, "notification.sent", f"{_summary(notice, channel_word)} sent", {**base, **data}, at
     )
-    repo.save_all([*((w, None) for w in writes), (sent, None)])
     emit("NotificationsSent", channel=recipient.channel, template=notice.template)
-    return {"template": notice.template, "channel": recipient.channel, "result": "sent"}
+    result = {"template": notice.template, "channel": recipient.channel, "result": "sent"}
+    try:
+        repo.save_all([*((w, None) for w in writes), (sent, None)])
+    except Exception:
+        # Sent, but not recorded. Raising here would make the idempotency guard forget the send and
+        # a redelivery would send again: the guard keeps the result, the records ride in it, and
+        # ``handle_event`` (now, or on the redelivery that finds this result) writes them.
+        logger().warning("notification sent but not recorded", extra={"template": notice.template})
+        result["unrecorded"] = [[type(item).__name__, item.serialize()] for item in [*writes, sent]]
+    return result
+
+
+_RECORD_MODELS = {model.__name__: model for model in (TimelineEvent, MessageLink)}
+
+
+def record_unrecorded(result: dict[str, Any]) -> None:
+    """Write what a sent notice could not record (each item once: a repeat finds it there)."""
+    items = [_RECORD_MODELS[name].from_raw_data(raw) for name, raw in result.get("unrecorded") or []]
+    for item in items:
+        with contextlib.suppress(Conflict):  # recorded by an earlier try
+            repo.save(item, type(item).PK.does_not_exist())
 
 
 def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str, Any] | None:
@@ -582,15 +623,15 @@ def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str,
     results, failures = [], []
     for notice in rule(facts):
         try:
-            results.append(
-                idempotency.run(
-                    "notify",
-                    deliver,
-                    {"key": notice.key, "notice": notice},
-                    key="key",
-                    lambda_context=lambda_context,
-                )
+            result = idempotency.run(
+                "notify",
+                deliver,
+                {"key": notice.key, "notice": notice},
+                key="key",
+                lambda_context=lambda_context,
             )
+            record_unrecorded(result)
+            results.append({k: v for k, v in result.items() if k != "unrecorded"})
         except Exception as exc:  # recorded by deliver; the others still go out
             failures.append(exc)
     logger().info("notifications handled", extra={"event_type": event["event_type"], "results": results})
@@ -665,7 +706,6 @@ def answer_survey(token: str, data: Any) -> dict[str, Any]:
     """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
     from pynamodb.exceptions import TransactWriteError
 
-    from complaintdesk import events
     from complaintdesk.schemas import parse
 
     answer_in = parse(SurveyIn, data)
@@ -694,13 +734,17 @@ def answer_survey(token: str, data: Any) -> dict[str, Any]:
                     condition=Ticket.survey.does_not_exist(),
                 )
                 tx.save(event)
+                answered = events.event(
+                    EventType.SURVEY_ANSWERED,
+                    ticket.ticket_id,
+                    events.SurveyAnswered(score=answer_in.score, comment=answer_in.comment),
+                )
+                for item in repo.outbox(ticket.ticket_id, [answered]):
+                    tx.save(item)
         except TransactWriteError as exc:
             if not repo.is_condition_failure(exc):
                 raise
             ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
             continue
-        events.publish(
-            "survey.answered", ticket.ticket_id, {"score": answer_in.score, "comment": answer_in.comment}
-        )
         return {"ticket_id": ticket.ticket_id, "survey": answer}
     raise Conflict("the ticket is being changed right now; please send your answer again")

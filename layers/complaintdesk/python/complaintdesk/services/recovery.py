@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complaintdesk import clock, events
 from complaintdesk.errors import Conflict
+from complaintdesk.events import EventType
 from complaintdesk.schemas import parse
 from complaintdesk.services.tickets import load
 from complaintdesk.services.timeline import new_event
@@ -50,7 +51,7 @@ def _summary(action: dict[str, Any]) -> str:
 
 
 def record_action(ticket_id: str, data: Any, *, actor: str) -> dict[str, Any]:
-    """Append one recovery action (ticket + timeline in one transaction), then publish ``recovery.recorded``."""
+    """Append one recovery action (ticket + timeline in one transaction), with the ``recovery.recorded`` event."""
     action_in = parse(RecoveryActionIn, data)
     ticket = load(ticket_id)
     if ticket.status == "closed":
@@ -70,14 +71,16 @@ def record_action(ticket_id: str, data: Any, *, actor: str) -> dict[str, Any]:
     event = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "recovery.recorded",
+        EventType.RECOVERY_RECORDED,
         _summary(action),
         actor=actor,
         at=at,
         data={"action": action},
     )
-    repo.save_all([(ticket, None), (event, None)])  # a concurrent edit of the ticket → 409
-    events.publish("recovery.recorded", ticket.ticket_id, {"action": action})
+    recorded = events.event(
+        EventType.RECOVERY_RECORDED, ticket.ticket_id, events.RecoveryRecorded(action=action), at=at
+    )
+    repo.save_all([(ticket, None), (event, None)], events=[recorded])  # a concurrent edit → 409
     return {
         "ticket_id": ticket.ticket_id,
         "action": action,

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from complaintdesk import clock, events
 from complaintdesk.errors import Conflict, NotFound
+from complaintdesk.events import EventType
 from complaintdesk.observability import bind_ticket, logger
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
@@ -172,7 +173,7 @@ def _claim_and_publish(ticket: Ticket, now: datetime, titles: Titles) -> str:
     record = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "step.reminder",
+        EventType.STEP_REMINDER,
         f"Reminder to {ticket.owner_team}: {step_title} is due {due} ({minutes_left} min left)",
         actor=SYSTEM,
         data={k: data[k] for k in ("step", "level", "team", "due_at", "minutes_left")},
@@ -180,8 +181,13 @@ def _claim_and_publish(ticket: Ticket, now: datetime, titles: Titles) -> str:
     ticket.reminded_for = mark
     # Besides the version lock: a run that read the ticket before another reminded it must fail.
     not_yet = Ticket.reminded_for.does_not_exist() | (Ticket.reminded_for != mark)
-    repo.save_all([(ticket, not_yet), (record, None)])
-    events.publish("step.reminder", ticket.ticket_id, data, event_id=f"{ticket.ticket_id}/reminder/{mark}")
+    reminder = events.event(
+        EventType.STEP_REMINDER,
+        ticket.ticket_id,
+        events.StepReminder(**data),
+        event_id=f"{ticket.ticket_id}/reminder/{mark}",
+    )
+    repo.save_all([(ticket, not_yet), (record, None)], events=[reminder])
     logger().info("step reminder", extra={"step": ticket.current_step, "level": level, "due_at": due})
     return "reminded"
 

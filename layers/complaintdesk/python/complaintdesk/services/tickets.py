@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from complaintdesk import clock, events
+from complaintdesk import clock
+from complaintdesk import events as ev
 from complaintdesk.errors import Conflict, InvalidInput
-from complaintdesk.observability import emit
+from complaintdesk.events import EventType
+from complaintdesk.observability import emit, logger
 from complaintdesk.schemas import TicketCreate, TicketPatch
 from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.timeline import event_view, new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import Ticket
+from complaintdesk.store.models import IntakeKey, Ticket
 
 MAX_PAGE = 100
 
@@ -103,6 +107,9 @@ def load(ticket_id: str) -> Ticket:
     return repo.get(Ticket, Ticket.key(ticket_id.upper()), f"ticket {ticket_id}")
 
 
+CREATE_ATTEMPTS = 8
+
+
 def create_ticket(
     data: TicketCreate,
     *,
@@ -113,83 +120,110 @@ def create_ticket(
     ticket_id: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
     linked_tickets: set[str] | None = None,
+    intake_key: IntakeKey | None = None,
 ) -> dict[str, Any]:
-    """Receive a complaint: one counter bump, one transaction, one event.
+    """Receive a complaint: one counter bump, one transaction.
+
+    The transaction writes the ticket, the customer (new, or newly linked contacts), the "received"
+    timeline event, the ``ticket.created`` event and the plan start (outbox items the publisher
+    sends from the table's stream) and, for the API, the ``Idempotency-Key`` → ticket link — so a
+    failure leaves nothing half-written, and a saved ticket is always acknowledged and always runs
+    its plan.
+
+    A concurrent first contact of the same customer (or a concurrent edit of the customer) cancels
+    the transaction; the customer is read again and the create retried here, so a client never
+    sees a conflict it could not have caused. ``extra_writes`` that fail their condition (e-mail
+    intake's replay marks) are the caller's to handle: ``Conflict`` is raised at once.
 
     ``ticket_id`` comes from ``allocate_ticket_id`` when the caller needs the id before the
     ticket exists (e-mail intake stores attachments under it first).
-
-    The transaction writes the ticket, the customer (new, or newly linked contacts) and the
-    "received" timeline event together, so a failure leaves nothing half-written.
     """
     at = received_at or clock.now()
-    moment = clock.iso(at)
-    customer, customer_writes = resolve_customer(data.customer, data.channel, at)
     ticket_id = ticket_id or allocate_ticket_id(at)
-    pk, sk = Ticket.key(ticket_id)
-    ticket = Ticket(
-        pk,
-        sk,
-        ticket_id=ticket_id,
-        status="open",
-        priority=data.priority or "normal",
-        channel=data.channel,
-        subject=data.subject,
-        description=data.description,
-        language=data.customer.language,
-        customer_id=customer.customer_id,
-        category=data.category,
-        product=data.product,
-        region=data.region,
-        unit=data.unit,
-        fields=data.fields,
-        created_at=moment,
-        updated_at=moment,
-        created_by=actor,
-        attachments=attachments or [],
-        linked_tickets=linked_tickets or None,
-    )
-    plan = None
-    if data.category:
-        from complaintdesk.services import workflow
+    category = published_category(data.category) if data.category else None
+    fields = validated_fields(category[1], data.fields) if category else data.fields
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        customer, customer_writes = resolve_customer(data.customer, data.channel, at)
+        moment = clock.iso(at)
+        pk, sk = Ticket.key(ticket_id)
+        ticket = Ticket(
+            pk,
+            sk,
+            ticket_id=ticket_id,
+            status="open",
+            priority=data.priority or "normal",
+            channel=data.channel,
+            subject=data.subject,
+            description=data.description,
+            language=data.customer.language,
+            customer_id=customer.customer_id,
+            category=data.category,
+            product=data.product,
+            region=data.region,
+            unit=data.unit,
+            fields=fields,
+            created_at=moment,
+            updated_at=moment,
+            created_by=actor,
+            attachments=attachments or [],
+            linked_tickets=linked_tickets or None,
+        )
+        start = None
+        if category:
+            from complaintdesk.services import workflow
 
-        version = published_category(data.category)
-        ticket.fields = validated_fields(version[1], data.fields)
-        plan = workflow.plan_ticket(ticket, at, version)
-    index_keys(ticket)
-    received = new_event(
-        ticket_id,
-        customer.customer_id,
-        "ticket.received",
-        f"Complaint received via {data.channel}",
-        actor=actor,
-        at=at,
-        visibility="public",
-        channel=data.channel,
-        data=timeline_data or {"subject": data.subject},
-    )
-    repo.save_all(
-        [*customer_writes, (ticket, Ticket.PK.does_not_exist()), (received, None), *(extra_writes or [])]
-    )
-    if plan:
-        workflow.start_plan_or_record(ticket, plan)
+            start = workflow.plan_ticket(ticket, at, category)
+        index_keys(ticket)
+        received = new_event(
+            ticket_id,
+            customer.customer_id,
+            EventType.TICKET_RECEIVED,
+            f"Complaint received via {data.channel}",
+            actor=actor,
+            at=at,
+            visibility="public",
+            channel=data.channel,
+            data=timeline_data or {"subject": data.subject},
+        )
+        first_response_due = at + timedelta(hours=get_settings().first_response_hours)
+        created = ev.event(
+            EventType.TICKET_CREATED,
+            ticket_id,
+            ev.TicketCreated(
+                customer_id=customer.customer_id,
+                channel=data.channel,
+                category=data.category,
+                priority=ticket.priority,
+                language=ticket.language,
+                product=data.product,
+                region=data.region,
+                unit=data.unit,
+                first_response_due=clock.iso(first_response_due),
+            ),
+            at=at,
+        )
+        writes: list[tuple[Any, Any]] = [
+            *customer_writes,
+            (ticket, Ticket.PK.does_not_exist()),
+            (received, None),
+        ]
+        if intake_key is not None:
+            intake_key.ticket_id = ticket_id
+            writes.append((intake_key, IntakeKey.PK.does_not_exist()))
+        own = len(writes)
+        writes += extra_writes or []
+        try:
+            repo.save_all(writes, events=[created], start=start, ticket_id=ticket_id)
+            break
+        except Conflict as conflict:
+            failed: set[int] = getattr(conflict, "failed_items", set())
+            if intake_key is not None and own - 1 in failed:
+                raise  # the same Idempotency-Key won a race: the caller returns that ticket
+            if (failed and max(failed) >= own) or attempt == CREATE_ATTEMPTS:
+                raise
+            logger().info("create retried", extra={"attempt": attempt, "failed_items": sorted(failed)})
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # jittered backoff: let the other writer finish
     emit("TicketsCreated", channel=data.channel, category=data.category)
-    first_response_due = at + timedelta(hours=get_settings().first_response_hours)
-    events.publish(
-        "ticket.created",
-        ticket_id,
-        {
-            "customer_id": customer.customer_id,
-            "channel": data.channel,
-            "category": data.category,
-            "priority": ticket.priority,
-            "language": ticket.language,
-            "product": data.product,
-            "region": data.region,
-            "unit": data.unit,
-            "first_response_due": clock.iso(first_response_due),
-        },
-    )
     return ticket_view(ticket)
 
 
@@ -303,12 +337,18 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
         f"{k} to {v['to']}" if k != "fields" else "fields" for k, v in changes.items()
     )
     event = new_event(
-        ticket.ticket_id, ticket.customer_id, "ticket.updated", summary, actor=actor, at=at, data=changes
+        ticket.ticket_id,
+        ticket.customer_id,
+        EventType.TICKET_UPDATED,
+        summary,
+        actor=actor,
+        at=at,
+        data=changes,
     )
-    repo.save_all([(ticket, None), (event, None)])
-    if plan:
-        workflow.start_plan_or_record(ticket, plan)
-    events.publish("ticket.updated", ticket.ticket_id, {"changes": changes, "by": actor})
+    updated = ev.event(
+        EventType.TICKET_UPDATED, ticket.ticket_id, ev.TicketUpdated(changes=changes, by=actor), at=at
+    )
+    repo.save_all([(ticket, None), (event, None)], events=[updated], start=plan)
     return ticket_view(ticket)
 
 
@@ -319,9 +359,9 @@ def add_comment(
     ticket = load(ticket_id)
     at = clock.now()
     if from_customer:
-        kind, visibility = "customer.replied", "public"
+        kind, visibility = EventType.CUSTOMER_REPLIED, "public"
     else:
-        kind = "comment.public" if visibility == "public" else "comment.internal"
+        kind = EventType.COMMENT_PUBLIC if visibility == "public" else EventType.COMMENT_INTERNAL
     event = new_event(
         ticket.ticket_id,
         ticket.customer_id,
@@ -333,24 +373,35 @@ def add_comment(
         data={"body": body, "channel": "api"},
     )
     writes: list[tuple[Any, Any]] = [(event, None)]
-    if kind == "comment.public" and not ticket.first_response_at:
-        ticket.first_response_at = clock.iso(at)
-        ticket.updated_at = ticket.first_response_at
-        writes.insert(0, (ticket, None))
-    repo.save_all(writes)
-    if kind == "comment.public":
-        events.publish(
-            "comment.public", ticket.ticket_id, {"event_id": event.event_id, "body": body, "by": actor}
+    published: list[ev.DomainEvent] = []
+    if kind == EventType.COMMENT_PUBLIC:
+        if not ticket.first_response_at:
+            ticket.first_response_at = clock.iso(at)
+            ticket.updated_at = ticket.first_response_at
+            writes.insert(0, (ticket, None))
+        published.append(
+            ev.event(
+                EventType.COMMENT_PUBLIC,
+                ticket.ticket_id,
+                ev.CommentPublic(event_id=event.event_id, body=body, by=actor),
+                at=at,
+            )
         )
-    elif kind == "customer.replied":
+    elif kind == EventType.CUSTOMER_REPLIED:
         from complaintdesk.services import workflow
 
+        # What the answer does first (a failed resume raises and the client's retry finishes it),
+        # then the reply and its event together.
         outcome = workflow.customer_replied(ticket.ticket_id, at=at, channel="api", actor=actor)
-        events.publish(
-            "customer.replied",
-            ticket.ticket_id,
-            {"channel": "api", "resumed": outcome == "resumed", "step": ticket.current_step},
+        published.append(
+            ev.event(
+                EventType.CUSTOMER_REPLIED,
+                ticket.ticket_id,
+                ev.CustomerReplied(channel="api", resumed=outcome == "resumed", step=ticket.current_step),
+                at=at,
+            )
         )
+    repo.save_all(writes, events=published, ticket_id=ticket.ticket_id)
     return event_view(event)
 
 

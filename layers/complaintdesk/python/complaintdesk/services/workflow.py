@@ -9,22 +9,31 @@ lock, so a stale or duplicate answer is refused (409) and never reaches Step Fun
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from complaintdesk import aws, clock, events
+from complaintdesk import aws, clock
+from complaintdesk import events as ev
 from complaintdesk.auth import Principal
 from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden, InvalidInput
+from complaintdesk.events import EventType
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories
 from complaintdesk.services.tickets import index_keys, load, ticket_view
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import CategoryVersion, Ticket
-from complaintdesk.workflow import closing_clock, sla_time_used, step_schedule
+from complaintdesk.store.models import CategoryVersion, Ticket, TimelineEvent
+from complaintdesk.workflow import (
+    closing_clock,
+    customer_wait_clock,
+    customer_wait_index,
+    sla_time_used,
+    step_schedule,
+)
 from complaintdesk.workflow.contract import ExecutionInput, TaskAnswer, TaskMessage, execution_name
 
 SYSTEM = "complaintdesk"
@@ -42,12 +51,13 @@ def _scale() -> float:
 
 def plan_ticket(
     ticket: Ticket, at: datetime, plan: tuple[CategoryVersion, CategoryDefinition]
-) -> dict[str, Any]:
+) -> repo.PlanStart:
     """Tie a new (or newly categorised) ticket to a published version (``categories.published``)
     and its first step.
 
-    Sets the ticket's workflow fields (so it reads right at once) and returns what ``start_plan``
-    needs; nothing is written here.
+    Sets the ticket's workflow fields (so it reads right at once) and returns the plan start to
+    save with the ticket (an outbox item: the publisher starts the execution from the stream);
+    nothing is written here.
     """
     item, defn = plan
     first = defn.steps[0]
@@ -64,45 +74,13 @@ def plan_ticket(
     ticket.next_step = second.id if second else "resolution"
     if ticket.priority == "normal" and defn.default_priority:
         ticket.priority = defn.default_priority
-    return {
-        "state_machine_arn": item.state_machine_arn,
-        "name": name,
-        "input": ExecutionInput.first(
+    return repo.PlanStart(
+        state_machine_arn=item.state_machine_arn,
+        name=name,
+        input=ExecutionInput.first(
             ticket.ticket_id, ticket.category, int(item.version), schedule.clock()
         ).model_dump_json(),
-    }
-
-
-def start_plan(plan: dict[str, Any]) -> None:
-    """StartExecution named after the ticket: a retry cannot start a second one."""
-    sfn = aws.client("stepfunctions")
-    try:
-        sfn.start_execution(stateMachineArn=plan["state_machine_arn"], name=plan["name"], input=plan["input"])
-    except sfn.exceptions.ExecutionAlreadyExists:
-        logger().info("plan already running", extra={"execution": plan["name"]})
-
-
-def start_plan_or_record(ticket: Ticket, plan: dict[str, Any]) -> None:
-    """Start the plan of a ticket already saved. If Step Functions refuses, the complaint is not
-    lost: the ticket stays open without a plan, the timeline says why, and setting its category
-    again (PATCH) retries the start."""
-    try:
-        start_plan(plan)
-    except Exception as exc:
-        logger().exception("plan did not start", extra={"category": ticket.category})
-        ticket.execution_arn = ticket.current_step = ticket.owner_team = ticket.step_due_at = None
-        ticket.escalation_due_at, ticket.next_step = None, None
-        index_keys(ticket)
-        failed = new_event(
-            ticket.ticket_id,
-            ticket.customer_id,
-            "workflow.start_failed",
-            f"The {ticket.category} plan could not start ({type(exc).__name__}); set the "
-            "category again to retry",
-            actor=SYSTEM,
-            data={"error": str(exc)[:500]},
-        )
-        repo.save_all([(ticket, None), (failed, None)])
+    )
 
 
 # --- the step-assignment function -----------------------------------------------------------------
@@ -115,7 +93,12 @@ def on_task(message: TaskMessage) -> str:
         ticket = load(message.ticket_id)
         if ticket.execution_arn and message.execution != ticket.execution_arn:
             return "ignored: message of another execution"
-        if ticket.task_entered_at and message.entered_at <= ticket.task_entered_at:
+        # A callback whose send Step Functions retried comes again with the same entered_at and a
+        # higher attempt: only the newest copy's token is alive.
+        if ticket.task_entered_at and (message.entered_at, message.attempt) <= (
+            ticket.task_entered_at,
+            int(ticket.task_attempt or 0),
+        ):
             return "ignored: already applied or older than the current task"
         try:
             return _apply_task(ticket, message)
@@ -134,9 +117,10 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         message.kind,
         message.entered_at,
     )
+    ticket.task_attempt = message.attempt
     ticket.updated_at = clock.iso(at)
     writes: list[tuple[Any, Any]] = []
-    publish: tuple[str, dict[str, Any]] | None = None
+    published: list[ev.DomainEvent] = []
 
     def event(kind: str, summary: str, **data: Any) -> None:
         writes.append(
@@ -156,6 +140,7 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
 
     resumed = ticket.resumed_step == f"{message.step}#{message.level}"
     ticket.resumed_step = None
+    top = len(defn.step(message.step).escalation) if message.kind in STEP_KINDS else 0
     if message.kind in STEP_KINDS and resumed:
         # The same wait again after the customer answered: the clock goes on, nobody is told twice.
         ticket.task_token, ticket.task_kind, ticket.task_entered_at = (
@@ -165,7 +150,8 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         )
         level = message.level
         ticket.step_due_at = deadlines[level] if len(deadlines) > level else ticket.step_due_at
-        ticket.escalation_due_at = deadlines[level + 1 :]
+        # the clock of a silent customer's escalation ends with its customer waits: not levels
+        ticket.escalation_due_at = deadlines[level + 1 : top + 1]
         ticket.status, ticket.paused_at = "open", None
     elif message.kind in STEP_KINDS:
         step = defn.step(message.step)
@@ -177,7 +163,8 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         ticket.task_level_started_at = message.entered_at
         ticket.consumed_seconds = 0
         ticket.step_due_at = due
-        ticket.escalation_due_at = deadlines[level + 1 :]
+        # the clock of a silent customer's escalation ends with its customer waits: not levels
+        ticket.escalation_due_at = deadlines[level + 1 : top + 1]
         nxt = defn.next_step(step.id)
         ticket.next_step = nxt.id if nxt else "resolution"
         ticket.status, ticket.paused_at = "open", None
@@ -185,32 +172,38 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         if message.kind == "step":
             ticket.step_started_at = message.entered_at
             event(
-                "step.assigned",
+                EventType.STEP_ASSIGNED,
                 f"{step.title} assigned to {team}, due {due}",
                 team=step.owner_team,
                 due_at=due,
                 deadlines=deadlines,
             )
-            publish = (
-                "step.assigned",
-                {
-                    "category": defn.id,
-                    "version": message.version,
-                    "step": step.id,
-                    "step_title": step.title,
-                    "team": step.owner_team,
-                    "instructions": step.instructions.model_dump(exclude_none=True),
-                    "kind": message.kind,
-                    "level": 0,
-                    "due_at": due,
-                    "deadlines": deadlines,
-                    "customer_visible": step.notify_customer_on_start,
-                    "first_step": step.id == defn.steps[0].id,
-                },
+            published.append(
+                ev.event(
+                    EventType.STEP_ASSIGNED,
+                    ticket.ticket_id,
+                    ev.StepAssigned(
+                        category=defn.id,
+                        version=message.version,
+                        step=step.id,
+                        step_title=step.title,
+                        team=step.owner_team,
+                        instructions=step.instructions.model_dump(exclude_none=True),
+                        kind=message.kind,
+                        level=0,
+                        due_at=due,
+                        deadlines=deadlines,
+                        customer_visible=step.notify_customer_on_start,
+                        first_step=step.id == defn.steps[0].id,
+                    ),
+                    # the same task delivered twice publishes the same event id (notify dedupes on it)
+                    event_id=f"{ticket.ticket_id}/assigned/{message.entered_at}",
+                    at=at,
+                )
             )
         elif message.breached:
             event(
-                "step.breached",
+                EventType.STEP_BREACHED,
                 f"{step.title} breached its SLA after the top escalation level; "
                 "it stays open until the team completes it",
                 team=step.owner_team,
@@ -219,7 +212,7 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
         else:
             label = step.escalation[level - 1].label
             event(
-                "step.escalated",
+                EventType.STEP_ESCALATED,
                 f"{step.title} escalated to L{level} — {label}, new deadline {due}",
                 label=label,
                 notify=[t.model_dump() for t in step.escalation[level - 1].notify],
@@ -233,11 +226,12 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
     elif message.kind == "resolution":
         ticket.current_step, ticket.next_step, ticket.step_due_at = "resolution", None, None
         ticket.escalation_level, ticket.escalation_due_at = 0, None
-        event("resolution.pending", "Every step of the plan is done; the ticket waits for its resolution")
+        event(
+            EventType.RESOLUTION_PENDING,
+            "Every step of the plan is done; the ticket waits for its resolution",
+        )
     index_keys(ticket)
-    repo.save_all([(ticket, None), *writes])
-    if publish:
-        events.publish(publish[0], ticket.ticket_id, publish[1])
+    repo.save_all([(ticket, None), *writes], events=published)
     logger().info("task stored", extra={"kind": message.kind, "step": message.step, "level": message.level})
     return f"stored {message.kind} {message.step} L{message.level}"
 
@@ -245,30 +239,113 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
 # --- answering a task -------------------------------------------------------------------------------
 
 
-def _answer(ticket: Ticket, answer: TaskAnswer, writes: list[tuple[Any, Any]], *, what: str) -> None:
-    """Claim the ticket's current token (optimistic lock), then answer it once."""
+REFUSED = ("TaskTimedOut", "InvalidToken", "TaskDoesNotExist")
+FINISH_ATTEMPTS = 5
+
+
+def _answer(
+    ticket: Ticket,
+    answer: TaskAnswer,
+    writes: list[tuple[Any, Any]],
+    *,
+    what: str,
+    published: list[ev.DomainEvent] | None = None,
+) -> None:
+    """Answer the ticket's current task once, and record it only after Step Functions accepted it.
+
+    1. Claim: the token moves from the ticket's task to its pending answer, with what to record
+       once it is accepted (optimistic lock: a concurrent or repeated answer fails here, 409).
+    2. SendTaskSuccess.
+    3. Record: the pending answer is cleared and its timeline entries and events are written.
+
+    A failure at 2 or 3 leaves the claim on the ticket; whoever touches the ticket next (a retried
+    request, the redelivered reply, the next task of the execution) finishes it (``settle``).
+    """
     token = ticket.task_token
     if not token:
         raise Conflict(f"ticket {ticket.ticket_id} has no task waiting for an answer; {what} was not applied")
     ticket.task_token, ticket.task_kind = None, None
+    ticket.pending_token = token
+    ticket.pending_answer = {
+        "what": what,
+        "output": answer.to_output(),
+        "claimed_at": clock.iso(clock.now()),
+        "records": [item.serialize() for item, _ in writes],
+        "events": [e.model_dump(mode="json") for e in published or []],
+    }
     index_keys(ticket)
-    repo.save_all([(ticket, None), *writes])  # a concurrent or repeated answer fails here: 409
+    repo.save_all([(ticket, None)])  # the claim: a concurrent or repeated answer fails here (409)
+    _deliver_pending(ticket, first_try=True)
+
+
+def _deliver_pending(ticket: Ticket, *, first_try: bool) -> str:
+    """Send the pending answer and record it (steps 2 and 3 of ``_answer``). Returns what happened."""
+    from botocore.exceptions import ClientError
+
+    pending, token = ticket.pending_answer or {}, ticket.pending_token
+    what = pending.get("what", "the answer")
     sfn = aws.client("stepfunctions")
     try:
-        sfn.send_task_success(taskToken=token, output=answer.to_output())
-    except (sfn.exceptions.TaskTimedOut, sfn.exceptions.InvalidToken, sfn.exceptions.TaskDoesNotExist) as exc:
-        repo.save(
-            new_event(
+        sfn.send_task_success(taskToken=token, output=pending["output"])
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code not in REFUSED:
+            raise  # transient (throttled, unavailable): the claim stays; a retry sends it again
+        if first_try:
+            refused = new_event(
                 ticket.ticket_id,
                 ticket.customer_id,
-                "workflow.answer_refused",
-                f"{what} came too late: the wait had already ended ({type(exc).__name__})",
+                EventType.WORKFLOW_ANSWER_REFUSED,
+                f"{what} came too late: the wait had already ended ({code})",
                 actor=SYSTEM,
             )
-        )
+        else:
+            # Sent before by a try that failed afterwards, or never accepted: Step Functions no
+            # longer knows the token either way; say so rather than guess.
+            refused = new_event(
+                ticket.ticket_id,
+                ticket.customer_id,
+                EventType.WORKFLOW_ANSWER_REFUSED,
+                f"{what}: an earlier try may have reached the plan; the wait has ended ({code})",
+                actor=SYSTEM,
+                data={"pending": pending},
+            )
+        _finish(ticket.ticket_id, token, [refused], [])
         raise Conflict(
             f"{what} came too late: the step's deadline passed and it moved on; read the ticket and retry"
         ) from None
+    records = [TimelineEvent.from_raw_data(raw) for raw in pending.get("records", [])]
+    published = [ev.DomainEvent.model_validate(e) for e in pending.get("events", [])]
+    _finish(ticket.ticket_id, token, records, published)
+    return "answered"
+
+
+def _finish(ticket_id: str, token: str | None, records: list[Any], published: list[ev.DomainEvent]) -> None:
+    """Clear the pending answer and write what it promised, in one transaction. The execution may
+    already have moved the ticket on (the next task): reload and apply again on a conflict."""
+    for _ in range(FINISH_ATTEMPTS):
+        ticket = load(ticket_id)
+        if ticket.pending_token != token:
+            return  # finished by someone else
+        ticket.pending_token = ticket.pending_answer = None
+        try:
+            repo.save_all([(ticket, None), *((r, None) for r in records)], events=published)
+            return
+        except Conflict:
+            continue
+    raise Conflict(f"ticket {ticket_id} kept changing; the answer was accepted and will be recorded on retry")
+
+
+def settle(ticket: Ticket) -> tuple[Ticket, str | None]:
+    """Finish an answer an earlier try claimed but did not finish; returns the ticket as it is now
+    and what the pending answer was (or None)."""
+    if not ticket.pending_token:
+        return ticket, None
+    what = (ticket.pending_answer or {}).get("what")
+    logger().info("finishing a claimed answer", extra={"what": what})
+    with contextlib.suppress(Conflict):  # refused and recorded: the ticket goes on from where it is
+        _deliver_pending(ticket, first_try=False)
+    return load(ticket.ticket_id), what
 
 
 def _may_work_on(principal: Principal, ticket: Ticket) -> None:
@@ -288,7 +365,10 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
     if outcome not in ("done", "waiting_for_customer"):
         raise InvalidInput("outcome must be 'done' or 'waiting_for_customer'")
     notes = str(body.get("notes") or "")[:4000]
-    ticket = load(ticket_id)
+    what = f"completing {step_id}"
+    ticket, finished = settle(load(ticket_id))
+    if finished == what:
+        return ticket_view(ticket)  # a retry of a completion an earlier try claimed: now recorded
     if "version" in body and body["version"] != ticket.version:
         raise Conflict(
             f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {body['version']}"
@@ -320,7 +400,7 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
             customer_visible=step.notify_customer_on_end,
             category=defn.id,
         )
-        kind = "step.completed"
+        kind = EventType.STEP_COMPLETED
     else:
         running_since = clock.parse_iso(
             ticket.task_level_started_at or ticket.step_started_at or clock.iso(at)
@@ -328,10 +408,14 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
         used = sla_time_used(defn, step.id, running_since, at)
         ticket.consumed_seconds = int(ticket.consumed_seconds or 0) + int(used.total_seconds())
         ticket.status, ticket.paused_at = "waiting_customer", clock.iso(at)
-        answer_clock = ANY_CLOCK
+        answer_clock = customer_wait_clock(
+            defn, step.id, at, level=int(ticket.escalation_level or 0), time_scale=_scale()
+        )
         summary = f"{step.title} waits for the customer: {notes or 'information requested'}"
-        data.update(request=notes)
-        kind = "customer.waiting"
+        deadlines = answer_clock.get("deadlines") or []
+        first_wait = customer_wait_index(step, 0)
+        data.update(request=notes, reply_by=deadlines[first_wait] if len(deadlines) > first_wait else None)
+        kind = EventType.CUSTOMER_WAITING
     ticket.updated_at = clock.iso(at)
     if not ticket.first_response_at:
         ticket.first_response_at = clock.iso(at)
@@ -342,20 +426,20 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
         summary,
         actor=principal.actor,
         at=at,
-        visibility="public" if kind == "customer.waiting" else "internal",
+        visibility="public" if kind == EventType.CUSTOMER_WAITING else "internal",
         data=data,
     )
     _answer(
         ticket,
         TaskAnswer(outcome=outcome, clock=answer_clock, by=principal.actor, notes=notes),
         [(record, None)],
-        what=f"completing {step_id}",
+        what=what,
+        published=[ev.event(kind, ticket.ticket_id, ev.StepOutcome(**data), at=at)],
     )
     if outcome == "done":
         emit("StepCompleted", category=defn.id, step=step.id)
         started = clock.parse_iso(ticket.step_started_at) if ticket.step_started_at else at
         emit("StepDuration", (at - started).total_seconds(), category=defn.id, step=step.id)
-    events.publish(kind, ticket.ticket_id, data)
     return ticket_view(ticket)
 
 
@@ -367,7 +451,9 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
         raise InvalidInput("resolution is required: the explanation the customer will receive")
     if not root_cause:
         raise InvalidInput("root_cause is required (a short code, e.g. carrier-delay, billing-system-error)")
-    ticket = load(ticket_id)
+    ticket, finished = settle(load(ticket_id))
+    if finished == "resolving":
+        return ticket_view(ticket)
     if ticket.status in ("resolved", "closed"):
         raise Conflict(f"ticket {ticket.ticket_id} is already {ticket.status}")
     _may_work_on(principal, ticket)
@@ -400,13 +486,14 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
     record = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "ticket.resolved",
+        EventType.TICKET_RESOLVED,
         f"Resolved: {resolution[:160]}",
         actor=principal.actor,
         at=at,
         visibility="public",
         data=data,
     )
+    resolved = ev.event(EventType.TICKET_RESOLVED, ticket.ticket_id, ev.TicketResolved(**data), at=at)
     if ticket.execution_arn:
         answer = TaskAnswer(
             outcome="resolved",
@@ -414,12 +501,11 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
             by=principal.actor,
             notes=resolution[:1000],
         )
-        _answer(ticket, answer, [(record, None)], what="resolving")
+        _answer(ticket, answer, [(record, None)], what="resolving", published=[resolved])
     else:
         index_keys(ticket)
-        repo.save_all([(ticket, None), (record, None)])
+        repo.save_all([(ticket, None), (record, None)], events=[resolved])
     emit("TicketsResolved", category=ticket.category)
-    events.publish("ticket.resolved", ticket.ticket_id, data)
     return ticket_view(ticket)
 
 
@@ -427,7 +513,9 @@ def reopen(
     ticket_id: str, reason: str, *, actor: str, principal: Principal | None = None, at: datetime | None = None
 ) -> dict[str, Any]:
     """Back to work on the last step, with a fresh schedule, within the reopen window."""
-    ticket = load(ticket_id)
+    ticket, finished = settle(load(ticket_id))
+    if finished == "reopening":
+        return ticket_view(ticket)
     if principal is not None:
         _may_work_on(principal, ticket)
     at = at or clock.now()
@@ -442,10 +530,11 @@ def reopen(
     ticket.resolution = None
     ticket.updated_at = clock.iso(at)
     data = {"by": actor, "reason": reason, "reopen_count": ticket.reopen_count, "step": ticket.last_step}
+    reopened = ev.event(EventType.TICKET_REOPENED, ticket.ticket_id, ev.TicketReopened(**data), at=at)
     record = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "ticket.reopened",
+        EventType.TICKET_REOPENED,
         f"Reopened: {reason}",
         actor=actor,
         at=at,
@@ -467,18 +556,24 @@ def reopen(
             ),
             [(record, None)],
             what="reopening",
+            published=[reopened],
         )
     else:
         index_keys(ticket)
-        repo.save_all([(ticket, None), (record, None)])
-    events.publish("ticket.reopened", ticket.ticket_id, data)
+        repo.save_all([(ticket, None), (record, None)], events=[reopened])
     return ticket_view(ticket)
 
 
 def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) -> str:
     """The customer answered: resume a step parked for them (with its remaining time), or reopen
-    a resolved ticket within the window. Returns what happened."""
-    ticket = load(ticket_id)
+    a resolved ticket within the window. Returns what happened.
+
+    A resume an earlier try claimed but did not finish (Step Functions refused to answer, the
+    function died) is finished first: a redelivered reply lands the resume instead of finding
+    nothing to do."""
+    ticket, finished = settle(load(ticket_id))
+    if finished == "resuming":
+        return "resumed"
     if ticket.task_kind == "customer_wait" and ticket.task_token and ticket.current_step:
         defn = _definition(ticket)
         level = int(ticket.escalation_level or 0)
@@ -494,7 +589,7 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
         record = new_event(
             ticket.ticket_id,
             ticket.customer_id,
-            "ticket.resumed",
+            EventType.TICKET_RESUMED,
             f"The customer answered by {channel}; the SLA clock runs again "
             f"(paused {int((at - paused).total_seconds())} s, due {ticket.step_due_at})",
             actor=actor,
@@ -532,7 +627,7 @@ def refuse_while_running(ticket: Ticket) -> None:
         )
 
 
-def change_category(ticket: Ticket, plan: tuple[CategoryVersion, CategoryDefinition]) -> dict[str, Any]:
+def change_category(ticket: Ticket, plan: tuple[CategoryVersion, CategoryDefinition]) -> repo.PlanStart:
     """Categorise a ticket that has no running plan (see ``refuse_while_running``). Returns the
     plan to start after the ticket is saved."""
     refuse_while_running(ticket)

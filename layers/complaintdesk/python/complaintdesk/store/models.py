@@ -90,12 +90,17 @@ class Ticket(Item):
     task_token = UnicodeAttribute(null=True)
     task_kind = UnicodeAttribute(null=True)
     task_entered_at = UnicodeAttribute(null=True)
+    task_attempt = NumberAttribute(default=0)  # Step Functions' retry count of the callback's send
     task_level_started_at = UnicodeAttribute(null=True)
     last_step = UnicodeAttribute(null=True)
     # "<step>#<level>" between a resume and the wait it leads to (that wait is not a new assignment)
     resumed_step = UnicodeAttribute(null=True)
     reminded_for = UnicodeAttribute(null=True)  # "<step>#<level>#<due_at>" last reminded (reminders)
     execution_arn = UnicodeAttribute(null=True)
+    # An answer claimed but not yet known to be accepted by Step Functions (services/workflow.py):
+    # the token, the output and what to record once it is. Whoever finds it finishes it.
+    pending_token = UnicodeAttribute(null=True)
+    pending_answer = JSONAttribute(null=True)
     paused_at = UnicodeAttribute(null=True)
     consumed_seconds = NumberAttribute(default=0)
     first_response_at = UnicodeAttribute(null=True)
@@ -222,6 +227,41 @@ class CategoryHead(Item):
     @staticmethod
     def key(category_id: str) -> tuple[str, str]:
         return "CATEGORIES", category_id
+
+
+class OutboxEvent(Item):
+    """An event (and/or a plan start) written in the same transaction as the change that caused it.
+
+    The publisher function (``services/outbox.py``) reads it from the table's stream, publishes the
+    event to SNS and starts the plan; a stream retry repeats both harmlessly (subscribers are
+    idempotent on ``event_id``, executions are named after the ticket). TTL removes it later.
+    """
+
+    SK_PREFIX: ClassVar[str] = "OUTBOX#"
+
+    ticket_id = UnicodeAttribute()
+    event = JSONAttribute(null=True)  # the DomainEvent envelope, as it goes out
+    start = JSONAttribute(null=True)  # {"state_machine_arn", "name", "input"}: a plan to start
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+    @staticmethod
+    def key(ticket_id: str, item_id: str) -> tuple[str, str]:
+        return (f"TICKET#{ticket_id}" if ticket_id else "OUTBOX"), f"{OutboxEvent.SK_PREFIX}{item_id}"
+
+
+class IntakeKey(Item):
+    """An ``Idempotency-Key`` the API accepted → the ticket it created, written in that ticket's
+    own transaction: whatever fails after the commit, the same key finds the same ticket."""
+
+    ticket_id = UnicodeAttribute()
+    body_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+    @staticmethod
+    def key(digest: str) -> tuple[str, str]:
+        return f"INTAKEKEY#{digest}", "INTAKEKEY"
 
 
 class Counter(Item):

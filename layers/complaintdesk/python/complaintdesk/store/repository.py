@@ -4,27 +4,45 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
 from complaintdesk.settings import get_settings
 from complaintdesk.store.models import (
     ContactLookup,
     Counter,
     MessageLink,
+    OutboxEvent,
     TimelineEvent,
     bind_models,
 )
 
+if TYPE_CHECKING:
+    from complaintdesk.events import DomainEvent
+
 M = TypeVar("M", bound=Model)
 ACTIVE_STATUSES = ("open", "waiting_customer")
+# Outbox items outlive every stream retry (stream records live 24 hours), then TTL removes them.
+OUTBOX_TTL_SECONDS = 3 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class PlanStart:
+    """A category plan to start once the ticket is saved: StartExecution named after the ticket."""
+
+    state_machine_arn: str
+    name: str
+    input: str
 
 
 @lru_cache(maxsize=1)
@@ -179,16 +197,69 @@ def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[Ti
     return page(results, limit)
 
 
-def save_all(items: Iterable[tuple[Model, Any]]) -> None:
-    """Write items in one transaction; each pair is (item, condition or None)."""
+def outbox(
+    ticket_id: str, events: Iterable[DomainEvent] = (), start: PlanStart | None = None
+) -> list[OutboxEvent]:
+    """The outbox items that carry ``events`` (and a plan start) out through the table's stream."""
+    ready()
+    now = clock.now()
+    created, expires = clock.iso(now), int(now.timestamp()) + OUTBOX_TTL_SECONDS
+    items = []
+    if start is not None:
+        pk, sk = OutboxEvent.key(ticket_id, f"start#{start.name}#{uuid.uuid4().hex[:8]}")
+        plan = {"state_machine_arn": start.state_machine_arn, "name": start.name, "input": start.input}
+        items.append(
+            OutboxEvent(pk, sk, ticket_id=ticket_id, start=plan, created_at=created, expires_at=expires)
+        )
+    for event in events:
+        pk, sk = OutboxEvent.key(event.ticket_id or ticket_id, f"{event.occurred_at}#{event.event_id}")
+        envelope = event.model_dump(mode="json")
+        items.append(
+            OutboxEvent(
+                pk, sk, ticket_id=event.ticket_id, event=envelope, created_at=created, expires_at=expires
+            )
+        )
+    return items
+
+
+def save_all(
+    items: Iterable[tuple[Model, Any]],
+    *,
+    events: Iterable[DomainEvent] = (),
+    start: PlanStart | None = None,
+    ticket_id: str = "",
+) -> None:
+    """Write items in one transaction; each pair is (item, condition or None).
+
+    ``events`` (and a plan ``start``) go in the same transaction as outbox items: they leave only if
+    the change is saved, and they always leave once it is (the publisher reads the table's stream).
+    """
+    writes = list(items)
+    events = list(events)
+    if events or start:
+        owner = ticket_id or (events[0].ticket_id if events else "")
+        writes += [(item, None) for item in outbox(owner, events, start)]
     try:
         with transaction() as tx:
-            for item, condition in items:
+            for item, condition in writes:
                 tx.save(item, condition=condition)
     except TransactWriteError as exc:
         if is_condition_failure(exc):
-            raise Conflict("the ticket was changed by someone else; read it again and retry") from exc
+            conflict = Conflict("the ticket was changed by someone else; read it again and retry")
+            conflict.failed_items = failed_items(exc)  # type: ignore[attr-defined]
+            raise conflict from exc
         raise
+
+
+def failed_items(error: Exception) -> set[int]:
+    """Positions (in write order) of the items whose condition failed or that met a concurrent
+    transaction; empty when DynamoDB did not say."""
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return {
+        i
+        for i, reason in enumerate(reasons)
+        if reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
+    }
 
 
 def save(item: Model, condition: Any = None) -> None:
