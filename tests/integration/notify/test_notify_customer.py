@@ -200,3 +200,26 @@ def test_resolution_tells_the_recovery_actions_in_each_language(notify):
         assert notify.api.post(path, bad)[0] == 400, bad
     assert notify.api.post(path, {"type": "apology"}, role="integration")[0] == 403
     assert notify.api.post("/tickets/C-2026-999999/recovery-actions", {"type": "apology"})[0] == 404
+
+
+def test_a_silent_customer_is_reminded_with_the_request_and_what_happens_next(notify):
+    from complaintdesk.services.timeline import new_event
+    from complaintdesk.store import repository as repo
+
+    # Given a ticket whose step asked the customer for something (the request is on its timeline)
+    tid = notify.ticket({"name": "Jānis", "email": "janis@example.lv", "language": "lv"})["ticket_id"]
+    request = "Lūdzu, atsūtiet rēķina numuru."
+    repo.save(new_event(tid, None, "customer.waiting", "waits", actor="billing", data={"request": request}))
+    # When the state machine's customer wait runs out and it publishes the reminder
+    deadlines = ["2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00.000Z", "2026-12-03T10:00:00.000Z"]
+    data = {"step": "investigate", "reminder": 1, "reminders": 1, "then": "close",
+            "clock": {"seconds": [1, 1, 1], "deadlines": deadlines}}  # fmt: skip
+    before = len(notify.emails())
+    notify.fire("customer.reminder", tid, data, event_id="reminder-1")
+    # Then the customer gets one e-mail in Latvian: the request again, and that it closes after the date
+    [sent] = notify.emails()[before:]
+    assert sent.to == ["janis@example.lv"] and sent.message["Content-Language"] == "lv"
+    assert request in sent.text and "tiks slēgta" in sent.text and "2026" in sent.text
+    # And the same reminder delivered again sends nothing new
+    notify.fire("customer.reminder", tid, data, event_id="reminder-1")
+    assert len(notify.emails()) == before + 1

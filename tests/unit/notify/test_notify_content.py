@@ -187,8 +187,8 @@ def test_who_hears_what() -> None:
     customer = {name for name in TEMPLATES if audience(name) == "customer"}
 
     assert customer == {
-        "ticket.acknowledged", "step.started", "step.completed", "customer.waiting", "ticket.resolved",
-        "ticket.followup", "ticket.survey", "ticket.closed", "ticket.reopened",
+        "ticket.acknowledged", "step.started", "step.completed", "customer.waiting", "customer.reminder",
+        "ticket.resolved", "ticket.followup", "ticket.survey", "ticket.closed", "ticket.reopened",
     }  # fmt: skip
     assert audience("step.assigned") == audience("step.reminder") == "team"
     assert audience("step.escalated") == "manager"

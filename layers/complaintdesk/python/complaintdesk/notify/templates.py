@@ -107,6 +107,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
         "customer", "We need something from the customer to go on.",
         required="request", optional=f"reply_by {_CUSTOMER}",
     ),
+    "customer.reminder": _spec(
+        "customer", "A reminder: we still wait for what we asked; the complaint closes (or goes up) after a date.",
+        optional=f"request reply_by closes {_CUSTOMER}",
+    ),
     "ticket.resolved": _spec(
         "customer", "The decision: resolution, root cause, apology, compensation.",
         required="resolution",

@@ -91,6 +91,27 @@ Simply reply to this e-mail; your answer is added to your complaint automaticall
         + _STATUS,
         sms="{brand}: {ticket_id} - we need information from you. Please check your e-mail.",
     ),
+    "customer.reminder": Text(
+        subject="""
+We are still waiting for your answer: {complaint_subject}
+{!complaint_subject}We are still waiting for your answer
+""",
+        body=_GREETING
+        + """
+We have not yet received the information we asked you for:
+
+{request}
+
+Please reply by: {reply_by}
+{?closes}If we do not hear from you by then, we will close your complaint. You can always reply later and we will look at it again.
+{!closes}If we do not hear from you by then, a manager will review your complaint.
+
+Simply reply to this e-mail; your answer is added to your complaint automatically.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: {ticket_id} - we are still waiting for your answer. Please check your e-mail.",
+    ),
     "ticket.resolved": Text(
         subject="""
 Our decision on your complaint: {complaint_subject}

@@ -81,6 +81,27 @@ Vienkārši atbildiet uz šo e-pastu — jūsu atbilde tiks automātiski pievien
         + _STATUS,
         sms="{brand}: {ticket_id} - mums ir nepieciešama jūsu informācija. Lūdzu, pārbaudiet e-pastu.",
     ),
+    "customer.reminder": Text(
+        subject="""
+Mēs joprojām gaidām jūsu atbildi: {complaint_subject}
+{!complaint_subject}Mēs joprojām gaidām jūsu atbildi
+""",
+        body=_GREETING
+        + """
+Mēs vēl neesam saņēmuši informāciju, ko jums lūdzām:
+
+{request}
+
+Lūdzu, atbildiet līdz: {reply_by}
+{?closes}Ja līdz tam no jums nesaņemsim ziņu, jūsu sūdzība tiks slēgta. Ja atbildēsiet vēlāk, mēs to izskatīsim no jauna.
+{!closes}Ja līdz tam no jums nesaņemsim ziņu, jūsu sūdzību izskatīs vadītājs.
+
+Vienkārši atbildiet uz šo e-pastu — jūsu atbilde tiks automātiski pievienota sūdzībai.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: {ticket_id} - mēs joprojām gaidām jūsu atbildi. Lūdzu, pārbaudiet e-pastu.",
+    ),
     "ticket.resolved": Text(
         subject="""
 Mūsu lēmums par jūsu sūdzību: {complaint_subject}

@@ -86,6 +86,27 @@ Bu e-postayı yanıtlamanız yeterli; yanıtınız şikâyetinize otomatik olara
         + _STATUS,
         sms="{brand}: {ticket_id} - sizden bir bilgiye ihtiyacımız var. Lütfen e-postanızı kontrol edin.",
     ),
+    "customer.reminder": Text(
+        subject="""
+Yanıtınızı hâlâ bekliyoruz: {complaint_subject}
+{!complaint_subject}Yanıtınızı hâlâ bekliyoruz
+""",
+        body=_GREETING
+        + """
+Sizden istediğimiz bilgiyi henüz alamadık:
+
+{request}
+
+Lütfen şu tarihe kadar yanıtlayın: {reply_by}
+{?closes}Bu tarihe kadar yanıt alamazsak şikâyetinizi kapatacağız. Daha sonra yanıt verirseniz yeniden ele alırız.
+{!closes}Bu tarihe kadar yanıt alamazsak şikâyetiniz bir yönetici tarafından incelenecek.
+
+Bu e-postayı yanıtlamanız yeterli; yanıtınız şikâyetinize otomatik olarak eklenir.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: {ticket_id} - yanıtınızı hâlâ bekliyoruz. Lütfen e-postanızı kontrol edin.",
+    ),
     "ticket.resolved": Text(
         subject="""
 Şikâyetiniz hakkındaki kararımız: {complaint_subject}
