@@ -214,6 +214,7 @@ def test_workflow_role_log_group_and_alarms(local: LocalResources, aws: Any) -> 
         "complaintdesk-it-NotifyDLQ",
         "complaintdesk-it-InboundMailDLQ",
         "complaintdesk-it-AggregateDLQ",
+        "complaintdesk-it-PublishDLQ",
     }
     assert all(a["AlarmActions"] == [local.arns["OpsTopic"]] for a in alarms)
 
@@ -256,7 +257,7 @@ def test_parameters_and_conditions_apply() -> None:
         alarms = cloudwatch.describe_alarms(AlarmNamePrefix="complaintdesk-qa-")["MetricAlarms"]
     assert "OpsTopic" not in local.physical
     assert local.outputs["OpsTopicArn"] == ops
-    assert len([a for a in alarms if a.get("Namespace") == "AWS/SQS"]) == 4  # one per DLQ
+    assert len([a for a in alarms if a.get("Namespace") == "AWS/SQS"]) == 5  # one per DLQ
     assert {tuple(a["AlarmActions"]) for a in alarms} == {(ops,)}
     assert local.env["TIME_SCALE"] == "3600"
     assert local.env["SENDER_ADDRESS"] == "help@shop.example"

@@ -35,6 +35,7 @@ FUNCTIONS = {
     "AggregateFunction": ("functions/aggregate/", "app.lambda_handler"),
     "RemindFunction": ("functions/remind/", "app.lambda_handler"),
     "WatchExecutionsFunction": ("functions/watch_executions/", "app.lambda_handler"),
+    "PublishFunction": ("functions/publish/", "app.lambda_handler"),
 }
 
 
@@ -276,9 +277,9 @@ def test_api_function_may_create_only_this_stages_state_machines(template: dict[
     policies = template["Resources"]["ApiFunction"]["Properties"]["Policies"]
     statements = {s["Sid"]: s for p in policies if "Statement" in p for s in p["Statement"]}
     manage = statements["ManageCategoryWorkflows"]
-    assert {"states:CreateStateMachine", "states:StartExecution", "states:DescribeStateMachine"} <= set(
-        manage["Action"]
-    )
+    assert {"states:CreateStateMachine", "states:DescribeStateMachine"} <= set(manage["Action"])
+    # Plans start from the outbox, never from a request: only the publisher may start executions
+    assert "states:StartExecution" not in manage["Action"]
     assert manage["Resource"]["Fn::Sub"].endswith(":stateMachine:complaintdesk-${Stage}-*")
     assert statements["PassWorkflowRole"]["Resource"] == {"Fn::GetAtt": ["WorkflowRole", "Arn"]}
     assert {"states:SendTaskSuccess", "states:SendTaskFailure"} <= set(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ def test_no_serverless_types_remain(translated: dict[str, Any]) -> None:
         "AggregateFunction",
         "RemindFunction",
         "WatchExecutionsFunction",
+        "PublishFunction",
     }
 
 
@@ -111,6 +113,7 @@ def test_event_source_mappings_report_batch_item_failures(translated: dict[str, 
         "NotifyFunction",
         "EmailIngestFunction",
         "AggregateFunction",
+        "PublishFunction",
     }
     for props in mappings.values():
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -118,6 +121,13 @@ def test_event_source_mappings_report_batch_item_failures(translated: dict[str, 
     stream = mappings["AggregateFunction"]
     assert stream["EventSourceArn"] == {"Fn::GetAtt": ["TicketsTable", "StreamArn"]}
     assert stream["BisectBatchOnFunctionError"] is True
+    # The outbox publisher: only new outbox items, retried, then its dead-letter queue
+    outbox = mappings["PublishFunction"]
+    assert outbox["EventSourceArn"] == {"Fn::GetAtt": ["TicketsTable", "StreamArn"]}
+    assert outbox["BisectBatchOnFunctionError"] is True and outbox["MaximumRetryAttempts"] >= 1
+    assert outbox["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["PublishDLQ", "Arn"]}
+    (pattern,) = [json.loads(f["Pattern"]) for f in outbox["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "OUTBOX#"}]}}}}
 
 
 def test_stage_access_logs_and_tracing(translated: dict[str, Any]) -> None:
