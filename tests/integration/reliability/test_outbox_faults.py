@@ -254,3 +254,33 @@ def test_a_failed_resume_by_email_is_finished_when_the_mail_comes_again(flow, fa
     assert timeline.count("ticket.resumed") == 1 and timeline.count("email.received") == 1
     replied = flow.published("customer.replied")
     assert [json.dumps(r["data"]["resumed"]) for r in replied] == ["true"]
+
+
+def test_an_outbox_record_delivered_twice_acknowledges_once(api, stack, deliver):
+    """The stream mapping delivers at least once: the same outbox record handed to the publisher
+    again publishes the same event id, and the customer still hears from us once."""
+    from functions.publish.app import lambda_handler
+    from infra.local.pollers import LambdaContext
+    from infra.local.streams import lambda_record, streams_client
+
+    status, ticket = api.post("/tickets", complaint(category=None))
+    assert status == 201
+    deliver("NotifyQueue")  # published once and acknowledged
+    # Given the stream hands the publisher the ticket's outbox record once more
+    client = streams_client(REGION)
+    arn = stack.intrinsics.attributes[("TicketsTable", "StreamArn")]
+    shards = client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    records = []
+    for shard in shards:
+        iterator = client.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )
+        records += client.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    outbox = [r for r in records if r["dynamodb"]["Keys"]["SK"]["S"].startswith("OUTBOX#")]
+    assert len(outbox) == 1
+    result = lambda_handler({"Records": [lambda_record(outbox[0], arn)]}, LambdaContext("PublishFunction"))
+    assert result == {"batchItemFailures": []}
+    # Then notify receives the event again and sends nothing new
+    assert deliver("NotifyQueue") == 1
+    assert acknowledgements(ticket["ticket_id"]) == 1
+    assert customer_tickets(api, ticket["customer_id"]) == [ticket["ticket_id"]]
