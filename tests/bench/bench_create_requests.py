@@ -61,8 +61,13 @@ def main() -> None:
         "LOG_LEVEL": "ERROR",
     }.items():
         os.environ.setdefault(name, value)
+    import warnings
+
     import botocore.session
     from moto import mock_aws
+
+    # Powertools warns that no Lambda context bounds the in-progress record: true outside Lambda
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time")
 
     from complaintdesk.services import intake
     from complaintdesk.services.categories import sync_defaults
