@@ -454,7 +454,7 @@ def _reply(
     event = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "email.received",
+        EventType.EMAIL_RECEIVED,
         _summary("E-mail from the customer", parsed),
         actor=ACTOR,
         at=inbound.at,
@@ -484,7 +484,7 @@ def _record_auto_reply(inbound: _Inbound, parsed: ParsedEmail, ticket: Ticket, h
     event = new_event(
         ticket.ticket_id,
         ticket.customer_id,
-        "email.auto_reply",
+        EventType.EMAIL_AUTO_REPLY,
         _summary("Automatic reply (not acknowledged)", parsed),
         actor=ACTOR,
         at=inbound.at,
@@ -541,7 +541,7 @@ def _bounce(inbound: _Inbound, parsed: ParsedEmail) -> IngestResult:
         event = new_event(
             ticket.ticket_id,
             ticket.customer_id,
-            "email.bounced",
+            EventType.EMAIL_BOUNCED,
             f"E-mail to {', '.join(recipients[:3]) or 'the customer'} bounced"
             + (" (permanent)" if permanent else " (temporary)"),
             actor=ACTOR,
@@ -590,8 +590,7 @@ def _open_ticket(
     extra: list[tuple[Any, Any]] = [_link(parsed, ticket_id, inbound)]
     timeline = {"subject": data.subject, **_mail_data(parsed, inbound, stored)}
     if linked_from is not None:
-        linked_from.linked_tickets = {*(linked_from.linked_tickets or set()), ticket_id}
-        linked_from.updated_at = clock.iso(clock.now())
+        linked_from.linked(ticket_id, clock.now())
         extra.append((linked_from, None))  # version-checked: a concurrent edit fails the whole thing
         timeline["linked_from"] = linked_from.ticket_id
     try:

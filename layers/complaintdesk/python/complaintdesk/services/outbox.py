@@ -23,12 +23,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from complaintdesk import aws
-from complaintdesk.events import DomainEvent, EventType
+from complaintdesk.events import DomainEvent
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.settings import get_settings
 from complaintdesk.store.models import OutboxEvent
 
-SYSTEM = "complaintdesk"
 # Step Functions' answers to StartExecution that no retry can change.
 START_REFUSED = frozenset(
     {
@@ -94,30 +93,19 @@ def start_plan(ticket_id: str, start: Mapping[str, Any]) -> str:
 
 def record_start_failed(ticket_id: str, start: Mapping[str, Any], code: str, message: str) -> None:
     """The plan cannot start: keep the complaint, say why on its timeline, let PATCH retry."""
+    from complaintdesk import clock
     from complaintdesk.errors import Conflict
-    from complaintdesk.services.tickets import index_keys, load
-    from complaintdesk.services.timeline import new_event
+    from complaintdesk.services.tickets import load
     from complaintdesk.store import repository as repo
 
     logger().error("plan did not start", extra={"execution": start.get("name"), "error": code})
     for _ in range(5):
         ticket = load(ticket_id)
-        if not ticket.execution_arn or not ticket.execution_arn.endswith(f":{start['name']}"):
+        if not ticket.runs_plan(start["name"]):
             return  # the ticket has moved on (recategorised, or already recorded)
-        ticket.execution_arn = ticket.current_step = ticket.owner_team = ticket.step_due_at = None
-        ticket.escalation_due_at, ticket.next_step = None, None
-        index_keys(ticket)
-        failed = new_event(
-            ticket.ticket_id,
-            ticket.customer_id,
-            EventType.WORKFLOW_START_FAILED,
-            f"The {ticket.category} plan could not start ({code}); set the category again to retry",
-            actor=SYSTEM,
-            data={"error": message[:500]},
-            event_id=f"start-failed-{start['name']}",
-        )
+        change = ticket.plan_refused(start["name"], code, message, clock.now())
         try:
-            repo.save_all([(ticket, None), (failed, None)])
+            repo.save_all(**change.save_args(ticket))
             return
         except Conflict:
             continue

@@ -12,12 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from complaintdesk import clock, events
-from complaintdesk.errors import Conflict
-from complaintdesk.events import EventType
+from complaintdesk import clock
 from complaintdesk.schemas import parse
 from complaintdesk.services.tickets import load
-from complaintdesk.services.timeline import new_event
 from complaintdesk.store import repository as repo
 
 
@@ -43,47 +40,22 @@ class RecoveryActionIn(BaseModel):
         return self
 
 
-def _summary(action: dict[str, Any]) -> str:
-    if action["type"] == "apology":
-        return "Apology recorded"
-    amount = f" {action['amount']} {action['currency']}" if action.get("amount") else ""
-    return f"Compensation recorded: {action['compensation_type']}{amount}"
-
-
 def record_action(ticket_id: str, data: Any, *, actor: str) -> dict[str, Any]:
     """Append one recovery action (ticket + timeline in one transaction), with the ``recovery.recorded`` event."""
     action_in = parse(RecoveryActionIn, data)
     ticket = load(ticket_id)
-    if ticket.status == "closed":
-        raise Conflict(f"ticket {ticket.ticket_id} is closed; reopen it before recording a recovery action")
-    at = clock.now()
     action = {
         "type": action_in.type,
         "compensation_type": action_in.compensation_type,
         "amount": str(action_in.amount) if action_in.amount is not None else None,
         "currency": action_in.currency,
         "note": action_in.note,
-        "by": actor,
-        "at": clock.iso(at),
     }
-    ticket.recovery_actions = [*(ticket.recovery_actions or []), action]
-    ticket.updated_at = clock.iso(at)
-    event = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        EventType.RECOVERY_RECORDED,
-        _summary(action),
-        actor=actor,
-        at=at,
-        data={"action": action},
-    )
-    recorded = events.event(
-        EventType.RECOVERY_RECORDED, ticket.ticket_id, events.RecoveryRecorded(action=action), at=at
-    )
-    repo.save_all([(ticket, None), (event, None)], events=[recorded])  # a concurrent edit → 409
+    change = ticket.recovery_recorded(action, by=actor, at=clock.now())  # 409 on a closed ticket
+    repo.save_all(**change.save_args(ticket))  # a concurrent edit → 409
     return {
         "ticket_id": ticket.ticket_id,
-        "action": action,
+        "action": ticket.recovery_actions[-1],
         "recovery_actions": ticket.recovery_actions,
         "version": ticket.version,
     }

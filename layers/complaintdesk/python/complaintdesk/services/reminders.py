@@ -24,18 +24,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complaintdesk import clock, events
+from complaintdesk import clock
 from complaintdesk.errors import Conflict, NotFound
-from complaintdesk.events import EventType
+from complaintdesk.lifecycle import STEP_KINDS  # waits a team works on; other kinds have no owner clock
 from complaintdesk.observability import bind_ticket, logger
-from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import Ticket
 
-SYSTEM = "complaintdesk"
 DEFAULT_LEAD_MINUTES = 120.0
-STEP_KINDS = ("step", "escalation_wait")  # waits a team works on; other task kinds have no owner clock
 PAGE = 100
 ATTEMPTS = 3  # a ticket saved concurrently is read again and judged again, this often
 
@@ -157,38 +154,15 @@ def _claim_and_publish(ticket: Ticket, now: datetime, titles: Titles) -> str:
     bind_ticket(ticket.ticket_id)
     mark = marker(ticket)
     due = ticket.step_due_at or ""
-    level = int(ticket.escalation_level or 0)
-    step_title = titles.title(ticket)
     minutes_left = max(0, math.ceil((clock.parse_iso(due) - now).total_seconds() / 60))
-    data: dict[str, Any] = {
-        "category": ticket.category,
-        "version": int(ticket.category_version) if ticket.category_version else None,
-        "step": ticket.current_step,
-        "step_title": step_title,
-        "team": ticket.owner_team,
-        "level": level,
-        "due_at": due,
-        "minutes_left": minutes_left,
-    }
-    record = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        EventType.STEP_REMINDER,
-        f"Reminder to {ticket.owner_team}: {step_title} is due {due} ({minutes_left} min left)",
-        actor=SYSTEM,
-        data={k: data[k] for k in ("step", "level", "team", "due_at", "minutes_left")},
-    )
-    ticket.reminded_for = mark
+    change = ticket.reminded(mark, step_title=titles.title(ticket), minutes_left=minutes_left, at=clock.now())
     # Besides the version lock: a run that read the ticket before another reminded it must fail.
     not_yet = Ticket.reminded_for.does_not_exist() | (Ticket.reminded_for != mark)
-    reminder = events.event(
-        EventType.STEP_REMINDER,
-        ticket.ticket_id,
-        events.StepReminder(**data),
-        event_id=f"{ticket.ticket_id}/reminder/{mark}",
+    repo.save_all(**change.save_args(ticket, not_yet))
+    logger().info(
+        "step reminder",
+        extra={"step": ticket.current_step, "level": int(ticket.escalation_level or 0), "due_at": due},
     )
-    repo.save_all([(ticket, not_yet), (record, None)], events=[reminder])
-    logger().info("step reminder", extra={"step": ticket.current_step, "level": level, "due_at": due})
     return "reminded"
 
 

@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from complaintdesk import clock
-from complaintdesk import events as ev
 from complaintdesk.errors import Conflict, InvalidInput
-from complaintdesk.events import EventType
+from complaintdesk.lifecycle import Plan
 from complaintdesk.observability import emit, logger
 from complaintdesk.schemas import TicketCreate, TicketPatch
 from complaintdesk.services.customers import resolve_customer
-from complaintdesk.services.timeline import event_view, new_event
+from complaintdesk.services.timeline import event_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import IntakeKey, Ticket
@@ -32,26 +31,9 @@ def allocate_ticket_id(at: datetime) -> str:
 
 
 def index_keys(ticket: Ticket) -> None:
-    """Place the ticket in the agent queues (GSI1–GSI5) its current state belongs to."""
-    ref = f"{ticket.created_at}#{ticket.ticket_id}"
-    ticket.GSI1PK, ticket.GSI1SK = f"STATUS#{ticket.status}", ref
-    ticket.GSI2PK, ticket.GSI2SK = (f"CATEGORY#{ticket.category}", ref) if ticket.category else (None, None)
-    active = ticket.status in repo.ACTIVE_STATUSES
-    if ticket.owner_team and active:
-        ticket.GSI3PK, ticket.GSI3SK = (
-            f"TEAM#{ticket.owner_team}",
-            f"{ticket.step_due_at or ticket.created_at}#{ticket.ticket_id}",
-        )
-    else:
-        ticket.GSI3PK = ticket.GSI3SK = None
-    ticket.GSI4PK, ticket.GSI4SK = f"CUSTOMER#{ticket.customer_id}", f"TICKET#{ref}"
-    if ticket.step_due_at and active and not ticket.paused_at:
-        ticket.GSI5PK, ticket.GSI5SK = (
-            f"DUE#{ticket.step_due_at[:10]}",
-            f"{ticket.step_due_at}#{ticket.ticket_id}",
-        )
-    else:
-        ticket.GSI5PK = ticket.GSI5SK = None
+    """Place the ticket in the agent queues its state belongs to (``Ticket.index_keys``; every save
+    of a ticket does it, so nobody has to call this)."""
+    ticket.index_keys()
 
 
 def ticket_summary(ticket: Ticket) -> dict[str, Any]:
@@ -142,70 +124,33 @@ def create_ticket(
     ticket_id = ticket_id or allocate_ticket_id(at)
     category = published_category(data.category) if data.category else None
     fields = validated_fields(category[1], data.fields) if category else data.fields
+    plan = _plan_for(category, at) if category else None
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         customer, customer_writes = resolve_customer(data.customer, data.channel, at)
-        moment = clock.iso(at)
-        pk, sk = Ticket.key(ticket_id)
-        ticket = Ticket(
-            pk,
-            sk,
+        ticket, change = Ticket.received(
             ticket_id=ticket_id,
-            status="open",
-            priority=data.priority or "normal",
+            customer_id=customer.customer_id,
             channel=data.channel,
             subject=data.subject,
             description=data.description,
             language=data.customer.language,
-            customer_id=customer.customer_id,
+            actor=actor,
+            at=at,
+            first_response_due=at + timedelta(hours=get_settings().first_response_hours),
+            priority=data.priority,
             category=data.category,
             product=data.product,
             region=data.region,
             unit=data.unit,
             fields=fields,
-            created_at=moment,
-            updated_at=moment,
-            created_by=actor,
-            attachments=attachments or [],
-            linked_tickets=linked_tickets or None,
-        )
-        start = None
-        if category:
-            from complaintdesk.services import workflow
-
-            start = workflow.plan_ticket(ticket, at, category)
-        index_keys(ticket)
-        received = new_event(
-            ticket_id,
-            customer.customer_id,
-            EventType.TICKET_RECEIVED,
-            f"Complaint received via {data.channel}",
-            actor=actor,
-            at=at,
-            visibility="public",
-            channel=data.channel,
-            data=timeline_data or {"subject": data.subject},
-        )
-        first_response_due = at + timedelta(hours=get_settings().first_response_hours)
-        created = ev.event(
-            EventType.TICKET_CREATED,
-            ticket_id,
-            ev.TicketCreated(
-                customer_id=customer.customer_id,
-                channel=data.channel,
-                category=data.category,
-                priority=ticket.priority,
-                language=ticket.language,
-                product=data.product,
-                region=data.region,
-                unit=data.unit,
-                first_response_due=clock.iso(first_response_due),
-            ),
-            at=at,
+            attachments=attachments,
+            linked_tickets=linked_tickets,
+            timeline_data=timeline_data,
+            plan=plan,
         )
         writes: list[tuple[Any, Any]] = [
             *customer_writes,
-            (ticket, Ticket.PK.does_not_exist()),
-            (received, None),
+            *change.writes(ticket, Ticket.PK.does_not_exist()),
         ]
         if intake_key is not None:
             intake_key.ticket_id = ticket_id
@@ -213,7 +158,7 @@ def create_ticket(
         own = len(writes)
         writes += extra_writes or []
         try:
-            repo.save_all(writes, events=[created], start=start, ticket_id=ticket_id)
+            repo.save_all(writes, events=change.events, start=change.start, ticket_id=ticket_id)
             break
         except Conflict as conflict:
             failed: set[int] = getattr(conflict, "failed_items", set())
@@ -225,6 +170,12 @@ def create_ticket(
             time.sleep(random.uniform(0, 0.05 * 2**attempt))  # jittered backoff: let the other writer finish
     emit("TicketsCreated", channel=data.channel, category=data.category)
     return ticket_view(ticket)
+
+
+def _plan_for(published: tuple[Any, Any], at: datetime) -> Plan:
+    from complaintdesk.services import workflow
+
+    return workflow.plan_for(published, at)
 
 
 def published_category(category: str) -> tuple[Any, Any]:
@@ -306,49 +257,24 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
             f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {patch.version}; "
             "read it again and retry"
         )
-    changes: dict[str, Any] = {}
-    plan = category_plan = None
-    if patch.priority is not None and patch.priority != ticket.priority:
-        # Priority orders the queues; it never restarts or shortens a running SLA clock.
-        changes["priority"] = {"from": ticket.priority, "to": patch.priority}
-        ticket.priority = patch.priority
+    at = clock.now()
+    plan = None
+    category = ticket.category
     # The same category again (re)starts a plan that could not start before.
     if patch.category is not None and (patch.category != ticket.category or not ticket.execution_arn):
-        from complaintdesk.services import workflow
-
-        changes["category"] = {"from": ticket.category, "to": patch.category}
-        workflow.refuse_while_running(ticket)  # before the lookup: a running plan answers 409 first
+        ticket.refuse_while_running()  # before the lookup: a running plan answers 409 first
         category_plan = published_category(patch.category)
-        plan = workflow.change_category(ticket, category_plan)
-    if patch.fields is not None or "category" in changes:
-        merged = {**(ticket.fields or {}), **(patch.fields or {})}
-        if ticket.category:
-            defn = category_plan[1] if category_plan else published_category(ticket.category)[1]
-            merged = validated_fields(defn, merged)
-        if merged != ticket.fields:
-            changes["fields"] = {"from": ticket.fields, "to": merged}
-            ticket.fields = merged
-    if not changes:
+        plan, category = _plan_for(category_plan, at), category_plan[1].id
+    fields = None
+    if patch.fields is not None or plan is not None:
+        fields = {**(ticket.fields or {}), **(patch.fields or {})}
+        if category:
+            defn = plan.definition if plan else published_category(category)[1]
+            fields = validated_fields(defn, fields)
+    change = ticket.updated(by=actor, at=at, priority=patch.priority, plan=plan, fields=fields)
+    if change.empty:
         return ticket_view(ticket)
-    at = clock.now()
-    ticket.updated_at = clock.iso(at)
-    index_keys(ticket)
-    summary = "Changed " + ", ".join(
-        f"{k} to {v['to']}" if k != "fields" else "fields" for k, v in changes.items()
-    )
-    event = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        EventType.TICKET_UPDATED,
-        summary,
-        actor=actor,
-        at=at,
-        data=changes,
-    )
-    updated = ev.event(
-        EventType.TICKET_UPDATED, ticket.ticket_id, ev.TicketUpdated(changes=changes, by=actor), at=at
-    )
-    repo.save_all([(ticket, None), (event, None)], events=[updated], start=plan)
+    repo.save_all(**change.save_args(ticket))
     return ticket_view(ticket)
 
 
@@ -359,50 +285,16 @@ def add_comment(
     ticket = load(ticket_id)
     at = clock.now()
     if from_customer:
-        kind, visibility = EventType.CUSTOMER_REPLIED, "public"
-    else:
-        kind = EventType.COMMENT_PUBLIC if visibility == "public" else EventType.COMMENT_INTERNAL
-    event = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        kind,
-        body[:200],
-        actor=actor,
-        at=at,
-        visibility=visibility,
-        data={"body": body, "channel": "api"},
-    )
-    writes: list[tuple[Any, Any]] = [(event, None)]
-    published: list[ev.DomainEvent] = []
-    if kind == EventType.COMMENT_PUBLIC:
-        if not ticket.first_response_at:
-            ticket.first_response_at = clock.iso(at)
-            ticket.updated_at = ticket.first_response_at
-            writes.insert(0, (ticket, None))
-        published.append(
-            ev.event(
-                EventType.COMMENT_PUBLIC,
-                ticket.ticket_id,
-                ev.CommentPublic(event_id=event.event_id, body=body, by=actor),
-                at=at,
-            )
-        )
-    elif kind == EventType.CUSTOMER_REPLIED:
         from complaintdesk.services import workflow
 
         # What the answer does first (a failed resume raises and the client's retry finishes it),
         # then the reply and its event together.
         outcome = workflow.customer_replied(ticket.ticket_id, at=at, channel="api", actor=actor)
-        published.append(
-            ev.event(
-                EventType.CUSTOMER_REPLIED,
-                ticket.ticket_id,
-                ev.CustomerReplied(channel="api", resumed=outcome == "resumed", step=ticket.current_step),
-                at=at,
-            )
-        )
-    repo.save_all(writes, events=published, ticket_id=ticket.ticket_id)
-    return event_view(event)
+        change = ticket.customer_wrote(body, by=actor, at=at, resumed=outcome == "resumed")
+    else:
+        change = ticket.commented(body, public=visibility == "public", by=actor, at=at)
+    repo.save_all(**change.save_args(ticket))
+    return event_view(change.entries[-1])
 
 
 def get_timeline(ticket_id: str, *, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:

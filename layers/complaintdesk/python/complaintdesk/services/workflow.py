@@ -15,18 +15,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from complaintdesk import aws, clock
-from complaintdesk import events as ev
 from complaintdesk.auth import Principal
 from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden, InvalidInput
-from complaintdesk.events import EventType
+from complaintdesk.lifecycle import CLOSING_KINDS as CLOSING_KINDS
+from complaintdesk.lifecycle import STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories
-from complaintdesk.services.tickets import index_keys, load, ticket_view
-from complaintdesk.services.timeline import new_event
+from complaintdesk.services.tickets import load, ticket_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import CategoryVersion, Ticket, TimelineEvent
+from complaintdesk.store.models import CategoryVersion, Ticket
 from complaintdesk.workflow import (
     closing_clock,
     customer_wait_clock,
@@ -34,11 +33,8 @@ from complaintdesk.workflow import (
     sla_time_used,
     step_schedule,
 )
-from complaintdesk.workflow.contract import ExecutionInput, TaskAnswer, TaskMessage, execution_name
+from complaintdesk.workflow.contract import TaskAnswer, TaskMessage
 
-SYSTEM = "complaintdesk"
-STEP_KINDS = ("step", "escalation_wait")
-CLOSING_KINDS = ("follow_up", "survey")
 ANY_CLOCK = {"seconds": [1]}  # for answers whose next wait has no timeout
 
 
@@ -49,37 +45,17 @@ def _scale() -> float:
 # --- starting a plan -------------------------------------------------------------------------
 
 
-def plan_ticket(
-    ticket: Ticket, at: datetime, plan: tuple[CategoryVersion, CategoryDefinition]
-) -> repo.PlanStart:
-    """Tie a new (or newly categorised) ticket to a published version (``categories.published``)
-    and its first step.
-
-    Sets the ticket's workflow fields (so it reads right at once) and returns the plan start to
-    save with the ticket (an outbox item: the publisher starts the execution from the stream);
-    nothing is written here.
-    """
-    item, defn = plan
-    first = defn.steps[0]
-    schedule = step_schedule(defn, first.id, at, time_scale=_scale())
-    name = execution_name(ticket.ticket_id)
-    ticket.category_version = int(item.version)
-    ticket.execution_arn = item.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
-    ticket.current_step = ticket.last_step = first.id
-    ticket.owner_team = first.owner_team
-    ticket.step_started_at = ticket.task_level_started_at = clock.iso(at)
-    ticket.step_due_at = clock.iso(schedule.deadlines[0])
-    ticket.escalation_due_at = [clock.iso(d) for d in schedule.deadlines[1:]]
-    second = defn.next_step(first.id)
-    ticket.next_step = second.id if second else "resolution"
-    if ticket.priority == "normal" and defn.default_priority:
-        ticket.priority = defn.default_priority
-    return repo.PlanStart(
+def plan_for(published: tuple[CategoryVersion, CategoryDefinition], at: datetime) -> Plan:
+    """A published version (``categories.published``) with its first step's schedule from ``at``:
+    what ``Ticket.planned`` (through ``received`` or ``updated``) ties a ticket to."""
+    item, defn = published
+    schedule = step_schedule(defn, defn.steps[0].id, at, time_scale=_scale())
+    return Plan(
+        definition=defn,
+        version=int(item.version),
         state_machine_arn=item.state_machine_arn,
-        name=name,
-        input=ExecutionInput.first(
-            ticket.ticket_id, ticket.category, int(item.version), schedule.clock()
-        ).model_dump_json(),
+        deadlines=list(schedule.deadlines),
+        clock=schedule.clock(),
     )
 
 
@@ -112,128 +88,30 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
     # One time format on the ticket (the due-soon index sorts these strings).
     deadlines = [clock.iso(clock.parse_iso(d)) for d in message.clock.deadlines] if message.clock else []
     at = clock.now()
-    ticket.task_token, ticket.task_kind, ticket.task_entered_at = (
-        message.task_token,
-        message.kind,
-        message.entered_at,
-    )
-    ticket.task_attempt = message.attempt
-    ticket.updated_at = clock.iso(at)
-    writes: list[tuple[Any, Any]] = []
-    published: list[ev.DomainEvent] = []
-
-    def event(kind: str, summary: str, **data: Any) -> None:
-        writes.append(
-            (
-                new_event(
-                    ticket.ticket_id,
-                    ticket.customer_id,
-                    kind,
-                    summary,
-                    actor=SYSTEM,
-                    at=at,
-                    data={"step": message.step, "level": message.level, **data},
-                ),
-                None,
-            )
+    kind, step, level = message.kind, message.step, message.level
+    resumed = ticket.resumes_wait(step, level)
+    change = ticket.task_taken(message.task_token, kind, message.entered_at, message.attempt, at)
+    entered = {"deadlines": deadlines, "entered_at": message.entered_at, "at": at}
+    if kind in STEP_KINDS and resumed:
+        change += ticket.wait_resumed(defn, step, level, deadlines)
+    elif kind == "step":
+        change += ticket.step_assigned(
+            defn, message.version, step, level=level, breached=message.breached, **entered
         )
-
-    resumed = ticket.resumed_step == f"{message.step}#{message.level}"
-    ticket.resumed_step = None
-    top = len(defn.step(message.step).escalation) if message.kind in STEP_KINDS else 0
-    if message.kind in STEP_KINDS and resumed:
-        # The same wait again after the customer answered: the clock goes on, nobody is told twice.
-        ticket.task_token, ticket.task_kind, ticket.task_entered_at = (
-            message.task_token,
-            message.kind,
-            message.entered_at,
-        )
-        level = message.level
-        ticket.step_due_at = deadlines[level] if len(deadlines) > level else ticket.step_due_at
-        # the clock of a silent customer's escalation ends with its customer waits: not levels
-        ticket.escalation_due_at = deadlines[level + 1 : top + 1]
-        ticket.status, ticket.paused_at = "open", None
-    elif message.kind in STEP_KINDS:
-        step = defn.step(message.step)
-        level = message.level
-        due = deadlines[level] if len(deadlines) > level else None
-        ticket.current_step, ticket.last_step, ticket.owner_team = step.id, step.id, step.owner_team
-        ticket.escalation_level, ticket.breached = level, bool(message.breached or ticket.breached)
-        # The SLA clock of this level starts now; time used before a pause is counted per level.
-        ticket.task_level_started_at = message.entered_at
-        ticket.consumed_seconds = 0
-        ticket.step_due_at = due
-        # the clock of a silent customer's escalation ends with its customer waits: not levels
-        ticket.escalation_due_at = deadlines[level + 1 : top + 1]
-        nxt = defn.next_step(step.id)
-        ticket.next_step = nxt.id if nxt else "resolution"
-        ticket.status, ticket.paused_at = "open", None
-        team = defn.team(step.owner_team).name
-        if message.kind == "step":
-            ticket.step_started_at = message.entered_at
-            event(
-                EventType.STEP_ASSIGNED,
-                f"{step.title} assigned to {team}, due {due}",
-                team=step.owner_team,
-                due_at=due,
-                deadlines=deadlines,
-            )
-            published.append(
-                ev.event(
-                    EventType.STEP_ASSIGNED,
-                    ticket.ticket_id,
-                    ev.StepAssigned(
-                        category=defn.id,
-                        version=message.version,
-                        step=step.id,
-                        step_title=step.title,
-                        team=step.owner_team,
-                        instructions=step.instructions.model_dump(exclude_none=True),
-                        kind=message.kind,
-                        level=0,
-                        due_at=due,
-                        deadlines=deadlines,
-                        customer_visible=step.notify_customer_on_start,
-                        first_step=step.id == defn.steps[0].id,
-                    ),
-                    # the same task delivered twice publishes the same event id (notify dedupes on it)
-                    event_id=f"{ticket.ticket_id}/assigned/{message.entered_at}",
-                    at=at,
-                )
-            )
-        elif message.breached:
-            event(
-                EventType.STEP_BREACHED,
-                f"{step.title} breached its SLA after the top escalation level; "
-                "it stays open until the team completes it",
-                team=step.owner_team,
-            )
-            emit("SLABreached", category=defn.id, step=step.id, level="top")
-        else:
-            label = step.escalation[level - 1].label
-            event(
-                EventType.STEP_ESCALATED,
-                f"{step.title} escalated to L{level} — {label}, new deadline {due}",
-                label=label,
-                notify=[t.model_dump() for t in step.escalation[level - 1].notify],
-                due_at=due,
-            )
-            emit("SLABreached", category=defn.id, step=step.id, level=level)
-            emit("Escalations", category=defn.id)
-    elif message.kind == "customer_wait":
-        ticket.status = "waiting_customer"
-        ticket.paused_at = ticket.paused_at or message.entered_at
-    elif message.kind == "resolution":
-        ticket.current_step, ticket.next_step, ticket.step_due_at = "resolution", None, None
-        ticket.escalation_level, ticket.escalation_due_at = 0, None
-        event(
-            EventType.RESOLUTION_PENDING,
-            "Every step of the plan is done; the ticket waits for its resolution",
-        )
-    index_keys(ticket)
-    repo.save_all([(ticket, None), *writes], events=published)
-    logger().info("task stored", extra={"kind": message.kind, "step": message.step, "level": message.level})
-    return f"stored {message.kind} {message.step} L{message.level}"
+    elif kind in STEP_KINDS and message.breached:
+        change += ticket.sla_breached(defn, step, level, **entered)
+        emit("SLABreached", category=defn.id, step=step, level="top")
+    elif kind in STEP_KINDS:
+        change += ticket.escalated(defn, step, level, **entered)
+        emit("SLABreached", category=defn.id, step=step, level=level)
+        emit("Escalations", category=defn.id)
+    elif kind == "customer_wait":
+        change += ticket.parked_for_customer(message.entered_at)
+    elif kind == "resolution":
+        change += ticket.awaiting_resolution(step, level, at)
+    repo.save_all(**change.save_args(ticket))
+    logger().info("task stored", extra={"kind": kind, "step": step, "level": level})
+    return f"stored {kind} {step} L{level}"
 
 
 # --- answering a task -------------------------------------------------------------------------------
@@ -243,14 +121,7 @@ REFUSED = ("TaskTimedOut", "InvalidToken", "TaskDoesNotExist")
 FINISH_ATTEMPTS = 5
 
 
-def _answer(
-    ticket: Ticket,
-    answer: TaskAnswer,
-    writes: list[tuple[Any, Any]],
-    *,
-    what: str,
-    published: list[ev.DomainEvent] | None = None,
-) -> None:
+def _answer(ticket: Ticket, answer: TaskAnswer, change: Change, *, what: str) -> None:
     """Answer the ticket's current task once, and record it only after Step Functions accepted it.
 
     1. Claim: the token moves from the ticket's task to its pending answer, with what to record
@@ -261,19 +132,7 @@ def _answer(
     A failure at 2 or 3 leaves the claim on the ticket; whoever touches the ticket next (a retried
     request, the redelivered reply, the next task of the execution) finishes it (``settle``).
     """
-    token = ticket.task_token
-    if not token:
-        raise Conflict(f"ticket {ticket.ticket_id} has no task waiting for an answer; {what} was not applied")
-    ticket.task_token, ticket.task_kind = None, None
-    ticket.pending_token = token
-    ticket.pending_answer = {
-        "what": what,
-        "output": answer.to_output(),
-        "claimed_at": clock.iso(clock.now()),
-        "records": [item.serialize() for item, _ in writes],
-        "events": [e.model_dump(mode="json") for e in published or []],
-    }
-    index_keys(ticket)
+    ticket.claim_answer(what, answer.to_output(), change, clock.now())
     repo.save_all([(ticket, None)])  # the claim: a concurrent or repeated answer fails here (409)
     _deliver_pending(ticket, first_try=True)
 
@@ -291,45 +150,25 @@ def _deliver_pending(ticket: Ticket, *, first_try: bool) -> str:
         code = exc.response.get("Error", {}).get("Code", "")
         if code not in REFUSED:
             raise  # transient (throttled, unavailable): the claim stays; a retry sends it again
-        if first_try:
-            refused = new_event(
-                ticket.ticket_id,
-                ticket.customer_id,
-                EventType.WORKFLOW_ANSWER_REFUSED,
-                f"{what} came too late: the wait had already ended ({code})",
-                actor=SYSTEM,
-            )
-        else:
-            # Sent before by a try that failed afterwards, or never accepted: Step Functions no
-            # longer knows the token either way; say so rather than guess.
-            refused = new_event(
-                ticket.ticket_id,
-                ticket.customer_id,
-                EventType.WORKFLOW_ANSWER_REFUSED,
-                f"{what}: an earlier try may have reached the plan; the wait has ended ({code})",
-                actor=SYSTEM,
-                data={"pending": pending},
-            )
-        _finish(ticket.ticket_id, token, [refused], [])
+        refused = ticket.answer_refused(what, code, earlier_try=not first_try, at=clock.now())
+        _finish(ticket.ticket_id, token, refused)
         raise Conflict(
             f"{what} came too late: the step's deadline passed and it moved on; read the ticket and retry"
         ) from None
-    records = [TimelineEvent.from_raw_data(raw) for raw in pending.get("records", [])]
-    published = [ev.DomainEvent.model_validate(e) for e in pending.get("events", [])]
-    _finish(ticket.ticket_id, token, records, published)
+    _finish(ticket.ticket_id, token, ticket.pending_change())
     return "answered"
 
 
-def _finish(ticket_id: str, token: str | None, records: list[Any], published: list[ev.DomainEvent]) -> None:
+def _finish(ticket_id: str, token: str | None, change: Change) -> None:
     """Clear the pending answer and write what it promised, in one transaction. The execution may
     already have moved the ticket on (the next task): reload and apply again on a conflict."""
     for _ in range(FINISH_ATTEMPTS):
         ticket = load(ticket_id)
         if ticket.pending_token != token:
             return  # finished by someone else
-        ticket.pending_token = ticket.pending_answer = None
+        ticket.answer_recorded()
         try:
-            repo.save_all([(ticket, None), *((r, None) for r in records)], events=published)
+            repo.save_all(**change.save_args(ticket))
             return
         except Conflict:
             continue
@@ -382,59 +221,33 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
     defn = _definition(ticket)
     step = defn.step(step_id)
     at = clock.now()
-    data = {
-        "step": step.id,
-        "step_title": step.title,
-        "team": step.owner_team,
-        "outcome": outcome,
-        "notes": notes,
-        "by": principal.actor,
-    }
     if outcome == "done":
         nxt = defn.next_step(step.id)
         answer_clock = step_schedule(defn, nxt.id, at, time_scale=_scale()).clock() if nxt else ANY_CLOCK
-        summary = f"{step.title} done by {principal.actor}" + (f": {notes}" if notes else "")
-        data.update(
-            next_step=nxt.id if nxt else "resolution",
-            next_step_title=nxt.title if nxt else "Resolve",
-            customer_visible=step.notify_customer_on_end,
-            category=defn.id,
-        )
-        kind = EventType.STEP_COMPLETED
+        change = ticket.step_completed(defn, step.id, notes=notes, by=principal.actor, at=at)
     else:
         running_since = clock.parse_iso(
             ticket.task_level_started_at or ticket.step_started_at or clock.iso(at)
         )
-        used = sla_time_used(defn, step.id, running_since, at)
-        ticket.consumed_seconds = int(ticket.consumed_seconds or 0) + int(used.total_seconds())
-        ticket.status, ticket.paused_at = "waiting_customer", clock.iso(at)
         answer_clock = customer_wait_clock(
             defn, step.id, at, level=int(ticket.escalation_level or 0), time_scale=_scale()
         )
-        summary = f"{step.title} waits for the customer: {notes or 'information requested'}"
         deadlines = answer_clock.get("deadlines") or []
         first_wait = customer_wait_index(step, 0)
-        data.update(request=notes, reply_by=deadlines[first_wait] if len(deadlines) > first_wait else None)
-        kind = EventType.CUSTOMER_WAITING
-    ticket.updated_at = clock.iso(at)
-    if not ticket.first_response_at:
-        ticket.first_response_at = clock.iso(at)
-    record = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        kind,
-        summary,
-        actor=principal.actor,
-        at=at,
-        visibility="public" if kind == EventType.CUSTOMER_WAITING else "internal",
-        data=data,
-    )
+        change = ticket.waiting_for_customer(
+            defn,
+            step.id,
+            notes=notes,
+            by=principal.actor,
+            at=at,
+            used=sla_time_used(defn, step.id, running_since, at),
+            reply_by=deadlines[first_wait] if len(deadlines) > first_wait else None,
+        )
     _answer(
         ticket,
         TaskAnswer(outcome=outcome, clock=answer_clock, by=principal.actor, notes=notes),
-        [(record, None)],
+        change,
         what=what,
-        published=[ev.event(kind, ticket.ticket_id, ev.StepOutcome(**data), at=at)],
     )
     if outcome == "done":
         emit("StepCompleted", category=defn.id, step=step.id)
@@ -454,46 +267,17 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
     ticket, finished = settle(load(ticket_id))
     if finished == "resolving":
         return ticket_view(ticket)
-    if ticket.status in ("resolved", "closed"):
-        raise Conflict(f"ticket {ticket.ticket_id} is already {ticket.status}")
+    ticket.may_resolve()
     _may_work_on(principal, ticket)
     at = clock.now()
     defn = _definition(ticket) if ticket.category else None
-    first_contact = ticket.reopen_count == 0 and ticket.last_step in (
-        None,
-        defn.steps[0].id if defn else None,
-    )
-    ticket.status, ticket.resolved_at, ticket.resolution, ticket.root_cause = (
-        "resolved",
-        clock.iso(at),
-        resolution,
-        root_cause,
-    )
-    ticket.step_due_at, ticket.escalation_due_at, ticket.paused_at = None, None, None
-    ticket.current_step, ticket.next_step = None, None
-    ticket.updated_at = ticket.resolved_at
-    if not ticket.first_response_at:
-        ticket.first_response_at = ticket.resolved_at
-    data = {
-        "category": ticket.category,
-        "resolution": resolution,
-        "root_cause": root_cause,
-        "by": principal.actor,
-        "recovery_actions": ticket.recovery_actions or [],
-        "first_contact_resolution": first_contact,
-        "resolved_at": ticket.resolved_at,
-    }
-    record = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        EventType.TICKET_RESOLVED,
-        f"Resolved: {resolution[:160]}",
-        actor=principal.actor,
+    change = ticket.resolved(
+        resolution=resolution,
+        root_cause=root_cause,
+        by=principal.actor,
         at=at,
-        visibility="public",
-        data=data,
+        first_step=defn.steps[0].id if defn else None,
     )
-    resolved = ev.event(EventType.TICKET_RESOLVED, ticket.ticket_id, ev.TicketResolved(**data), at=at)
     if ticket.execution_arn:
         answer = TaskAnswer(
             outcome="resolved",
@@ -501,10 +285,9 @@ def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[
             by=principal.actor,
             notes=resolution[:1000],
         )
-        _answer(ticket, answer, [(record, None)], what="resolving", published=[resolved])
+        _answer(ticket, answer, change, what="resolving")
     else:
-        index_keys(ticket)
-        repo.save_all([(ticket, None), (record, None)], events=[resolved])
+        repo.save_all(**change.save_args(ticket))
     emit("TicketsResolved", category=ticket.category)
     return ticket_view(ticket)
 
@@ -519,48 +302,25 @@ def reopen(
     if principal is not None:
         _may_work_on(principal, ticket)
     at = at or clock.now()
-    if ticket.status == "closed":
-        raise Conflict(f"ticket {ticket.ticket_id} is closed; open a new ticket linked to it instead")
-    if ticket.status != "resolved":
-        raise Conflict(f"ticket {ticket.ticket_id} is not resolved (status: {ticket.status})")
     window = timedelta(days=get_settings().reopen_window_days)
-    if ticket.resolved_at and at - clock.parse_iso(ticket.resolved_at) > window:
-        raise Conflict(f"the reopen window ({window.days} days after resolution) has passed")
-    ticket.status, ticket.reopen_count = "open", int(ticket.reopen_count or 0) + 1
-    ticket.resolution = None
-    ticket.updated_at = clock.iso(at)
-    data = {"by": actor, "reason": reason, "reopen_count": ticket.reopen_count, "step": ticket.last_step}
-    reopened = ev.event(EventType.TICKET_REOPENED, ticket.ticket_id, ev.TicketReopened(**data), at=at)
-    record = new_event(
-        ticket.ticket_id,
-        ticket.customer_id,
-        EventType.TICKET_REOPENED,
-        f"Reopened: {reason}",
-        actor=actor,
-        at=at,
-        visibility="public",
-        data=data,
-    )
+    ticket.may_reopen(at, window)
+    restart = None
     if ticket.execution_arn and ticket.last_step:
-        defn = _definition(ticket)
-        schedule = step_schedule(defn, ticket.last_step, at, time_scale=_scale())
-        ticket.current_step, ticket.step_due_at = ticket.last_step, clock.iso(schedule.deadlines[0])
-        if ticket.task_kind not in CLOSING_KINDS:
-            raise Conflict(
-                f"ticket {ticket.ticket_id} cannot be reopened right now (waiting for: {ticket.task_kind})"
-            )
-        _answer(
-            ticket,
-            TaskAnswer(
-                outcome="reopen", clock=schedule.clock(), step=ticket.last_step, by=actor, notes=reason
-            ),
-            [(record, None)],
-            what="reopening",
-            published=[reopened],
+        restart = step_schedule(_definition(ticket), ticket.last_step, at, time_scale=_scale())
+    change = ticket.reopened(
+        reason=reason,
+        by=actor,
+        at=at,
+        window=window,
+        restart_due=clock.iso(restart.deadlines[0]) if restart else None,
+    )
+    if restart is not None:
+        answer = TaskAnswer(
+            outcome="reopen", clock=restart.clock(), step=ticket.last_step, by=actor, notes=reason
         )
+        _answer(ticket, answer, change, what="reopening")
     else:
-        index_keys(ticket)
-        repo.save_all([(ticket, None), (record, None)], events=[reopened])
+        repo.save_all(**change.save_args(ticket))
     return ticket_view(ticket)
 
 
@@ -581,26 +341,15 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
         schedule = step_schedule(
             defn, ticket.current_step, at, time_scale=_scale(), consumed=consumed, level=level
         )
-        paused = clock.parse_iso(ticket.paused_at) if ticket.paused_at else at
-        ticket.status, ticket.paused_at = "open", None
-        ticket.step_due_at = clock.iso(schedule.deadlines[level])
-        ticket.task_level_started_at = ticket.updated_at = clock.iso(at)
-        ticket.resumed_step = f"{ticket.current_step}#{level}"
-        record = new_event(
-            ticket.ticket_id,
-            ticket.customer_id,
-            EventType.TICKET_RESUMED,
-            f"The customer answered by {channel}; the SLA clock runs again "
-            f"(paused {int((at - paused).total_seconds())} s, due {ticket.step_due_at})",
-            actor=actor,
-            at=max(at + timedelta(milliseconds=1), clock.now()),
-            data={"channel": channel, "paused_since": clock.iso(paused)},
+        change = ticket.resumed_by_customer(
+            channel=channel,
+            by=actor,
+            at=at,
+            due_at=clock.iso(schedule.deadlines[level]),
+            recorded_at=max(at + timedelta(milliseconds=1), clock.now()),
         )
         _answer(
-            ticket,
-            TaskAnswer(outcome="resume", clock=schedule.clock(), by=actor),
-            [(record, None)],
-            what="resuming",
+            ticket, TaskAnswer(outcome="resume", clock=schedule.clock(), by=actor), change, what="resuming"
         )
         return "resumed"
     if ticket.status == "resolved":
@@ -616,23 +365,6 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
             return "reopened"
         return "outside reopen window"
     return "recorded"
-
-
-def refuse_while_running(ticket: Ticket) -> None:
-    """A running plan keeps its category: its SLA clocks are never restarted from zero."""
-    if ticket.execution_arn and ticket.status not in ("closed",):
-        raise Conflict(
-            f"ticket {ticket.ticket_id} already runs the {ticket.category!r} plan; its category "
-            "cannot change while the plan runs (its SLA clocks would restart)"
-        )
-
-
-def change_category(ticket: Ticket, plan: tuple[CategoryVersion, CategoryDefinition]) -> repo.PlanStart:
-    """Categorise a ticket that has no running plan (see ``refuse_while_running``). Returns the
-    plan to start after the ticket is saved."""
-    refuse_while_running(ticket)
-    ticket.category = plan[1].id
-    return plan_ticket(ticket, clock.now(), plan)
 
 
 def parse_task_message(body: str) -> TaskMessage:

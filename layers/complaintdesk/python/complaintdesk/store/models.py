@@ -20,6 +20,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from complaintdesk.lifecycle import TicketLifecycle
 from complaintdesk.settings import get_settings
 
 
@@ -56,7 +57,10 @@ class Item(Model):
     SK = UnicodeAttribute(range_key=True)
 
 
-class Ticket(Item):
+class Ticket(TicketLifecycle, Item):
+    """A complaint as stored. Its state changes only through the transitions of
+    ``complaintdesk.lifecycle.TicketLifecycle`` (one method per change, returning its events)."""
+
     SK_VALUE: ClassVar[str] = "TICKET"
 
     ticket_id = UnicodeAttribute()
@@ -137,6 +141,11 @@ class Ticket(Item):
     @staticmethod
     def key(ticket_id: str) -> tuple[str, str]:
         return f"TICKET#{ticket_id}", Ticket.SK_VALUE
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        """Every write of a ticket places it in the queues its fields belong to."""
+        self.index_keys()
+        return super().serialize(null_check=null_check)
 
 
 class Customer(Item):

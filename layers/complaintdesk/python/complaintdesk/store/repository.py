@@ -6,7 +6,6 @@ import base64
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +16,8 @@ from pynamodb.transactions import TransactWrite
 
 from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
+from complaintdesk.lifecycle import ACTIVE_STATUSES as ACTIVE_STATUSES  # the statuses whose clocks run
+from complaintdesk.lifecycle import PlanStart as PlanStart  # a plan to start with a change
 from complaintdesk.settings import get_settings
 from complaintdesk.store.models import (
     ContactLookup,
@@ -31,18 +32,8 @@ if TYPE_CHECKING:
     from complaintdesk.events import DomainEvent
 
 M = TypeVar("M", bound=Model)
-ACTIVE_STATUSES = ("open", "waiting_customer")
 # Outbox items outlive every stream retry (stream records live 24 hours), then TTL removes them.
 OUTBOX_TTL_SECONDS = 3 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class PlanStart:
-    """A category plan to start once the ticket is saved: StartExecution named after the ticket."""
-
-    state_machine_arn: str
-    name: str
-    input: str
 
 
 @lru_cache(maxsize=1)
