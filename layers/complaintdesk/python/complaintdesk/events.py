@@ -60,7 +60,6 @@ class EventType(StrEnum):
     RECOVERY_RECORDED = "recovery.recorded"
     TICKET_RESOLVED = "ticket.resolved"
     TICKET_REOPENED = "ticket.reopened"
-    TICKET_FOLLOWUP = "ticket.followup"
     TICKET_SURVEY = "ticket.survey"
     SURVEY_ANSWERED = "survey.answered"
     TICKET_CLOSED = "ticket.closed"
@@ -178,7 +177,10 @@ class SurveyAnswered(Payload):
 
 
 class WorkflowEvent(Payload):
-    """Events the state machines publish themselves (escalated, breached, survey, closed …)."""
+    """Events the state machines publish themselves (escalated, breached, survey, closed …).
+
+    (The follow-up message the customer gets with the survey is a template, ``ticket.followup``,
+    sent on ``ticket.survey``; no event of that name is published.)"""
 
     category: str | None = None
     version: int | None = None
@@ -202,7 +204,6 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     EventType.SURVEY_ANSWERED: SurveyAnswered,
     EventType.STEP_ESCALATED: WorkflowEvent,
     EventType.STEP_BREACHED: WorkflowEvent,
-    EventType.TICKET_FOLLOWUP: WorkflowEvent,
     EventType.TICKET_SURVEY: WorkflowEvent,
     EventType.TICKET_CLOSED: WorkflowEvent,
     EventType.CUSTOMER_REMINDER: WorkflowEvent,

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complaintdesk import aws, clock, events, idempotency, signing
+from complaintdesk import aws, clock, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
 from complaintdesk.errors import Conflict, Forbidden, NotFound
 from complaintdesk.events import EventType
@@ -179,10 +179,16 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
     parent: str | None = None
     for item in reversed(facts.recent):  # oldest first
         data = item.data or {}
-        if item.event_type == "notification.sent" and item.channel == "email" and item.visibility == "public":
+        if (
+            item.event_type == EventType.NOTIFICATION_SENT
+            and item.channel == "email"
+            and item.visibility == "public"
+        ):
             ids += [data.get("message_id"), data.get("ses_thread_id")]
             parent = data.get("message_id") or parent
-        elif item.event_type in ("ticket.received", "email.received") and data.get("message_id"):
+        elif item.event_type in (EventType.TICKET_RECEIVED, EventType.EMAIL_RECEIVED) and data.get(
+            "message_id"
+        ):
             ids.append(data["message_id"])
             parent = data["message_id"]
     thread = [i for i in dict.fromkeys(ids) if i][-THREAD_DEPTH:]
@@ -446,18 +452,19 @@ def on_step_reminder(facts: Facts) -> list[Notice]:
     return to_staff(facts, "step.reminder", [team], context)
 
 
-RULES: dict[str, Callable[[Facts], list[Notice]]] = {
-    "ticket.created": on_created,
-    "step.assigned": on_step_assigned,
-    "step.reminder": on_step_reminder,
-    "step.completed": on_step_completed,
-    "customer.waiting": on_customer_waiting,
-    "customer.reminder": on_customer_reminder,
-    "ticket.resolved": on_resolved,
-    "ticket.survey": on_survey,
-    "ticket.closed": on_closed,
-    "ticket.reopened": on_reopened,
-    "step.escalated": on_escalated,
+# event → what it becomes (the keys are event types; the template names inside the rules are not)
+RULES: dict[EventType, Callable[[Facts], list[Notice]]] = {
+    EventType.TICKET_CREATED: on_created,
+    EventType.STEP_ASSIGNED: on_step_assigned,
+    EventType.STEP_REMINDER: on_step_reminder,
+    EventType.STEP_COMPLETED: on_step_completed,
+    EventType.CUSTOMER_WAITING: on_customer_waiting,
+    EventType.CUSTOMER_REMINDER: on_customer_reminder,
+    EventType.TICKET_RESOLVED: on_resolved,
+    EventType.TICKET_SURVEY: on_survey,
+    EventType.TICKET_CLOSED: on_closed,
+    EventType.TICKET_REOPENED: on_reopened,
+    EventType.STEP_ESCALATED: on_escalated,
 }
 
 
@@ -481,7 +488,11 @@ def _record(
     notice: Notice, event_type: str, summary: str, data: dict[str, Any], at: datetime
 ) -> TimelineEvent:
     recipient = notice.recipient
-    public = recipient is not None and recipient.audience == "customer" and event_type == "notification.sent"
+    public = (
+        recipient is not None
+        and recipient.audience == "customer"
+        and event_type == EventType.NOTIFICATION_SENT
+    )
     return new_event(
         notice.ticket_id,
         notice.customer_id,
@@ -561,7 +572,7 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
     recipient = notice.recipient
     at = clock.now()
     if recipient is None:
-        repo.save(_record(notice, "notification.skipped", f"{notice.template} not sent: {notice.reason}",
+        repo.save(_record(notice, EventType.NOTIFICATION_SKIPPED, f"{notice.template} not sent: {notice.reason}",
                           {"reason": notice.reason}, at))  # fmt: skip
         logger().info("notification skipped", extra={"template": notice.template, "reason": notice.reason})
         return {"template": notice.template, "channel": None, "result": "skipped"}
@@ -578,7 +589,9 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         failed = {**base, "error": f"{type(exc).__name__}: {exc}"[:500]}
         repo.save(
-            _record(notice, "notification.failed", f"{_summary(notice, channel_word)} failed", failed, at)
+            _record(
+                notice, EventType.NOTIFICATION_FAILED, f"{_summary(notice, channel_word)} failed", failed, at
+            )
         )
         emit("NotificationsFailed", channel=recipient.channel)
         logger().warning(
@@ -587,7 +600,7 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
         )
         raise
     sent = _record(
-        notice, "notification.sent", f"{_summary(notice, channel_word)} sent", {**base, **data}, at
+        notice, EventType.NOTIFICATION_SENT, f"{_summary(notice, channel_word)} sent", {**base, **data}, at
     )
     emit("NotificationsSent", channel=recipient.channel, template=notice.template)
     result = {"template": notice.template, "channel": recipient.channel, "result": "sent"}
@@ -711,40 +724,23 @@ def answer_survey(token: str, data: Any) -> dict[str, Any]:
     answer_in = parse(SurveyIn, data)
     ticket = _ticket_for(token, "survey")
     for _ in range(3):  # a concurrent change of the ticket (version) is retried; a second answer is not
-        if ticket.survey:
-            raise Conflict(f"the survey for {ticket.ticket_id} was already answered; thank you")
-        at = clock.now()
-        answer = {"score": answer_in.score, "comment": answer_in.comment, "at": clock.iso(at)}
-        event = new_event(
-            ticket.ticket_id,
-            ticket.customer_id,
-            "survey.answered",
-            f"Survey answered: {answer_in.score}/5",
-            actor="customer",
-            at=at,
-            visibility="public",
-            channel="web",
-            data=answer,
-        )
+        change = ticket.survey_answered(answer_in.score, answer_in.comment, clock.now())  # 409 if answered
         try:
             with repo.transaction() as tx:
+                # an update, not a save: the state machine may write the ticket meanwhile (closing)
                 tx.update(
                     ticket,
-                    actions=[Ticket.survey.set(answer), Ticket.updated_at.set(answer["at"])],
+                    actions=[Ticket.survey.set(ticket.survey), Ticket.updated_at.set(ticket.updated_at)],
                     condition=Ticket.survey.does_not_exist(),
                 )
-                tx.save(event)
-                answered = events.event(
-                    EventType.SURVEY_ANSWERED,
-                    ticket.ticket_id,
-                    events.SurveyAnswered(score=answer_in.score, comment=answer_in.comment),
-                )
-                for item in repo.outbox(ticket.ticket_id, [answered]):
+                for entry in change.entries:
+                    tx.save(entry)
+                for item in repo.outbox(ticket.ticket_id, change.events):
                     tx.save(item)
         except TransactWriteError as exc:
             if not repo.is_condition_failure(exc):
                 raise
             ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
             continue
-        return {"ticket_id": ticket.ticket_id, "survey": answer}
+        return {"ticket_id": ticket.ticket_id, "survey": ticket.survey}
     raise Conflict("the ticket is being changed right now; please send your answer again")

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from complaintdesk.categories.model import CategoryDefinition, Step
+from complaintdesk.events import EventType
 from complaintdesk.workflow import contract as c
 from complaintdesk.workflow.schedule import customer_wait_index
 
@@ -280,10 +281,10 @@ class _Builder:
             ]
         return state
 
-    def publish(self, event_type: str, extra: dict[str, Any], next_state: str) -> dict[str, Any]:
+    def publish(self, event_type: EventType, extra: dict[str, Any], next_state: str) -> dict[str, Any]:
         # The same envelope as events published from code (complaintdesk.events): data inside "data".
         message = {
-            "event_type": event_type,
+            "event_type": str(event_type),
             "event_id.$": "States.Format('{}/{}/{}', $$.Execution.Name, $$.State.Name, $$.State.EnteredTime)",
             "ticket_id.$": "$.ticket_id",
             "occurred_at.$": "$$.State.EnteredTime",
@@ -301,7 +302,7 @@ class _Builder:
                 "TopicArn": self.res.events_topic_arn,
                 "Message": message,
                 "MessageAttributes": {
-                    "event_type": {"DataType": "String", "StringValue": event_type},
+                    "event_type": {"DataType": "String", "StringValue": str(event_type)},
                     "ticket_id": {"DataType": "String", "StringValue.$": "$.ticket_id"},
                 },
             },

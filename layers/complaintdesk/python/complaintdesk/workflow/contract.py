@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from complaintdesk.events import EventType
+
 Kind = Literal["step", "escalation_wait", "customer_wait", "resolution", "follow_up", "survey"]
 
 # Outcomes the state machine routes on. Anything else re-enters the wait the task belonged to with
@@ -32,11 +34,12 @@ Outcome = Literal[
     "start", "done", "waiting_for_customer", "resume", "reschedule", "resolved", "reopen", "close"
 ]
 
-EVENT_ESCALATED = "step.escalated"
-EVENT_BREACHED = "step.breached"
-EVENT_SURVEY = "ticket.survey"
-EVENT_CLOSED = "ticket.closed"
-EVENT_CUSTOMER_REMINDER = "customer.reminder"
+# What the state machines publish themselves (``compiler.publish``): names from the one contract.
+EVENT_ESCALATED = EventType.STEP_ESCALATED
+EVENT_BREACHED = EventType.STEP_BREACHED
+EVENT_SURVEY = EventType.TICKET_SURVEY
+EVENT_CLOSED = EventType.TICKET_CLOSED
+EVENT_CUSTOMER_REMINDER = EventType.CUSTOMER_REMINDER
 
 
 class Clock(BaseModel):
