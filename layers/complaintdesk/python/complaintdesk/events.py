@@ -248,13 +248,5 @@ class DomainEvent(BaseModel):
         return json.dumps(self.model_dump(mode="json"), default=str)
 
 
-def event(
-    event_type: EventType,
-    ticket_id: str,
-    payload: Payload,
-    *,
-    event_id: str | None = None,
-    at: datetime | None = None,
-) -> DomainEvent:
-    """A new event to hand to ``repository.save_all(..., events=[...])``."""
-    return DomainEvent.new(event_type, ticket_id, payload, event_id=event_id, at=at)
+# ``events.event(EventType.X, ticket_id, Payload(...))``: a new event to hand to ``save_all(events=...)``.
+event = DomainEvent.new

@@ -214,6 +214,23 @@ class TicketLifecycle:
     def _change(self, *entries: Any, events: tuple[ev.DomainEvent, ...] = ()) -> Change:
         return Change(entries=list(entries), events=list(events))
 
+    def _recorded(
+        self,
+        event_type: EventType,
+        summary: str,
+        payload: ev.Payload,
+        *,
+        actor: str,
+        at: datetime,
+        data: dict[str, Any],
+        visibility: str = "internal",
+    ) -> Change:
+        """The common shape: one timeline entry and the published event of the same type."""
+        return self._change(
+            self._entry(event_type, summary, actor=actor, at=at, visibility=visibility, data=data),
+            events=(self._event(event_type, payload, at=at),),
+        )
+
     # --- receipt and the plan ----------------------------------------------------------------------
 
     @classmethod
@@ -578,9 +595,8 @@ class TicketLifecycle:
         self._touch(at)
         self.first_responded(at)
         summary = f"{step.title} done by {by}" + (f": {notes}" if notes else "")
-        return self._change(
-            self._entry(EventType.STEP_COMPLETED, summary, actor=by, at=at, data=data),
-            events=(self._event(EventType.STEP_COMPLETED, ev.StepOutcome(**data), at=at),),
+        return self._recorded(
+            EventType.STEP_COMPLETED, summary, ev.StepOutcome(**data), actor=by, at=at, data=data
         )
 
     def waiting_for_customer(
@@ -603,16 +619,14 @@ class TicketLifecycle:
         t.status, t.paused_at = "waiting_customer", clock.iso(at)
         self._touch(at)
         self.first_responded(at)
-        return self._change(
-            self._entry(
-                EventType.CUSTOMER_WAITING,
-                f"{step.title} waits for the customer: {notes or 'information requested'}",
-                actor=by,
-                at=at,
-                visibility="public",
-                data=data,
-            ),
-            events=(self._event(EventType.CUSTOMER_WAITING, ev.StepOutcome(**data), at=at),),
+        return self._recorded(
+            EventType.CUSTOMER_WAITING,
+            f"{step.title} waits for the customer: {notes or 'information requested'}",
+            ev.StepOutcome(**data),
+            actor=by,
+            at=at,
+            data=data,
+            visibility="public",
         )
 
     def resumed_by_customer(
@@ -723,16 +737,14 @@ class TicketLifecycle:
             "first_contact_resolution": first_contact,
             "resolved_at": t.resolved_at,
         }
-        return self._change(
-            self._entry(
-                EventType.TICKET_RESOLVED,
-                f"Resolved: {resolution[:160]}",
-                actor=by,
-                at=at,
-                visibility="public",
-                data=data,
-            ),
-            events=(self._event(EventType.TICKET_RESOLVED, ev.TicketResolved(**data), at=at),),
+        return self._recorded(
+            EventType.TICKET_RESOLVED,
+            f"Resolved: {resolution[:160]}",
+            ev.TicketResolved(**data),
+            actor=by,
+            at=at,
+            data=data,
+            visibility="public",
         )
 
     def may_reopen(self, at: datetime, window: timedelta) -> None:
@@ -759,16 +771,14 @@ class TicketLifecycle:
             t.current_step, t.step_due_at = t.last_step, restart_due
         self._touch(at)
         data = {"by": by, "reason": reason, "reopen_count": t.reopen_count, "step": t.last_step}
-        return self._change(
-            self._entry(
-                EventType.TICKET_REOPENED,
-                f"Reopened: {reason}",
-                actor=by,
-                at=at,
-                visibility="public",
-                data=data,
-            ),
-            events=(self._event(EventType.TICKET_REOPENED, ev.TicketReopened(**data), at=at),),
+        return self._recorded(
+            EventType.TICKET_REOPENED,
+            f"Reopened: {reason}",
+            ev.TicketReopened(**data),
+            actor=by,
+            at=at,
+            data=data,
+            visibility="public",
         )
 
     def recovery_recorded(self, action: dict[str, Any], *, by: str, at: datetime) -> Change:
@@ -779,15 +789,13 @@ class TicketLifecycle:
         action = {**action, "by": by, "at": clock.iso(at)}
         t.recovery_actions = [*(t.recovery_actions or []), action]
         self._touch(at)
-        return self._change(
-            self._entry(
-                EventType.RECOVERY_RECORDED,
-                _recovery_summary(action),
-                actor=by,
-                at=at,
-                data={"action": action},
-            ),
-            events=(self._event(EventType.RECOVERY_RECORDED, ev.RecoveryRecorded(action=action), at=at),),
+        return self._recorded(
+            EventType.RECOVERY_RECORDED,
+            _recovery_summary(action),
+            ev.RecoveryRecorded(action=action),
+            actor=by,
+            at=at,
+            data={"action": action},
         )
 
     # --- edits and the conversation ----------------------------------------------------------------
@@ -824,9 +832,13 @@ class TicketLifecycle:
         summary = "Changed " + ", ".join(
             f"{k} to {v['to']}" if k != "fields" else "fields" for k, v in changes.items()
         )
-        change += self._change(
-            self._entry(EventType.TICKET_UPDATED, summary, actor=by, at=at, data=changes),
-            events=(self._event(EventType.TICKET_UPDATED, ev.TicketUpdated(changes=changes, by=by), at=at),),
+        change += self._recorded(
+            EventType.TICKET_UPDATED,
+            summary,
+            ev.TicketUpdated(changes=changes, by=by),
+            actor=by,
+            at=at,
+            data=changes,
         )
         return change
 

@@ -85,6 +85,21 @@ def _advance(
     return calendar.add_calendar(moment - consumed, amount.days, amount.minutes)
 
 
+def _step_and_top(
+    defn: CategoryDefinition, step_id: str, moment: datetime, name: str, time_scale: float, level: int
+) -> tuple[Step, int]:
+    """The step and its top escalation level, once the arguments are checked."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    if time_scale <= 0:
+        raise ValueError("time_scale must be positive")
+    step = defn.step(step_id)
+    top = len(step.escalation)
+    if not 0 <= level <= top:
+        raise ValueError(f"step {step_id!r} has levels 0..{top}, not {level}")
+    return step, top
+
+
 def step_schedule(
     defn: CategoryDefinition,
     step_id: str,
@@ -95,14 +110,7 @@ def step_schedule(
     level: int = 0,
 ) -> StepSchedule:
     """The schedule of ``step_id`` starting (or resuming at ``level``) at ``start``."""
-    if start.tzinfo is None:
-        raise ValueError("start must be timezone-aware")
-    if time_scale <= 0:
-        raise ValueError("time_scale must be positive")
-    step = defn.step(step_id)
-    top = len(step.escalation)
-    if not 0 <= level <= top:
-        raise ValueError(f"step {step_id!r} has levels 0..{top}, not {level}")
+    step, top = _step_and_top(defn, step_id, start, "start", time_scale, level)
     calendar = team_calendar(defn, step)
     amounts = [step.sla_duration] + [e.extra_duration for e in step.escalation]
 
@@ -214,14 +222,7 @@ def customer_wait_clock(
 
     ``level`` is the escalation level the step is at when it is parked. ``at`` must be timezone-aware.
     """
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware")
-    if time_scale <= 0:
-        raise ValueError("time_scale must be positive")
-    step = defn.step(step_id)
-    top = len(step.escalation)
-    if not 0 <= level <= top:
-        raise ValueError(f"step {step_id!r} has levels 0..{top}, not {level}")
+    _, top = _step_and_top(defn, step_id, at, "at", time_scale, level)
     policy = defn.customer_wait
     calendar = get_calendar(defn.calendar)
     amount = policy.remind_after_duration.as_business(calendar.day_length())
