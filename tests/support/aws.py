@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,13 +41,19 @@ def moto_jwks_file(folder: Path) -> Path:
 
 
 class AwsCalls:
-    """Counts AWS requests by (service, operation) through a botocore ``before-call`` event hook."""
+    """Counts AWS requests by (service, operation) through a botocore ``before-call`` event hook.
+
+    Only the requests of the thread that counts: moto's Step Functions executor runs executions
+    that earlier tests left waiting in threads of its own, and their timers may fire (and call
+    DynamoDB or SNS) at any moment."""
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.thread = threading.get_ident()
 
     def hook(self, model: Any, **_: Any) -> None:
-        self.calls[(model.service_model.service_name, model.name)] += 1
+        if threading.get_ident() == self.thread:
+            self.calls[(model.service_model.service_name, model.name)] += 1
 
     def of(self, service: str) -> dict[str, int]:
         return {op: n for (svc, op), n in self.calls.items() if svc == service}
