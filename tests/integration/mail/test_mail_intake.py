@@ -78,14 +78,13 @@ def timeline_types(api, ticket_id: str) -> list[str]:
 
 
 def set_status(ticket_id: str, status: str, *, resolved_days_ago: float | None = None) -> None:
-    from complaintdesk.services.tickets import index_keys, load
+    from complaintdesk.services.tickets import load
 
     ticket = load(ticket_id)
     ticket.status = status
     if resolved_days_ago is not None:
         ticket.resolved_at = clock.iso(clock.now() - timedelta(days=resolved_days_ago))
-    index_keys(ticket)
-    ticket.save()
+    ticket.save()  # the save places it in the queues of its new status
 
 
 def acknowledged(deliver) -> EmailMessage:

@@ -35,6 +35,7 @@ from complaintdesk import aws, clock, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
 from complaintdesk.errors import Conflict, Forbidden, NotFound
 from complaintdesk.events import EventType
+from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import recipients as who
 from complaintdesk.services.recipients import Recipient
@@ -434,7 +435,7 @@ def on_step_reminder(facts: Facts) -> list[Notice]:
     due = _when(data.get("due_at"))
     now = clock.now()
     still_due = (
-        ticket.status in repo.ACTIVE_STATUSES
+        ticket.status in ACTIVE_STATUSES
         and not ticket.paused_at
         and ticket.task_kind in ("step", "escalation_wait")
         and ticket.current_step == step_id
@@ -680,7 +681,7 @@ def public_status(token: str) -> dict[str, Any]:
     defn = category_definition(ticket.category, ticket.category_version)
     language = who.customer_language(repo.get(Customer, Customer.key(ticket.customer_id), "customer"), None)
     step = None
-    if ticket.current_step and ticket.status in repo.ACTIVE_STATUSES and ticket.current_step != "resolution":
+    if ticket.current_step and ticket.status in ACTIVE_STATUSES and ticket.current_step != "resolution":
         step = step_title(defn, ticket.current_step)
     first_response_by = None
     if not ticket.first_response_at:

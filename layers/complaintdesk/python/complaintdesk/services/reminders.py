@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from complaintdesk import clock
 from complaintdesk.errors import Conflict, NotFound
-from complaintdesk.lifecycle import STEP_KINDS  # waits a team works on; other kinds have no owner clock
+from complaintdesk.lifecycle import ACTIVE_STATUSES, STEP_KINDS  # STEP_KINDS: waits a team works on
 from complaintdesk.observability import bind_ticket, logger
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
@@ -93,7 +93,7 @@ def due_between(start: datetime, end: datetime) -> list[Ticket]:
 
 def why_not(ticket: Ticket, start: datetime, end: datetime) -> str | None:
     """Why this ticket gets no reminder now (None: it does)."""
-    if ticket.status not in repo.ACTIVE_STATUSES or ticket.paused_at:
+    if ticket.status not in ACTIVE_STATUSES or ticket.paused_at:
         return "not running"
     if ticket.task_kind not in STEP_KINDS or not ticket.task_token or not ticket.current_step:
         return "no step waiting"  # e.g. completed, and the next step not assigned yet

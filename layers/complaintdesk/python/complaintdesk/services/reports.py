@@ -24,9 +24,9 @@ from typing import Any
 
 from complaintdesk import clock
 from complaintdesk.errors import InvalidInput
+from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.store.report_models import COUNTERS, DIMENSIONS, OpenGauge, ReportDay, StreamMarker
 
-ACTIVE_STATUSES = ("open", "waiting_customer")
 # Pseudo-steps of the closing phase (callback kinds resolution/follow_up/survey): not SLA steps.
 CLOSING_STEPS = frozenset({"resolution"})
 # Stream records live 24 hours; a marker outlives every possible redelivery.

@@ -30,12 +30,6 @@ def allocate_ticket_id(at: datetime) -> str:
     return format_ticket_id(at.year, repo.next_number(f"TICKET#{at.year}"))
 
 
-def index_keys(ticket: Ticket) -> None:
-    """Place the ticket in the agent queues its state belongs to (``Ticket.index_keys``; every save
-    of a ticket does it, so nobody has to call this)."""
-    ticket.index_keys()
-
-
 def ticket_summary(ticket: Ticket) -> dict[str, Any]:
     return {
         "ticket_id": ticket.ticket_id,

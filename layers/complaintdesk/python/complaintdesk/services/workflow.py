@@ -18,7 +18,6 @@ from complaintdesk import aws, clock
 from complaintdesk.auth import Principal
 from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden, InvalidInput
-from complaintdesk.lifecycle import CLOSING_KINDS as CLOSING_KINDS
 from complaintdesk.lifecycle import STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories

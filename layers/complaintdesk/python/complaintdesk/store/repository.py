@@ -16,8 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
-from complaintdesk.lifecycle import ACTIVE_STATUSES as ACTIVE_STATUSES  # the statuses whose clocks run
-from complaintdesk.lifecycle import PlanStart as PlanStart  # a plan to start with a change
+from complaintdesk.lifecycle import PlanStart
 from complaintdesk.settings import get_settings
 from complaintdesk.store.models import (
     ContactLookup,
