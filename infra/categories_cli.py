@@ -1,4 +1,4 @@
-"""Publish the shipped default categories (infra/categories/*.json) whose definition changed.
+"""Publish the shipped default categories (complaintdesk/categories/shipped/*.json, in the layer) whose definition changed.
 
 Run it after every deploy (`complaintdesk sync-categories --stack-name NAME` reads the stack's
 outputs) or against the running local stack (no arguments: `.local/stack.json`). `make run`

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import json
-import shutil
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -14,6 +13,8 @@ from typing import Any
 
 import boto3
 import pytest
+
+from complaintdesk.categories.defaults import shipped_categories_dir
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 REPO = Path(__file__).resolve().parents[3]
@@ -214,6 +215,7 @@ def notify(api, stack, deliver, monkeypatch, tmp_path) -> Notify:
     """Tickets without a plan (no state machine per test); events name the demo category, which is
     found among the shipped defaults (CATEGORIES_DIR), as an unpublished category is."""
     (tmp_path / "notify-demo.json").write_text(json.dumps(demo_category()), encoding="utf-8")
-    shutil.copy(REPO / "infra" / "categories" / "billing-error.json", tmp_path)  # the sample events' category
+    billing = shipped_categories_dir() / "billing-error.json"  # the sample events' category
+    (tmp_path / billing.name).write_text(billing.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setenv("CATEGORIES_DIR", str(tmp_path))
     return Notify(api, stack, deliver)

@@ -21,10 +21,10 @@ from complaintdesk.categories import (
     parse_duration,
     validate_ticket_fields,
 )
+from complaintdesk.categories.defaults import shipped_categories_dir
 from complaintdesk.errors import InvalidInput
 
-REPO = Path(__file__).resolve().parents[3]
-BILLING = json.loads((REPO / "infra" / "categories" / "billing-error.json").read_text(encoding="utf-8"))
+BILLING = json.loads((shipped_categories_dir() / "billing-error.json").read_text(encoding="utf-8"))
 
 
 def edited(change: Any) -> dict[str, Any]:
