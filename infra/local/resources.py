@@ -43,8 +43,6 @@ NOT_LOCAL: dict[str, str] = {
 # Parameters the template requires, given local values (callers may override any parameter).
 LOCAL_PARAMETERS: dict[str, str] = {
     "SenderAddress": "support@complaintdesk.example",
-    "InboundDomain": "complaintdesk.example",
-    "SigningSecret": "local-dev-secret-change-me",
 }
 
 LOCAL_OVERRIDES_DOC = {
@@ -458,12 +456,59 @@ def _cognito_user_pool_client(ctx: _Context, logical_id: str, props: _Props) -> 
     )
 
 
+def _cognito_user_pool_domain(ctx: _Context, logical_id: str, props: _Props) -> _Created:
+    kwargs = _shape_kwargs(ctx, "cognito-idp", "CreateUserPoolDomain", props)
+    props.finish()
+    ctx.client("cognito-idp").create_user_pool_domain(**kwargs)
+    return _Created(ref=kwargs["Domain"])
+
+
 def _cognito_user_pool_group(ctx: _Context, logical_id: str, props: _Props) -> _Created:
     kwargs = _shape_kwargs(ctx, "cognito-idp", "CreateGroup", props)
     kwargs.setdefault("GroupName", ctx.default_name(logical_id))
     props.finish()
     ctx.client("cognito-idp").create_group(**kwargs)
     return _Created(ref=kwargs["GroupName"])
+
+
+# ---------------------------------------------------------------------------- secrets and keys
+
+
+def _secret(ctx: _Context, logical_id: str, props: _Props) -> _Created:
+    """A Secrets Manager secret; GenerateSecretString is played with the same length and alphabet."""
+    import secrets
+    import string
+
+    name = props.take("Name") or ctx.default_name(logical_id)
+    generate = props.take("GenerateSecretString")
+    value = props.take("SecretString")
+    description = props.take("Description")
+    props.finish()
+    if generate is not None:
+        alphabet = string.ascii_letters + string.digits
+        if not generate.get("ExcludePunctuation"):
+            alphabet += string.punctuation
+        value = "".join(secrets.choice(alphabet) for _ in range(int(generate.get("PasswordLength", 32))))
+    kwargs = {"Name": name, "SecretString": value or ""}
+    if description:
+        kwargs["Description"] = description
+    arn = ctx.client("secretsmanager").create_secret(**kwargs)["ARN"]
+    return _Created(ref=arn, arn=arn, attributes={"Id": arn})
+
+
+def _kms_key(ctx: _Context, logical_id: str, props: _Props) -> _Created:
+    policy = props.take("KeyPolicy")
+    rotate = props.take("EnableKeyRotation")
+    props.take("PendingWindowInDays")  # applies when the key is deleted
+    kwargs = _shape_kwargs(ctx, "kms", "CreateKey", props)
+    props.finish()
+    if policy:
+        kwargs["Policy"] = _as_json(policy)
+    kms = ctx.client("kms")
+    key = kms.create_key(**kwargs)["KeyMetadata"]
+    if rotate:
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    return _Created(ref=key["KeyId"], arn=key["Arn"], attributes={"Arn": key["Arn"], "KeyId": key["KeyId"]})
 
 
 # ---------------------------------------------------------------------------- IAM, logs, alarms
@@ -548,6 +593,9 @@ CREATORS: dict[str, Callable[[_Context, str, _Props], _Created]] = {
     "AWS::Cognito::UserPool": _cognito_user_pool,
     "AWS::Cognito::UserPoolClient": _cognito_user_pool_client,
     "AWS::Cognito::UserPoolGroup": _cognito_user_pool_group,
+    "AWS::Cognito::UserPoolDomain": _cognito_user_pool_domain,
+    "AWS::SecretsManager::Secret": _secret,
+    "AWS::KMS::Key": _kms_key,
     "AWS::IAM::Role": _iam_role,
     "AWS::Logs::LogGroup": _log_group,
     "AWS::CloudWatch::Alarm": _cloudwatch_alarm,
@@ -608,9 +656,8 @@ def _verify_mail_identities(ctx: _Context, parameters: Mapping[str, Any]) -> Non
     sender = str(parameters.get("SenderAddress", ""))
     if sender:
         ses.verify_email_identity(EmailAddress=sender)
+        # The sender's domain is also the receiving domain (the receipt rule is derived from it).
         ses.verify_domain_identity(Domain=sender.rpartition("@")[2])
-    if domain := parameters.get("InboundDomain"):
-        ses.verify_domain_identity(Domain=str(domain))
 
 
 def _stringify(variables: Mapping[str, Any]) -> dict[str, str]:

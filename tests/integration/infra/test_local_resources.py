@@ -137,7 +137,12 @@ def test_inbound_mail_in_s3_notifies_the_inbound_queue(local: LocalResources, aw
         "expire-raw-inbound-mail",
         "attachments-to-infrequent-access",
         "abort-incomplete-uploads",
+        "expire-old-versions",
     }
+    # Versioned: an overwritten or deleted raw message stays recoverable for 30 days.
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    (old_versions,) = [rule for rule in rules if rule["ID"] == "expire-old-versions"]
+    assert old_versions["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     # The HTTPS-only Deny is left out locally (moto ignores its condition); SES's Allow stays.
     assert [statement["Sid"] for statement in policy["Statement"]] == ["AllowSesToStoreInboundMail"]
@@ -170,6 +175,12 @@ def test_user_pool_groups_client_and_tokens(local: LocalResources, aws: Any) -> 
     )
     assert "ClientSecret" not in client["UserPoolClient"]
     assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
+    # Staff sign in from the CLI (USER_PASSWORD_AUTH) and a browser (hosted UI, code + PKCE).
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
+    assert client["UserPoolClient"]["AllowedOAuthFlows"] == ["code"]
+    assert "http://localhost:8765/callback" in client["UserPoolClient"]["CallbackURLs"]
+    domain = cognito.describe_user_pool_domain(Domain="complaintdesk-it-123456789012")
+    assert domain["DomainDescription"]["UserPoolId"] == local.user_pool_id
     # A manager can sign in with the admin flow and gets a token naming their group.
     username = "manager@complaintdesk.example"
     cognito.admin_create_user(UserPoolId=local.user_pool_id, Username=username, MessageAction="SUPPRESS")
@@ -273,8 +284,8 @@ def test_unhandled_properties_and_types_are_refused(tmp_path: Path) -> None:
     with mock_aws(), pytest.raises(UnsupportedTemplateError, match="Bogus"):
         create_local_resources(boto3.Session(region_name=REGION), template_path=broken)
     # And a template with a resource type that is neither created nor listed as not local
-    broken.write_text(text.replace("Resources:\n", "Resources:\n  Key:\n    Type: AWS::KMS::Key\n", 1))
-    with mock_aws(), pytest.raises(UnsupportedTemplateError, match="AWS::KMS::Key"):
+    broken.write_text(text.replace("Resources:\n", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n", 1))
+    with mock_aws(), pytest.raises(UnsupportedTemplateError, match="AWS::EC2::VPC"):
         create_local_resources(boto3.Session(region_name=REGION), template_path=broken)
 
 

@@ -20,7 +20,7 @@ SHARED_ENV = {
     "WORKFLOW_ROLE_ARN",
     "STATE_MACHINE_PREFIX",
     "SENDER_ADDRESS",
-    "SIGNING_SECRET",
+    "SIGNING_SECRET_ARN",
     "TIME_SCALE",
     "AUTH_MODE",
     "POWERTOOLS_METRICS_NAMESPACE",
@@ -62,13 +62,19 @@ def test_parameters(template: dict[str, Any]) -> None:
     assert {
         "Stage",
         "SenderAddress",
-        "InboundDomain",
-        "SigningSecret",
+        "ConsoleOrigin",
         "OpsAlarmTopicArn",
         "TimeScale",
     } <= set(parameters)
     assert parameters["Stage"]["Default"] == "dev"
-    assert parameters["SigningSecret"]["NoEcho"] is True
+    # No secret is typed at deploy time: the signing key is generated in Secrets Manager.
+    assert "SigningSecret" not in parameters
+    assert template["Resources"]["SigningSecret"]["Type"] == "AWS::SecretsManager::Secret"
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["SIGNING_SECRET_ARN"] == {
+        "Ref": "SigningSecret"
+    }
+    # One domain sends and receives: SES receives for the sender address's own domain.
+    assert "InboundDomain" not in parameters
     assert parameters["OpsAlarmTopicArn"]["Default"] == ""
     assert str(parameters["TimeScale"]["Default"]) == "1"
     assert "never change it in production" in parameters["TimeScale"]["Description"]
@@ -198,7 +204,7 @@ def test_events_topic_feeds_notify_queue_raw(template: dict[str, Any]) -> None:
 def test_inbound_mail_path(template: dict[str, Any]) -> None:
     # Given SES stores raw mail under inbound/ and S3 tells the inbound queue
     rule = template["Resources"]["ReceiptRule"]["Properties"]["Rule"]
-    assert rule["Recipients"] == [{"Ref": "InboundDomain"}]
+    assert rule["Recipients"] == [{"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "SenderAddress"}]}]}]
     assert rule["Actions"] == [
         {"S3Action": {"BucketName": {"Ref": "MailBucket"}, "ObjectKeyPrefix": "inbound/"}}
     ]
@@ -220,9 +226,16 @@ def test_queue_policy_names_the_bucket_without_a_cycle(template: dict[str, Any])
     assert "MailBucket" not in references(policy)
     condition = policy["PolicyDocument"]["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"]
     bucket_name = template["Resources"]["MailBucket"]["Properties"]["BucketName"]
-    pseudo = {"AWS::AccountId": "123456789012", "AWS::Region": "eu-west-1", "AWS::Partition": "aws"}
+    pseudo = {
+        "AWS::AccountId": "123456789012",
+        "AWS::Region": "eu-west-1",
+        "AWS::Partition": "aws",
+        "AWS::StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/desk/5d1e7a90-cb6f-11ee-8c8a",
+    }
     intrinsics = Intrinsics(template=template, parameters={"Stage": "prod"}, pseudo=pseudo)
     assert intrinsics.resolve(condition) == "arn:aws:s3:::" + intrinsics.resolve(bucket_name)
+    # A new deployment (new stack id) gets a new name: a retained bucket never collides.
+    assert intrinsics.resolve(bucket_name) == "complaintdesk-prod-mail-123456789012-5d1e7a90"
 
 
 def test_user_pool_groups_and_client(template: dict[str, Any]) -> None:
@@ -237,9 +250,16 @@ def test_user_pool_groups_and_client(template: dict[str, Any]) -> None:
     assert client["GenerateSecret"] is False
     assert set(client["ExplicitAuthFlows"]) == {
         "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
         "ALLOW_USER_SRP_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
     }
+    # The hosted UI: authorization code + PKCE back to the console, or to the CLI's loopback.
+    assert client["AllowedOAuthFlows"] == ["code"]
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True
+    assert {"openid", "email"} <= set(client["AllowedOAuthScopes"])
+    assert client["CallbackURLs"] == [{"Fn::Sub": "${ConsoleOrigin}/"}, "http://localhost:8765/callback"]
+    assert template["Resources"]["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
 
 
 def test_api_uses_the_cognito_authorizer_by_default(template: dict[str, Any]) -> None:

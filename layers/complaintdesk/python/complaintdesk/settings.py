@@ -32,7 +32,10 @@ class Settings:
     sender_address: str = field(
         default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example")
     )
-    # HMAC secret for plus addresses, status and survey links.
+    # HMAC key of plus addresses, status and survey links: the Secrets Manager secret
+    # SIGNING_SECRET_ARN names (template.yaml's SigningSecret; the local stack makes one in moto),
+    # read by complaintdesk.signing. Only without an ARN (pure unit tests) does SIGNING_SECRET apply.
+    signing_secret_arn: str = field(default_factory=lambda: _env("SIGNING_SECRET_ARN"))
     signing_secret: str = field(default_factory=lambda: _env("SIGNING_SECRET", "local-dev-secret-change-me"))
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
     # "apigateway": trust the claims API Gateway's Cognito authorizer put in the request context.

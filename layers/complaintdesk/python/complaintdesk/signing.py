@@ -14,7 +14,10 @@ import hmac
 import json
 import re
 import time
+from functools import cache
+from typing import Any
 
+from complaintdesk import aws
 from complaintdesk.settings import get_settings
 
 TAG_LENGTH = 6
@@ -27,8 +30,34 @@ class TokenError(Exception):
     """A link token that is malformed, tampered with, expired, or for another purpose."""
 
 
+# The key is read at most this often (seconds) per warm function; a changed secret reaches every
+# function within this time.
+SECRET_MAX_AGE = 300
+
+
+@cache
+def _secrets(client: Any) -> Any:
+    """Powertools' Secrets Manager provider over ``client`` (one per cached client, so tests that
+    switch moto on and off get a fresh one with ``aws.reset_clients``)."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client)
+
+
+def signing_key() -> str:
+    """The HMAC key: the secret SIGNING_SECRET_ARN names (cached ``SECRET_MAX_AGE`` seconds), or
+    SIGNING_SECRET where no ARN is set (pure tests, no AWS)."""
+    settings = get_settings()
+    if not settings.signing_secret_arn:
+        return settings.signing_secret
+    value = _secrets(aws.client("secretsmanager")).get(settings.signing_secret_arn, max_age=SECRET_MAX_AGE)
+    if not value:
+        raise ValueError(f"the signing secret {settings.signing_secret_arn} is empty")
+    return str(value)
+
+
 def _key(secret: str | None) -> bytes:
-    return (secret or get_settings().signing_secret).encode()
+    return (secret or signing_key()).encode()
 
 
 def _mac(message: str, secret: str | None) -> bytes:
