@@ -22,7 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -161,9 +161,23 @@ def emit(name: str, value: float = 1, **dimensions: object) -> None:
 
 
 def instrumented(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """The one decorator stack of every non-API function handler (see the module docstring)."""
-    traced = tracer().capture_lambda_handler(logger().inject_lambda_context(clear_state=True)(handler))
-    return metrics().log_metrics(traced)
+    """The one decorator stack of every non-API function handler (see the module docstring).
+
+    The stack is built on the first invocation, not when the handler module is imported: building
+    the Tracer imports the X-Ray SDK, whose recorder creates its own botocore clients (~300 ms).
+    """
+    stack: list[Callable[[Any, Any], Any]] = []
+
+    @wraps(handler)
+    def lambda_handler(event: Any, context: Any) -> Any:
+        if not stack:
+            traced = tracer().capture_lambda_handler(
+                logger().inject_lambda_context(clear_state=True)(handler)
+            )
+            stack.append(metrics().log_metrics(traced))
+        return stack[0](event, context)
+
+    return lambda_handler
 
 
 def bind_ticket(ticket_id: str) -> None:

@@ -1,7 +1,27 @@
-"""Business calendars (working hours, time zone, public holidays) and the shipped ones."""
+"""Business calendars (working hours, time zone, public holidays) and the shipped ones.
 
-from complaintdesk.calendars.business import BusinessCalendar, DatedHoliday, FixedHoliday, Holiday
-from complaintdesk.calendars.registry import ALWAYS_OPEN_ID, UnknownCalendar, calendar_ids, get_calendar
+The names below load their submodule when first used (PEP 562), like the other domain packages.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintdesk.calendars.business import BusinessCalendar, DatedHoliday, FixedHoliday, Holiday
+    from complaintdesk.calendars.registry import ALWAYS_OPEN_ID, UnknownCalendar, calendar_ids, get_calendar
+
+_HOMES = {
+    "BusinessCalendar": "business",
+    "DatedHoliday": "business",
+    "FixedHoliday": "business",
+    "Holiday": "business",
+    "ALWAYS_OPEN_ID": "registry",
+    "UnknownCalendar": "registry",
+    "calendar_ids": "registry",
+    "get_calendar": "registry",
+}
 
 __all__ = [
     "ALWAYS_OPEN_ID",
@@ -13,3 +33,10 @@ __all__ = [
     "calendar_ids",
     "get_calendar",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)

@@ -1,19 +1,48 @@
-"""Complaint categories: the definition model, durations, custom fields and the shipped defaults."""
+"""Complaint categories: the definition model, durations, custom fields and the shipped defaults.
 
-from complaintdesk.categories.defaults import load_default_categories
-from complaintdesk.categories.durations import Duration, DurationError, format_duration, parse_duration
-from complaintdesk.categories.fields import FieldValidationError, validate_ticket_fields
-from complaintdesk.categories.model import (
-    CategoryDefinition,
-    CategoryError,
-    Closing,
-    CustomField,
-    EscalationLevel,
-    NotifyTarget,
-    Step,
-    Team,
-    parse_category,
-)
+The names below load their submodule when first used (PEP 562): importing ``categories.durations``
+alone does not build the pydantic definition model or read the shipped defaults.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintdesk.categories.defaults import load_default_categories
+    from complaintdesk.categories.durations import Duration, DurationError, format_duration, parse_duration
+    from complaintdesk.categories.fields import FieldValidationError, validate_ticket_fields
+    from complaintdesk.categories.model import (
+        CategoryDefinition,
+        CategoryError,
+        Closing,
+        CustomField,
+        EscalationLevel,
+        NotifyTarget,
+        Step,
+        Team,
+        parse_category,
+    )
+
+_HOMES = {
+    "load_default_categories": "defaults",
+    "Duration": "durations",
+    "DurationError": "durations",
+    "format_duration": "durations",
+    "parse_duration": "durations",
+    "FieldValidationError": "fields",
+    "validate_ticket_fields": "fields",
+    "CategoryDefinition": "model",
+    "CategoryError": "model",
+    "Closing": "model",
+    "CustomField": "model",
+    "EscalationLevel": "model",
+    "NotifyTarget": "model",
+    "Step": "model",
+    "Team": "model",
+    "parse_category": "model",
+}
 
 __all__ = [
     "CategoryDefinition",
@@ -33,3 +62,10 @@ __all__ = [
     "parse_duration",
     "validate_ticket_fields",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)

@@ -1,18 +1,52 @@
-"""Category workflows: schedules (deadlines), the category → ASL compiler, its checker and contract."""
+"""Category workflows: schedules (deadlines), the category → ASL compiler, its checker and contract.
 
-from complaintdesk.workflow.compiler import WorkflowResources, asl_json, compile_category, state_machine_name
-from complaintdesk.workflow.schedule import (
-    EscalationInfo,
-    StepPreview,
-    StepSchedule,
-    closing_clock,
-    customer_wait_clock,
-    customer_wait_index,
-    preview,
-    sla_time_used,
-    step_schedule,
-)
-from complaintdesk.workflow.validate import AslError, validate_asl
+The names below load their submodule when first used (PEP 562), so importing one submodule
+(``workflow.contract``, which every ticket change reads) does not load the compiler, the category
+model and the calendars with it: a function that never compiles a workflow never pays for that.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintdesk.workflow.compiler import (
+        WorkflowResources,
+        asl_json,
+        compile_category,
+        state_machine_name,
+    )
+    from complaintdesk.workflow.schedule import (
+        EscalationInfo,
+        StepPreview,
+        StepSchedule,
+        closing_clock,
+        customer_wait_clock,
+        customer_wait_index,
+        preview,
+        sla_time_used,
+        step_schedule,
+    )
+    from complaintdesk.workflow.validate import AslError, validate_asl
+
+_HOMES = {
+    "WorkflowResources": "compiler",
+    "asl_json": "compiler",
+    "compile_category": "compiler",
+    "state_machine_name": "compiler",
+    "EscalationInfo": "schedule",
+    "StepPreview": "schedule",
+    "StepSchedule": "schedule",
+    "closing_clock": "schedule",
+    "customer_wait_clock": "schedule",
+    "customer_wait_index": "schedule",
+    "preview": "schedule",
+    "sla_time_used": "schedule",
+    "step_schedule": "schedule",
+    "AslError": "validate",
+    "validate_asl": "validate",
+}
 
 __all__ = [
     "AslError",
@@ -31,3 +65,10 @@ __all__ = [
     "step_schedule",
     "validate_asl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)
