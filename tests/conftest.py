@@ -9,6 +9,9 @@ import pytest
 
 from tests.support.aws import MOTO_CONFIG, ApiClient, moto_jwks_file, reset_caches
 
+# Every AWS call a Lambda function makes is checked against its role in template.yaml (item 1 of issue 10).
+pytest_plugins = ("tests.support.iam_evidence",)
+
 # Executions still waiting when a test's moto session ends fire their timers into the void; quiet.
 logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
