@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from complaintdesk import clock
 from complaintdesk import events as ev
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from complaintdesk.store.models import TimelineEvent
 
 SYSTEM = "complaintdesk"
+TicketStatus = Literal["open", "waiting_customer", "resolved", "closed"]  # every status a ticket has
 ACTIVE_STATUSES = ("open", "waiting_customer")  # a team's clock may run: queues, due-soon index
 STEP_KINDS = ("step", "escalation_wait")  # waits a team works on
 CLOSING_KINDS = ("follow_up", "survey")  # waits after the resolution (a reopen answers them)

@@ -7,15 +7,20 @@ into a service. Everything a request needs besides that happens here, once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from complaintdesk.auth import Principal, authenticate, require
-from complaintdesk.errors import DomainError, InvalidInput
+from complaintdesk.errors import DomainError, InvalidInput, PayloadTooLarge
 from complaintdesk.observability import bind_ticket, logger, metrics
 
 MAX_BODY_BYTES = 256 * 1024
+# Deeper than any body the API reads (a category definition is 7 levels), far below both
+# Python's recursion limit and DynamoDB's 32 levels of nested attributes.
+MAX_JSON_DEPTH = 20
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -28,18 +33,31 @@ class Call:
     headers: Mapping[str, str]
     raw_body: bytes = b""
     lambda_context: Any = None
+    # The validated body and query, when the route declares their models (complaintdesk.routes).
+    body: Any = None
+    args: Any = None
     _json: Any = field(default=None, repr=False)
 
     def json(self) -> Any:
+        """The body as JSON: at most MAX_BODY_BYTES (else 413), UTF-8 text, nested at most
+        MAX_JSON_DEPTH deep, every string valid Unicode (no lone surrogate such as ``"\\ud800"``)."""
         if self._json is None:
             if not self.raw_body:
                 raise InvalidInput("the request body is empty; send a JSON object")
             if len(self.raw_body) > MAX_BODY_BYTES:
-                raise InvalidInput(f"the request body is larger than {MAX_BODY_BYTES} bytes")
+                raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes")
             try:
-                self._json = json.loads(self.raw_body)
-            except (ValueError, UnicodeDecodeError) as exc:
+                text = self.raw_body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidInput("the request body is not UTF-8 text") from None
+            try:
+                data = json.loads(text)
+            except RecursionError:
+                raise _too_deep() from None
+            except ValueError as exc:
                 raise InvalidInput(f"the request body is not valid JSON: {exc}") from None
+            _check_json(data)
+            self._json = data
         return self._json
 
     @property
@@ -56,11 +74,50 @@ class Call:
             raise InvalidInput(f"{name} must be a whole number") from None
 
 
+def _too_deep(where: str = "body") -> InvalidInput:
+    return InvalidInput(
+        f"the request body is nested deeper than {MAX_JSON_DEPTH} levels",
+        details=[{"field": where, "message": f"is nested deeper than {MAX_JSON_DEPTH} levels"}],
+    )
+
+
+def _check_json(data: Any) -> None:
+    """Refuse what JSON allows but nothing downstream can keep: deep nesting, lone surrogates."""
+    pending: list[tuple[Any, int, str]] = [(data, 1, "body")]
+    while pending:
+        value, depth, where = pending.pop()
+        if isinstance(value, str):
+            if _LONE_SURROGATE.search(value):
+                raise InvalidInput(
+                    f"{where} contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text",
+                    details=[{"field": where, "message": "contains a lone surrogate"}],
+                )
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep(where)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}.{key}" if where != "body" else key
+                if _LONE_SURROGATE.search(key):
+                    raise InvalidInput(
+                        f"a field name in {where} contains a lone UTF-16 surrogate, which is not text",
+                        details=[{"field": where, "message": "a field name contains a lone surrogate"}],
+                    )
+                pending.append((item, depth + 1, name))
+        else:
+            pending.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+
+
 def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Any:
     from chalice import Response
 
+    text = json.dumps(body, default=str, ensure_ascii=False)
+    if _LONE_SURROGATE.search(text):  # an echoed input that is not text: escaped, still valid JSON
+        text = json.dumps(body, default=str)
     return Response(
-        body=json.dumps(body, default=str, ensure_ascii=False),
+        body=text,
         status_code=status,
         headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
     )

@@ -53,12 +53,15 @@ def parse_duration(text: str) -> Duration:
         raise DurationError(
             f"bad duration {text!r}: use days/hours/minutes such as '4h', '30m', '2d', '1d4h'"
         )
-    days, hours, minutes = (int(match[part] or 0) for part in ("d", "h", "m"))
+    # Counted in whole minutes before any timedelta exists: 10^20 days is an error, not an overflow
+    # (and a part of more than 6 digits, a year being 527,040 minutes, is too long unread).
+    parts = [match[part] or "0" for part in ("d", "h", "m")]
+    days, hours, minutes = (int(p) if len(p.lstrip("0")) <= 6 else MAX_DAYS * 24 * 60 + 1 for p in parts)
+    if (days * 24 + hours) * 60 + minutes > MAX_DAYS * 24 * 60:
+        raise DurationError(f"bad duration {text[:40]!r}: longer than {MAX_DAYS} days")
     duration = Duration(days=days, minutes=hours * 60 + minutes)
     if duration.is_zero:
         raise DurationError(f"bad duration {text!r}: must be longer than zero")
-    if duration.as_calendar() > timedelta(days=MAX_DAYS):
-        raise DurationError(f"bad duration {text!r}: longer than {MAX_DAYS} days")
     return duration
 
 

@@ -8,7 +8,6 @@ This runs the same on moto and on AWS (no version or alias ARNs).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -244,26 +243,17 @@ def list_categories() -> dict[str, Any]:
 
 def preview_category(category_id: str, body: Any) -> dict[str, Any]:
     """Deadlines of every step and escalation level for a start time, under the proposed (or current) plan."""
-    if not isinstance(body, dict):
-        raise InvalidInput('send {"start": "<ISO time>", "definition": {…optional proposed plan…}}')
-    try:
-        start = datetime.fromisoformat(str(body.get("start", "")).replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(
-            "start must be an ISO 8601 time with a zone, e.g. 2026-11-27T16:30:00+03:00"
-        ) from None
-    if start.tzinfo is None:
-        raise InvalidInput("start must include a time zone offset")
-    proposed = body.get("definition")
+    from complaintdesk.schemas import CategoryPreview, parse
+
+    request = parse(CategoryPreview, body)
+    proposed = request.definition
     defn = (
-        parse_category({**proposed, "id": category_id})
-        if isinstance(proposed, dict)
-        else definition(category_id)
+        parse_category({**proposed, "id": category_id}) if proposed is not None else definition(category_id)
     )
-    steps = preview(defn, start)
+    steps = preview(defn, request.start)
     return {
         "category_id": category_id,
-        "start": start.isoformat(),
+        "start": request.start.isoformat(),
         "proposed": proposed is not None,
         "steps": [json.loads(s.model_dump_json()) for s in steps],
     }

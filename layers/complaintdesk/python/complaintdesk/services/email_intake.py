@@ -759,14 +759,15 @@ def list_quarantine(
     if not 1 <= limit <= QUARANTINE_PAGE:
         raise InvalidInput(f"limit must be between 1 and {QUARANTINE_PAGE}")
     repo.ready()
+    partition = f"QUARANTINE#{month}"
     results = QuarantineEntry.query(
-        f"QUARANTINE#{month}",
+        partition,
         scan_index_forward=False,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=repo.decode_cursor(cursor),
+        last_evaluated_key=repo.decode_cursor(cursor, QuarantineEntry, partition),
     )
-    items, next_cursor = repo.page(results, limit)
+    items, next_cursor = repo.page(results, limit, cursor=cursor)
     return {"month": month, "entries": [quarantine_view(e) for e in items], "next_cursor": next_cursor}
 
 

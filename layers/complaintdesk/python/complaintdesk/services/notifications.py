@@ -29,8 +29,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from complaintdesk import aws, clock, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
 from complaintdesk.errors import Conflict, Forbidden, NotFound
@@ -659,13 +657,6 @@ def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str,
 # --- the customer's signed links: status page and survey ------------------------------------------
 
 
-class SurveyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    score: int = Field(ge=1, le=5, strict=True)
-    comment: str = Field(default="", max_length=2000)
-
-
 def _ticket_for(token: str, purpose: str) -> Ticket:
     """The ticket a link token names; any token that does not verify for ``purpose`` is refused (403)."""
     try:
@@ -720,7 +711,7 @@ def answer_survey(token: str, data: Any) -> dict[str, Any]:
     """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
     from pynamodb.exceptions import TransactWriteError
 
-    from complaintdesk.schemas import parse
+    from complaintdesk.schemas import SurveyIn, parse
 
     answer_in = parse(SurveyIn, data)
     ticket = _ticket_for(token, "survey")

@@ -20,11 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from complaintdesk import clock
 from complaintdesk.errors import InvalidInput
 from complaintdesk.lifecycle import ACTIVE_STATUSES
+from complaintdesk.schemas import EARLIEST, LATEST, DerivedMetric, ReportGroup, ReportInterval
 from complaintdesk.store.report_models import COUNTERS, DIMENSIONS, OpenGauge, ReportDay, StreamMarker
 
 # Pseudo-steps of the closing phase (callback kinds resolution/follow_up/survey): not SLA steps.
@@ -33,15 +34,9 @@ CLOSING_STEPS = frozenset({"resolution"})
 MARKER_TTL_SECONDS = 3 * 24 * 3600
 MAX_RANGE_DAYS = 731
 DEFAULT_RANGE_DAYS = 30
-GROUPS = ("category", "channel", "region", "product", "unit", "team", "root_cause", "step")
-INTERVALS = ("day", "week", "month")
-DERIVED = (
-    "first_contact_resolution_pct",
-    "avg_first_response_hours",
-    "avg_resolution_hours",
-    "csat_avg",
-    "sla_compliance_pct",
-)
+GROUPS: tuple[str, ...] = get_args(ReportGroup)
+INTERVALS: tuple[str, ...] = get_args(ReportInterval)
+DERIVED: tuple[str, ...] = get_args(DerivedMetric)
 TICKET_DIMENSIONS = ("category", "channel", "region", "product", "unit", "team", "root_cause")
 
 Dims = tuple[tuple[str, str], ...]
@@ -301,9 +296,12 @@ def parse_range(start: str | None, end: str | None, *, today: date | None = None
 
     def parse(name: str, text: str) -> date:
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise InvalidInput(f"{name} must be a date like 2026-03-31") from None
+        if not EARLIEST <= day <= LATEST:
+            raise InvalidInput(f"{name} must be between {EARLIEST} and {LATEST}")
+        return day
 
     last = parse("to", end) if end else (today or datetime.now(UTC).date())
     first = parse("from", start) if start else last - timedelta(days=DEFAULT_RANGE_DAYS - 1)

@@ -230,14 +230,15 @@ def list_tickets(
         if value and name != used:
             clause = getattr(Ticket, name) == value
             condition = clause if condition is None else condition & clause
-    range_condition = Ticket.GSI4SK.startswith("TICKET#") if used == "customer_id" else None
+    sort_prefix = "TICKET#" if used == "customer_id" else None
     items, next_cursor = repo.query_index(
         index,
         partition,
         limit=limit,
         cursor=cursor,
         filter_condition=condition,
-        range_condition=range_condition,
+        range_condition=Ticket.GSI4SK.startswith(sort_prefix) if sort_prefix else None,
+        sort_prefix=sort_prefix,
         newest_first=used != "owner_team",
     )
     return {"tickets": [ticket_summary(t) for t in items], "next_cursor": next_cursor}

@@ -17,9 +17,10 @@ from typing import Any
 from complaintdesk import aws, clock
 from complaintdesk.auth import Principal
 from complaintdesk.categories import CategoryDefinition
-from complaintdesk.errors import Conflict, Forbidden, InvalidInput
+from complaintdesk.errors import Conflict, Forbidden
 from complaintdesk.lifecycle import STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
+from complaintdesk.schemas import StepComplete, TicketResolve, parse
 from complaintdesk.services import categories
 from complaintdesk.services.tickets import load, ticket_view
 from complaintdesk.settings import get_settings
@@ -198,19 +199,17 @@ def _definition(ticket: Ticket) -> Any:
     return categories.definition(ticket.category or "", int(ticket.category_version or 0) or None)
 
 
-def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal: Principal) -> dict[str, Any]:
-    outcome = body.get("outcome", "done")
-    if outcome not in ("done", "waiting_for_customer"):
-        raise InvalidInput("outcome must be 'done' or 'waiting_for_customer'")
-    notes = str(body.get("notes") or "")[:4000]
+def complete_step(
+    ticket_id: str, step_id: str, body: StepComplete | dict[str, Any], principal: Principal
+) -> dict[str, Any]:
+    body = parse(StepComplete, body)
+    outcome, notes = body.outcome, body.notes
     what = f"completing {step_id}"
     ticket, finished = settle(load(ticket_id))
     if finished == what:
         return ticket_view(ticket)  # a retry of a completion an earlier try claimed: now recorded
-    if "version" in body and body["version"] != ticket.version:
-        raise Conflict(
-            f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {body['version']}"
-        )
+    if body.version is not None and body.version != ticket.version:
+        raise Conflict(f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {body.version}")
     if ticket.current_step != step_id or ticket.task_kind not in STEP_KINDS or not ticket.task_token:
         raise Conflict(
             f"step {step_id!r} is not waiting for completion on {ticket.ticket_id} "
@@ -255,14 +254,10 @@ def complete_step(ticket_id: str, step_id: str, body: dict[str, Any], principal:
     return ticket_view(ticket)
 
 
-def resolve(ticket_id: str, body: dict[str, Any], principal: Principal) -> dict[str, Any]:
+def resolve(ticket_id: str, body: TicketResolve | dict[str, Any], principal: Principal) -> dict[str, Any]:
     """Communicate the decision: resolution text and root cause; then follow-up, survey, close."""
-    resolution = str(body.get("resolution") or "").strip()
-    root_cause = str(body.get("root_cause") or "").strip()
-    if not resolution:
-        raise InvalidInput("resolution is required: the explanation the customer will receive")
-    if not root_cause:
-        raise InvalidInput("root_cause is required (a short code, e.g. carrier-delay, billing-system-error)")
+    body = parse(TicketResolve, body)
+    resolution, root_cause = body.resolution, body.root_cause
     ticket, finished = settle(load(ticket_id))
     if finished == "resolving":
         return ticket_view(ticket)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, QueryError, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -64,6 +67,31 @@ def is_condition_failure(error: Exception) -> bool:
 
 
 # --- cursors ------------------------------------------------------------------------------
+#
+# A cursor is the LastEvaluatedKey of a page, base64url-encoded JSON. It comes back from a client,
+# so it is read defensively: DynamoDB refuses (ValidationException, a 500 for us) a start key whose
+# attributes are not exactly the table's key plus the queried index's key, or whose partition is not
+# the one queried; moto accepts both. Anything but a key of this very list is a 400.
+
+_CURSOR_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,2048}$")
+
+
+class _KeyValue(BaseModel):
+    """One key attribute in DynamoDB's wire form; every key of this table is a string."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    S: str = Field(min_length=1, max_length=2048)
+
+
+_START_KEY: TypeAdapter[dict[str, _KeyValue]] = TypeAdapter(dict[str, _KeyValue])
+
+
+def invalid_cursor(why: str) -> InvalidInput:
+    return InvalidInput(
+        "cursor is not valid: send the next_cursor of the previous page of this same list, unchanged",
+        details=[{"field": "cursor", "message": why}],
+    )
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
@@ -72,22 +100,55 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def key_attributes(source: Any) -> tuple[str, str | None, frozenset[str]]:
+    """(partition attribute, sort attribute, every key attribute) of a start key for a query of
+    ``source``: a model (the table's key) or one of its indexes (the index's key plus the table's)."""
+    model = getattr(source, "_model", None) or source
+    table = [a for a in model.get_attributes().values() if a.is_hash_key or a.is_range_key]
+    own = (
+        table
+        if model is source
+        else [a for a in source.Meta.attributes.values() if a.is_hash_key or a.is_range_key]
+    )
+    partition = next(a.attr_name for a in own if a.is_hash_key)
+    sort = next((a.attr_name for a in own if a.is_range_key), None)
+    return partition, sort, frozenset(a.attr_name for a in own + table)
+
+
+def decode_cursor(
+    cursor: str | None, source: Any, partition: str, *, sort_prefix: str | None = None
+) -> dict[str, Any] | None:
+    """The start key a cursor carries, checked to be a key of the query of ``source`` (a model or an
+    index) in ``partition``; else InvalidInput (400) naming the cursor."""
     if not cursor:
         return None
+    if not _CURSOR_CHARS.match(cursor):
+        raise invalid_cursor("is not base64url text")
     try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
-        raise InvalidInput("cursor is not one this API gave out") from None
-    if not isinstance(key, dict):
-        raise InvalidInput("cursor is not one this API gave out")
-    return key
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = _START_KEY.validate_json(raw)
+    except (ValueError, binascii.Error):  # ValidationError is a ValueError
+        raise invalid_cursor("is not a key this list gave out") from None
+    partition_name, sort_name, names = key_attributes(source)
+    if set(key) != names:
+        raise invalid_cursor("is a key of another list")
+    if partition != key[partition_name].S:
+        raise invalid_cursor("belongs to another list")
+    if sort_prefix and sort_name and not key[sort_name].S.startswith(sort_prefix):
+        raise invalid_cursor("belongs to another list")
+    return {name: {"S": value.S} for name, value in key.items()}
 
 
-def page(results: Any, limit: int) -> tuple[list[Any], str | None]:
-    items = list(results)
-    cursor = encode_cursor(results.last_evaluated_key) if len(items) >= limit else None
-    return items, cursor
+def page(results: Any, limit: int, *, cursor: str | None = None) -> tuple[list[Any], str | None]:
+    """Read one page; a start key DynamoDB itself refuses is still the client's bad cursor (400)."""
+    try:
+        items = list(results)
+    except QueryError as exc:
+        if cursor and exc.cause_response_code == "ValidationException":
+            raise invalid_cursor("is not a key this list gave out") from None
+        raise
+    next_cursor = encode_cursor(results.last_evaluated_key) if len(items) >= limit else None
+    return items, next_cursor
 
 
 # --- counters and lookups -----------------------------------------------------------------
@@ -137,8 +198,11 @@ def query_index(
     cursor: str | None,
     filter_condition: Any = None,
     range_condition: Any = None,
+    sort_prefix: str | None = None,
     newest_first: bool = True,
 ) -> tuple[list[Any], str | None]:
+    """One page of ``index`` in ``partition``. ``sort_prefix``: the sort keys of this list start with
+    it (pass it with a begins_with ``range_condition`` so a cursor from elsewhere is refused)."""
     ready()
     results = index.query(
         partition,
@@ -147,9 +211,9 @@ def query_index(
         scan_index_forward=not newest_first,
         limit=limit,
         page_size=limit if filter_condition is None else max(limit, 50),
-        last_evaluated_key=decode_cursor(cursor),
+        last_evaluated_key=decode_cursor(cursor, index, partition, sort_prefix=sort_prefix),
     )
-    return page(results, limit)
+    return page(results, limit, cursor=cursor)
 
 
 def query_index_base(
@@ -169,9 +233,9 @@ def query_index_base(
         scan_index_forward=not newest_first,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=decode_cursor(cursor),
+        last_evaluated_key=decode_cursor(cursor, model, partition, sort_prefix=prefix),
     )
-    return page(results, limit)
+    return page(results, limit, cursor=cursor)
 
 
 def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[TimelineEvent], str | None]:
@@ -182,9 +246,9 @@ def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[Ti
         scan_index_forward=True,
         limit=limit,
         page_size=limit,
-        last_evaluated_key=decode_cursor(cursor),
+        last_evaluated_key=decode_cursor(cursor, TimelineEvent, f"TICKET#{ticket_id}", sort_prefix="EVENT#"),
     )
-    return page(results, limit)
+    return page(results, limit, cursor=cursor)
 
 
 def outbox(
