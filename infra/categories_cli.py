@@ -22,13 +22,15 @@ REQUIRED_OUTPUTS = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack-name", help="a deployed stack: its outputs say where to publish")
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
+    from infra.cli import add_aws_arguments
+
+    add_aws_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from infra.cli import use_stack
 
-    use_stack(args.stack_name, args.region, REQUIRED_OUTPUTS)
+    use_stack(args.stack_name, args, REQUIRED_OUTPUTS)
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # the table below is the output; logs only on trouble
     from complaintdesk.services.categories import sync_defaults
 

@@ -5,6 +5,9 @@ the module (or object) provides ``add_arguments(parser)`` and ``run(args) -> int
 line of its docstring is the help text. A new subcommand is one new line there and its own module.
 
     complaintdesk ingest complaint.eml [more.eml ...] [--endpoint URL] [--bucket NAME]
+
+Commands that reach AWS take ``--region`` and ``--profile``; left out, boto3's own resolution
+applies (AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE, then the profile's configured region).
 """
 
 from __future__ import annotations
@@ -25,7 +28,57 @@ COMMANDS: list[tuple[str, str]] = [
     ("ingest", "infra.cli:Ingest"),
     ("report", "infra.report_cli"),
     ("sync-categories", "infra.categories_cli"),
+    ("bootstrap-admin", "infra.login_cli:BootstrapAdmin"),
+    ("add-staff", "infra.login_cli:AddStaff"),
+    ("login", "infra.login_cli:Login"),
+    ("token", "infra.login_cli:Token"),
+    ("logout", "infra.login_cli:Logout"),
+    ("check-mail", "infra.check_cli"),
+    ("teardown", "infra.teardown_cli"),
 ]
+
+
+def add_aws_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--region`` and ``--profile``, both defaulting to boto3's own resolution (never a fixed region)."""
+    parser.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, else the profile's region)"
+    )
+    parser.add_argument("--profile", help="named AWS profile (default: AWS_PROFILE, else the default chain)")
+
+
+def aws_session(args: argparse.Namespace) -> Any:
+    """A boto3 Session for ``--region``/``--profile``, resolved the way the AWS CLI v2 resolves them:
+    --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region (boto3 alone ignores AWS_REGION)."""
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        session = boto3.Session(
+            profile_name=getattr(args, "profile", None) or None,
+            region_name=getattr(args, "region", None) or os.environ.get("AWS_REGION") or None,
+        )
+    except ProfileNotFound as error:
+        raise SystemExit(f"complaintdesk: {error}") from None
+    if not session.region_name:
+        raise SystemExit(
+            "complaintdesk: no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), "
+            "or give the profile a region (aws configure)"
+        )
+    return session
+
+
+def stack_outputs(session: Any, stack_name: str) -> dict[str, str]:
+    """A deployed stack's outputs by key; a clear exit when there is no such stack in this region."""
+    from botocore.exceptions import ClientError
+
+    try:
+        stacks = session.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as error:
+        raise SystemExit(
+            f"complaintdesk: stack {stack_name!r} not found in {session.region_name} "
+            f"({error.response['Error'].get('Message', 'no such stack')})"
+        ) from None
+    return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
 
 
 class Ingest:
@@ -42,7 +95,7 @@ class Ingest:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE.eml", help="raw RFC 5322 messages")
         parser.add_argument("--endpoint", help="S3 endpoint URL (default: the local stack's moto server)")
         parser.add_argument("--bucket", help="the mail bucket (default: the local stack's MailBucket)")
-        parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
+        add_aws_arguments(parser)
 
     @staticmethod
     def run(args: argparse.Namespace) -> int:
@@ -58,10 +111,14 @@ class Ingest:
             return 2
         import boto3
 
-        if endpoint and "AWS_ACCESS_KEY_ID" not in os.environ:
-            # The local moto server accepts any credentials; never reach for a real profile here.
-            os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-        s3 = boto3.client("s3", region_name=args.region, endpoint_url=endpoint or None)
+        if endpoint:
+            if "AWS_ACCESS_KEY_ID" not in os.environ:
+                # The local moto server accepts any credentials; never reach for a real profile here.
+                os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+            region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            s3 = boto3.client("s3", region_name=region or "us-east-1", endpoint_url=endpoint)
+        else:
+            s3 = aws_session(args).client("s3")
         for path in args.files:
             key = f"inbound/{uuid.uuid4().hex}"
             s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
@@ -89,15 +146,24 @@ def environment_from_outputs(outputs: list[dict[str, str]], required: tuple[str,
     return {env: found[key] for key, env in OUTPUTS_TO_ENV.items() if key in found}
 
 
-def use_stack(stack_name: str | None, region: str, required: tuple[str, ...] = ("TicketsTableName",)) -> None:
-    """Point this process at a deployed stack (its outputs), or else at the running local stack
-    (``.local/stack.json``), unless the environment already names a table."""
+def use_stack(
+    stack_name: str | None, args: argparse.Namespace, required: tuple[str, ...] = ("TicketsTableName",)
+) -> None:
+    """Point this process at a deployed stack (its outputs; ``args`` gives ``--region``/``--profile``),
+    or else at the running local stack (``.local/stack.json``), unless the environment already
+    names a table."""
     if stack_name:
-        import boto3
-
-        stacks = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=stack_name)
-        env = environment_from_outputs(stacks["Stacks"][0].get("Outputs", []), required)
-        os.environ.update({"AWS_REGION": region, **env})
+        session = aws_session(args)
+        outputs = stack_outputs(session, stack_name)
+        env = environment_from_outputs(
+            [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()], required
+        )
+        # The domain code builds its own clients: hand it the resolved region and profile.
+        os.environ.update(
+            {"AWS_REGION": session.region_name, "AWS_DEFAULT_REGION": session.region_name, **env}
+        )
+        if getattr(args, "profile", None):
+            os.environ["AWS_PROFILE"] = args.profile
         return
     if "TABLE_NAME" in os.environ:
         return

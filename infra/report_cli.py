@@ -11,7 +11,6 @@ the table the environment names (``TABLE_NAME``), or else of the running local s
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,10 +25,11 @@ def register(subparsers: Any) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from complaintdesk.services.reports import COUNTERS, DERIVED, GROUPS, INTERVALS
+    from infra.cli import add_aws_arguments
 
     parser.add_argument("kind", choices=("summary", "trend", "sla"))
     parser.add_argument("--stack-name", help="a deployed stack (default: TABLE_NAME, else the local stack)")
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
+    add_aws_arguments(parser)
     parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 30 days ago)")
     parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
     parser.add_argument(
@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def build(args: argparse.Namespace) -> dict[str, Any]:
     from infra.cli import use_stack
 
-    use_stack(getattr(args, "stack_name", None), getattr(args, "region", "us-east-1"))
+    use_stack(getattr(args, "stack_name", None), args)
     from complaintdesk.services import reports
 
     if args.kind == "summary":
