@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from chalice import Chalice
 
+from complaintdesk.cors import ConsoleCORS
 from complaintdesk.routes import blueprints
 
 app = Chalice(app_name="complaintdesk-api")
+app.api.cors = ConsoleCORS()  # every route: the console's origin (complaintdesk.cors)
 
 for _blueprint in blueprints():
     app.register_blueprint(_blueprint)

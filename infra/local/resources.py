@@ -38,6 +38,7 @@ NOT_LOCAL: dict[str, str] = {
     "AWS::Serverless::Api": "the Chalice app is served by chalice.local; tokens are checked against the pool's JWKS",
     "AWS::Serverless::LayerVersion": "the domain package is on the Python path (layers/complaintdesk/python)",
     "AWS::ApiGateway::Account": "an account-wide API Gateway logging setting; there is no local API Gateway",
+    "AWS::CloudFormation::WaitConditionHandle": "an ordering marker (the API stage waits for the account's logging role)",
 }
 
 # Parameters the template requires, given local values (callers may override any parameter).

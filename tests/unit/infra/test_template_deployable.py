@@ -71,8 +71,12 @@ def test_every_route_becomes_an_api_method_with_the_right_auth(translated: dict[
     routes = template_api_routes(load_template(TEMPLATE))
     # When SAM builds the REST API's OpenAPI body
     body = translated["Resources"]["Api"]["Properties"]["Body"]
+    # (OPTIONS are the CORS preflights SAM adds: tests/unit/infra/test_template_gateway.py)
     methods = {
-        (method.upper(), path): spec for path, item in body["paths"].items() for method, spec in item.items()
+        (method.upper(), path): spec
+        for path, item in body["paths"].items()
+        for method, spec in item.items()
+        if method != "options"
     }
     # Then each route is one method integrated with the function, with Cognito unless public
     assert set(methods) == set(routes)

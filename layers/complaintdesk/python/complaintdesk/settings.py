@@ -38,6 +38,9 @@ class Settings:
     signing_secret_arn: str = field(default_factory=lambda: _env("SIGNING_SECRET_ARN"))
     signing_secret: str = field(default_factory=lambda: _env("SIGNING_SECRET", "local-dev-secret-change-me"))
     public_base_url: str = field(default_factory=lambda: _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+    # The staff console's origin (scheme://host[:port]): API responses carry it as
+    # Access-Control-Allow-Origin, like API Gateway's preflight and its own answers. Empty: no CORS.
+    console_origin: str = field(default_factory=lambda: _env("CONSOLE_ORIGIN"))
     # "apigateway": trust the claims API Gateway's Cognito authorizer put in the request context.
     # "jwks": verify the bearer token here against the user pool's JWKS (local run, tests).
     auth_mode: str = field(default_factory=lambda: _env("AUTH_MODE", "apigateway"))
