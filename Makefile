@@ -8,7 +8,12 @@ STAMP  := $(VENV)/.installed-stamp
 LOCK   := requirements.lock
 LAYER_LOCK := layers/complaintdesk/requirements.lock
 
-.PHONY: install lock run test test-fast lint format bench clean
+# checkov lives in a venv of its own: it pins boto3/botocore/packaging older than the dev venv's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV      := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_VERSION := 3.3.30
+
+.PHONY: install lock run test test-fast lint checkov format bench clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +49,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/cfn-lint template.yaml
+	$(MAKE) --no-print-directory checkov
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)"
+
+## checkov on template.yaml, offline; every skipped check is justified in .checkov.yaml.
+checkov: $(CHECKOV)
+	$(CHECKOV) --config-file .checkov.yaml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -55,4 +69,4 @@ bench: $(STAMP)
 		echo "== $$module"; $(PY) -m $$module || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache outbox .local
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache outbox .local
