@@ -367,7 +367,7 @@ class ReportTrendQuery(ReportRange):
 
     metric: ReportMetric = "opened"
     interval: ReportInterval = "day"
-    group_by: ReportGroup | Literal["all"] | None = None
+    group_by: Literal[ReportGroup, "all"] | None = None  # one Literal: a refusal names group_by
 
 
 class ReportSlaQuery(ReportRange):

@@ -73,7 +73,7 @@ def is_condition_failure(error: Exception) -> bool:
 # attributes are not exactly the table's key plus the queried index's key, or whose partition is not
 # the one queried; moto accepts both. Anything but a key of this very list is a 400.
 
-_CURSOR_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,2048}$")
+_CURSOR_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,2048}={0,2}$")
 
 
 class _KeyValue(BaseModel):
