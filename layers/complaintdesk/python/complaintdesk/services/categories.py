@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaintdesk import aws, clock
 from complaintdesk.categories import CategoryDefinition, load_default_categories, parse_category
@@ -18,12 +18,17 @@ from complaintdesk.observability import logger
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import CategoryHead, CategoryVersion
-from complaintdesk.workflow import WorkflowResources, asl_json, compile_category, preview, validate_asl
+from complaintdesk.workflow.schedule import preview
+
+if TYPE_CHECKING:
+    from complaintdesk.workflow.compiler import WorkflowResources
 
 MAX_NAME = 80
 
 
 def resources() -> WorkflowResources:
+    from complaintdesk.workflow.compiler import WorkflowResources  # only publishing compiles
+
     settings = get_settings()
     return WorkflowResources(
         callback_queue_url=settings.callback_queue_url,
@@ -126,6 +131,9 @@ def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str,
     if previous is not None and previous.definition == normalized:
         return False, category_view(category_id)
     version = int(head.current_version) + 1 if head else 1
+    from complaintdesk.workflow.compiler import compile_category  # deferred: only publishing compiles
+    from complaintdesk.workflow.validate import validate_asl
+
     asl = compile_category(defn, version, resources())
     validate_asl(asl)
     arn = _create_state_machine(state_machine_name(category_id, version), asl, category_id, version)
@@ -168,6 +176,8 @@ def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str,
 
 
 def _create_state_machine(name: str, asl: dict[str, Any], category_id: str, version: int) -> str:
+    from complaintdesk.workflow.compiler import asl_json
+
     settings = get_settings()
     sfn = aws.client("stepfunctions")
     kwargs: dict[str, Any] = {
