@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from infra.local.template import load_template
-from tests.unit.infra.test_built_layer_lock import read_lock
+from tests.support.lock import read_lock
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
@@ -181,9 +182,9 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def aws_stack(moto_server: str) -> Any:
-    """template.yaml's resources in the moto server."""
+    """template.yaml's resources in the moto server, a stage of their own per test."""
     import boto3
 
     from infra.local.resources import create_local_resources
@@ -257,7 +258,7 @@ class Sandbox:
         )
         assert done.returncode == 0, f"{logical_id}: the runtime itself failed\n{done.stderr[-4000:]}"
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-        report["logs"] = done.stdout
+        report["logs"], report["env"] = done.stdout, env
         assert report["init"]["ok"], f"{logical_id} init failed: {report['init'].get('traceback')}"
         assert report["origins"]["other"] == [], (
             f"{logical_id} loaded modules from outside the function, the layer and the standard library"
@@ -265,11 +266,9 @@ class Sandbox:
         return report
 
 
-@pytest.fixture(scope="session")
-def sandbox(
-    built: Build, aws_stack: Any, moto_server: str, tmp_path_factory: pytest.TempPathFactory
-) -> Sandbox:
-    return Sandbox(built, aws_stack, moto_server, tmp_path_factory.mktemp("sandboxes"))
+@pytest.fixture
+def sandbox(built: Build, aws_stack: Any, moto_server: str, tmp_path: Path) -> Sandbox:
+    return Sandbox(built, aws_stack, moto_server, tmp_path)
 
 
 def api_event(method: str, path: str, body: Any, resource: str, params: dict[str, str]) -> dict[str, Any]:
@@ -307,7 +306,7 @@ def test_the_built_layer_holds_the_locked_versions(built: Build) -> None:
     found = {}
     for info in built.layer_root.glob("*.dist-info"):
         name, _, version = info.name.removesuffix(".dist-info").partition("-")
-        found[name.lower().replace("_", "-")] = version
+        found[canonicalize_name(name)] = version
     assert {"pydantic", "pydantic-core", "aws-lambda-powertools", "pynamodb", "boto3", "chalice"} <= set(
         found
     )
@@ -325,6 +324,8 @@ def test_the_api_previews_shipped_categories_from_the_layer(sandbox: Sandbox) ->
         for c in ("billing-error", "no-such-category")
     ]
     report = sandbox.run("ApiFunction", [{"event": event} for event in previews])
+    # template.yaml sets no CATEGORIES_DIR: the definitions come from the layer's own package data
+    assert "CATEGORIES_DIR" not in report["env"]
     known, unknown = report["invocations"]
     assert known["ok"] and known["value"]["statusCode"] == 200, known
     preview = json.loads(known["value"]["body"])
@@ -339,20 +340,21 @@ def test_every_sample_event_runs_on_the_built_layer(sandbox: Sandbox, aws_stack:
 
     # Given the defaults published from the layer (as `complaintdesk sync-categories` does) and a
     # ticket made through the API's own sample
+    api_samples = sorted(f"api/{p.name}" for p in (EVENTS / "api").glob("*.json"))
     api = sandbox.run(
         "ApiFunction",
         [
             {"call": "complaintdesk.services.categories:sync_defaults", "kwargs": {"actor": "built-layer"}},
-            *(
-                {"event": sample(f"api/{p.name}", aws_stack, SAMPLE_TICKET)}
-                for p in sorted((EVENTS / "api").glob("*.json"))
-            ),
+            *({"event": sample(name, aws_stack, SAMPLE_TICKET)} for name in api_samples),
         ],
     )
-    synced, created = api["invocations"][0], api["invocations"][1]
-    assert synced["ok"] and {c["category_id"] for c in synced["value"]} >= {"billing-error"}, synced
-    assert created["ok"] and created["value"]["statusCode"] == EXPECTED["api/post_tickets.json"], created
-    ticket_id = json.loads(created["value"]["body"])["ticket_id"]
+    synced, *answered = api["invocations"]
+    shipped = sandbox.built.layer_root / "complaintdesk" / "categories" / "shipped"
+    assert synced["ok"], synced.get("traceback")
+    assert sorted(c["category_id"] for c in synced["value"]) == sorted(p.stem for p in shipped.glob("*.json"))
+    for name, outcome in zip(api_samples, answered, strict=True):
+        assert outcome["ok"] and outcome["value"]["statusCode"] == EXPECTED[name], (name, outcome)
+    ticket_id = json.loads(answered[api_samples.index("api/post_tickets.json")]["value"]["body"])["ticket_id"]
     # and the mail the e-mail sample names stored where SES puts it
     s3 = boto3.client("s3", endpoint_url=sandbox.moto_url, **_client_credentials())
     s3.put_object(
@@ -370,7 +372,7 @@ def test_every_sample_event_runs_on_the_built_layer(sandbox: Sandbox, aws_stack:
         report = sandbox.run(logical_id, [{"event": sample(n, aws_stack, ticket_id)} for n in names])
         outcomes.update(zip(names, report["invocations"], strict=True))
 
-    # Then each answers what it answers in the checkout
+    # Then each answers what the same sample answers in the checkout's own tests
     for name, outcome in outcomes.items():
         assert outcome["ok"], f"{name}: {outcome.get('traceback')}"
         if EXPECTED[name] is not None:

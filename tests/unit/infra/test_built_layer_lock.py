@@ -16,10 +16,11 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.support.lock import read_lock
+
 REPO = Path(__file__).resolve().parents[3]
 LOCK = REPO / "requirements.lock"
 LAYER = REPO / "layers" / "complaintdesk"
-PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!_-]+)$")
 # Lambda's python3.11 on arm64, for the markers of the layer's dependencies.
 LAMBDA_MARKERS = {
     "python_version": "3.11",
@@ -31,18 +32,6 @@ LAMBDA_MARKERS = {
     "implementation_name": "cpython",
     "platform_python_implementation": "CPython",
 }
-
-
-def read_lock(path: Path) -> dict[str, str]:
-    """``name==version`` lines by canonical name; anything else (hashes, URLs, markers) is an error."""
-    pins: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        match = PIN.match(line.strip())
-        assert match, f"{path.name}:{number}: not a plain name==version pin: {line!r}"
-        pins[canonicalize_name(match["name"])] = match["version"]
-    return pins
 
 
 def layer_requirements() -> list[Requirement]:
