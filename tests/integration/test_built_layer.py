@@ -37,6 +37,9 @@ from packaging.utils import canonicalize_name
 from infra.local.template import load_template
 from tests.support.lock import read_lock
 
+# Lambda is Linux: the layer's wheels (manylinux, for this host's machine) load only on Linux.
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="builds manylinux wheels for this host")
+
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
 BOOTSTRAP = REPO / "tests" / "support" / "lambda_bootstrap.py"
