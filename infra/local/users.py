@@ -1,4 +1,8 @@
-"""One Cognito user per role in the (local) user pool, and their ID tokens for curl."""
+"""One Cognito user per role in the (local) user pool, and their ID tokens for curl.
+
+The tokens come from the flow staff use on AWS (``complaintdesk login``: USER_PASSWORD_AUTH on the
+app client), so the local API checks the same kind of ID token API Gateway's authorizer does.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +39,9 @@ def ensure_role_users(cognito: Any, user_pool_id: str) -> None:
 
 
 def id_token(cognito: Any, user_pool_id: str, client_id: str, role: str) -> str:
-    result = cognito.admin_initiate_auth(
-        UserPoolId=user_pool_id,
+    result = cognito.initiate_auth(
         ClientId=client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username(role), "PASSWORD": PASSWORD},
     )
     return result["AuthenticationResult"]["IdToken"]

@@ -174,24 +174,22 @@ def test_user_pool_groups_client_and_tokens(local: LocalResources, aws: Any) -> 
         UserPoolId=local.user_pool_id, ClientId=local.user_pool_client_id
     )
     assert "ClientSecret" not in client["UserPoolClient"]
-    assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
     # Staff sign in from the CLI (USER_PASSWORD_AUTH) and a browser (hosted UI, code + PKCE).
     assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
     assert client["UserPoolClient"]["AllowedOAuthFlows"] == ["code"]
     assert "http://localhost:8765/callback" in client["UserPoolClient"]["CallbackURLs"]
     domain = cognito.describe_user_pool_domain(Domain="complaintdesk-it-123456789012")
     assert domain["DomainDescription"]["UserPoolId"] == local.user_pool_id
-    # A manager can sign in with the admin flow and gets a token naming their group.
+    # A manager signs in as `complaintdesk login` does and gets a token naming their group.
     username = "manager@complaintdesk.example"
     cognito.admin_create_user(UserPoolId=local.user_pool_id, Username=username, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(
         UserPoolId=local.user_pool_id, Username=username, Password="Correct-Horse-9", Permanent=True
     )
     cognito.admin_add_user_to_group(UserPoolId=local.user_pool_id, Username=username, GroupName="manager")
-    auth = cognito.admin_initiate_auth(
-        UserPoolId=local.user_pool_id,
+    auth = cognito.initiate_auth(
         ClientId=local.user_pool_client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": "Correct-Horse-9"},
     )
     assert auth["AuthenticationResult"]["IdToken"].count(".") == 2

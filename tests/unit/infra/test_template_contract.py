@@ -249,7 +249,6 @@ def test_user_pool_groups_and_client(template: dict[str, Any]) -> None:
     client = template["Resources"]["UserPoolClient"]["Properties"]
     assert client["GenerateSecret"] is False
     assert set(client["ExplicitAuthFlows"]) == {
-        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
         "ALLOW_USER_PASSWORD_AUTH",
         "ALLOW_USER_SRP_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
