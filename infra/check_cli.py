@@ -39,7 +39,8 @@ def reply_domain_matches(sender_address: str, recipients: list[str]) -> bool:
 def check_mail(
     ses: Any, sesv2: Any, sns: Any, sender_address: str, rule_set: str, bucket: str
 ) -> Iterator[Finding]:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     domain = sender_address.rpartition("@")[2].lower()
     active = ses.describe_active_receipt_rule_set()
@@ -85,7 +86,7 @@ def check_mail(
         account = sesv2.get_account()
         production = bool(account.get("ProductionAccessEnabled"))
         quota = account.get("SendQuota") or {}
-    except (ClientError, NotImplementedError):  # older partitions; moto has no GetAccount
+    except (ClientError, BotoCoreError, ResponseParserError, NotImplementedError):  # moto: no GetAccount
         quota = ses.get_send_quota()
         production = float(quota.get("Max24HourSend", 0)) > SANDBOX_DAILY_QUOTA
     rate, daily = quota.get("MaxSendRate"), quota.get("Max24HourSend")
@@ -100,7 +101,7 @@ def check_mail(
 
     try:
         sandbox = sns.get_sms_sandbox_account_status()["IsInSandbox"]
-    except (ClientError, KeyError, NotImplementedError):
+    except (ClientError, BotoCoreError, ResponseParserError, KeyError, NotImplementedError):  # not in moto
         sandbox = None
     limit = (
         sns.get_sms_attributes(attributes=["MonthlySpendLimit"])
