@@ -6,31 +6,29 @@ local moto server); the same code runs unchanged on AWS.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
 from complaintdesk.settings import get_settings
 
-
-@cache
-def _data_loader() -> Any:
-    import botocore.loaders
-
-    return botocore.loaders.create_loader()
+_sessions = threading.local()
 
 
 def botocore_session() -> Any:
-    """A new botocore session that shares the process's one data loader.
+    """This thread's botocore session: one per thread, shared by every client the thread builds.
 
-    Every session otherwise parses the service models (endpoints, the DynamoDB API ...) again:
-    ~150 ms of CPU per client on a cold start, and PynamoDB builds one client per model
-    (store/models.py hands it this function). The loader only reads bundled data files, so
-    sharing it is safe across threads; each caller still gets its own session and client.
+    A fresh session parses the service models again (endpoints, the DynamoDB API ...), resolves
+    credentials again and registers its handlers again: ~150 ms of CPU per client on a cold start,
+    and PynamoDB builds one connection per model, each with a new session (store/models.py hands
+    it this function instead). botocore clients must not be created from one session by two
+    threads at once, which is why PynamoDB keeps a session per thread; so does this.
     """
-    import botocore.session
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        import botocore.session
 
-    session = botocore.session.get_session()
-    session.register_component("data_loader", _data_loader())
+        session = _sessions.session = botocore.session.get_session()
     return session
 
 
@@ -43,5 +41,6 @@ def client(service: str) -> Any:
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests switch moto on and off)."""
+    """Forget cached clients and this thread's session (tests switch moto on and off)."""
     client.cache_clear()
+    _sessions.session = None

@@ -27,7 +27,7 @@ from complaintdesk.settings import get_settings
 
 # PynamoDB gives every model its own connection and every connection a fresh botocore session,
 # which parses the DynamoDB service model again (~150 ms each; a create touched 6 models). Its
-# sessions share one data loader instead (complaintdesk.aws.botocore_session).
+# connections use the thread's one session instead (complaintdesk.aws.botocore_session).
 _pynamodb_connection.get_session = botocore_session
 
 
