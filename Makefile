@@ -13,7 +13,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install lock run test test-fast lint checkov format bench clean
+.PHONY: install lock run test test-fast lint checkov format bench openapi clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ checkov: $(CHECKOV)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## The API's contract: rewrite docs/openapi.json from the route declarations (a test fails when stale).
+openapi: $(STAMP)
+	$(PY) -m complaintdesk.openapi docs/openapi.json
 
 ## Speed, cost and throughput figures (printed, never asserted by the unit tests).
 bench: $(STAMP)

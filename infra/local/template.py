@@ -23,8 +23,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 
-# Routes anyone may call (signed link tokens instead of a login): no Cognito authorizer.
-PUBLIC_PATHS = frozenset({"/status/{token}", "/survey/{token}"})
+# Routes anyone may call (signed link tokens instead of a login, the API's OpenAPI document): no
+# Cognito authorizer. The routes declare the same (roles=None); tests/unit/test_openapi_contract.py checks.
+PUBLIC_PATHS = frozenset({"/status/{token}", "/survey/{token}", "/openapi.json"})
 API_FUNCTION = "ApiFunction"
 EVENTS_BEGIN = "# BEGIN api-events"
 EVENTS_END = "# END api-events"
@@ -295,7 +296,7 @@ def parameter_values(
 
 def event_name(method: str, path: str) -> str:
     """A SAM event name for a route: ``POST /tickets/{ticket_id}/steps`` -> ``PostTicketsTicketIdSteps``."""
-    words = re.split(r"[/{}_\-]+", path)
+    words = re.split(r"[/{}_.\-]+", path)
     return method.capitalize() + "".join(word[:1].upper() + word[1:] for word in words if word)
 
 

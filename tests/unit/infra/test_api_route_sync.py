@@ -41,6 +41,7 @@ SPECIFIED_ROUTES = {
     ("GET", "/quarantine"),
     ("GET", "/status/{token}"),
     ("POST", "/survey/{token}"),
+    ("GET", "/openapi.json"),
 }
 
 
@@ -73,11 +74,11 @@ def test_template_events_match_the_chalice_app() -> None:
     assert template_routes - app_routes == set(), "template.yaml routes the app does not serve"
 
 
-def test_template_has_every_specified_route_and_only_two_are_public() -> None:
+def test_template_has_every_specified_route_and_only_three_are_public() -> None:
     routes = template_api_routes(load_template(TEMPLATE))
     assert set(routes) >= SPECIFIED_ROUTES
     public = {key for key, props in routes.items() if props.get("Auth") == {"Authorizer": "NONE"}}
-    assert public == {("GET", "/status/{token}"), ("POST", "/survey/{token}")}
+    assert public == {("GET", "/status/{token}"), ("POST", "/survey/{token}"), ("GET", "/openapi.json")}
     assert all(props["RestApiId"] == {"Ref": "Api"} for props in routes.values())
 
 
@@ -87,6 +88,7 @@ def test_event_names_are_readable_and_alphanumeric() -> None:
     )
     assert event_name("post", "/tickets/{ticket_id}/recovery-actions") == "PostTicketsTicketIdRecoveryActions"
     assert event_name("GET", "/") == "Get"
+    assert event_name("GET", "/openapi.json") == "GetOpenapiJson"
 
 
 def test_events_are_generated_from_chalice_routes() -> None:

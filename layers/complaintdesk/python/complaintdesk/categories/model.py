@@ -30,7 +30,10 @@ FieldType = Literal["string", "text", "integer", "number", "boolean", "date", "e
 
 
 class CategoryError(InvalidInput):
-    """An invalid category definition; ``details`` lists every problem as {"loc", "message"}."""
+    """An invalid category definition; ``details`` lists every problem as {"field", "loc", "message"}.
+
+    ``field`` is the API's name for the location (every 400 names its field); ``loc`` stays for readers.
+    """
 
     code = "invalid_category"
 
@@ -306,9 +309,13 @@ def _details(error: ValidationError) -> list[dict[str, str]]:
             message = "unknown property"
         loc = _loc(tuple(p for p in item["loc"] if not str(p).startswith("function-")))
         if item["type"] == "value_error" and "; " in message and not loc:
-            details += [{"loc": m.split(":", 1)[0], "message": m} for m in message.split("; ")]
+            for part in message.split("; "):
+                where = part.split(":", 1)[0]
+                details.append({"field": where, "loc": where, "message": part})
             continue
-        details.append({"loc": loc, "message": f"{loc}: {message}" if loc else message})
+        details.append(
+            {"field": loc or "body", "loc": loc, "message": f"{loc}: {message}" if loc else message}
+        )
     return details
 
 

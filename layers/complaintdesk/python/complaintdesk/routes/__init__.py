@@ -1,15 +1,22 @@
 """The API's routes, one Chalice blueprint per area (tickets, customers, categories, ...).
 
-A view declares its path, the roles allowed (``None``: a public, signed-link route) and makes one
-service call; authentication, parsing, error mapping and observability happen once, in
-``complaintdesk.webapi.handle``. Services are imported inside the views, so a cold start pays only
-for what the first request needs. ``functions/api/app.py`` registers every module of this package
-(``blueprints()``): a new area is a new module here.
+A view declares its path, the roles allowed (``None``: a public, signed-link route), what it takes
+and what it answers, and makes one service call; authentication, parsing, error mapping and
+observability happen once, in ``complaintdesk.webapi.handle``. Services are imported inside the
+views, so a cold start pays only for what the first request needs. ``functions/api/app.py``
+registers every module of this package (``blueprints()``): a new area is a new module here.
+
+The declarations are the API's contract: ``complaintdesk.openapi`` builds the OpenAPI document
+from them (``endpoints()``). Models are named, not imported, as ``"module:Name"`` under the
+``complaintdesk`` package (``"schemas:TicketPatch"``, ``"responses:Ticket"``), so importing the
+routes stays cheap; the body and query models are imported by the first request that needs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from complaintdesk.auth import ANY_ROLE, STAFF
@@ -17,41 +24,165 @@ from complaintdesk.auth import ANY_ROLE, STAFF
 MANAGERS = frozenset({"manager", "admin"})
 ADMINS = frozenset({"admin"})
 
+# Other media types a route may answer with on its success status (besides JSON).
+HTML = "text/html"
+CSV = "text/csv"
 
-def blueprints() -> list[Any]:
-    """The blueprint of every module in this package (each defines ``routes = Routes(...)``)."""
+
+def _modules() -> list[Any]:
     import importlib
     import pkgutil
 
-    found = []
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        found.append(importlib.import_module(f"{__name__}.{module}").routes.blueprint)
-    return found
+    return [
+        importlib.import_module(f"{__name__}.{name}")
+        for name in sorted(m.name for m in pkgutil.iter_modules(__path__))
+    ]
 
 
-__all__ = ["ADMINS", "ANY_ROLE", "MANAGERS", "STAFF", "Routes", "blueprints"]
+def blueprints() -> list[Any]:
+    """The blueprint of every module in this package (each defines ``routes = Routes(...)``)."""
+    return [module.routes.blueprint for module in _modules()]
+
+
+def endpoints() -> list[Endpoint]:
+    """Every declared endpoint of every module, in registration order."""
+    return [endpoint for module in _modules() for endpoint in module.routes.endpoints]
+
+
+def model(reference: str | type) -> Any:
+    """The class a ``"module:Name"`` reference names (a class is returned as is)."""
+    if not isinstance(reference, str):
+        return reference
+    import importlib
+
+    module, _, name = reference.partition(":")
+    if not name:
+        raise ValueError(f"a model reference is 'module:Name', got {reference!r}")
+    return getattr(importlib.import_module(f"complaintdesk.{module}"), name)
+
+
+__all__ = [
+    "ADMINS",
+    "ANY_ROLE",
+    "CSV",
+    "HTML",
+    "MANAGERS",
+    "STAFF",
+    "Endpoint",
+    "Routes",
+    "blueprints",
+    "endpoints",
+    "model",
+]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route as the contract sees it.
+
+    ``body``/``query``: request models (validated at the edge; the view reads ``call.body`` and
+    ``call.args``). ``response``: the model of the success answer, sent with ``status`` (a view may
+    still return ``(status, body)`` for one of ``also``, e.g. 200 for an unchanged publish).
+    ``media``: other content types of the success answer (HTML page, CSV file).
+    ``validate=False``: the body model is the contract, but the service validates it (in its own
+    terms: a category plan's problems are named by their place in the plan); the view reads ``call.json()``.
+    """
+
+    area: str
+    method: str
+    path: str
+    roles: frozenset[str] | None
+    view: Callable[..., Any]
+    body: str | type | None = None
+    query: str | type | None = None
+    status: int = 200
+    response: str | type | None = None
+    also: Mapping[int, str | type] = field(default_factory=dict)
+    media: tuple[str, ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    validate: bool = True
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"\{(\w+)\}", self.path)
 
 
 class Routes:
     def __init__(self, name: str) -> None:
         from chalice import Blueprint
 
+        self.name = name
         self.blueprint = Blueprint(name)
+        self.endpoints: list[Endpoint] = []
 
     def endpoint(
-        self, path: str, method: str = "GET", roles: frozenset[str] | None = ANY_ROLE
+        self,
+        path: str,
+        method: str = "GET",
+        roles: frozenset[str] | None = ANY_ROLE,
+        *,
+        body: str | type | None = None,
+        query: str | type | None = None,
+        status: int = 200,
+        response: str | type | None = None,
+        also: Mapping[int, str | type] | None = None,
+        media: tuple[str, ...] = (),
+        headers: Mapping[str, str] | None = None,
+        validate: bool = True,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register ``view(call)`` at ``method path``."""
+        """Register ``view(call)`` at ``method path``.
+
+        ``headers``: request headers the route reads (name → description), for the contract.
+        """
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
+            spec = Endpoint(
+                area=self.name,
+                method=method.upper(),
+                path=path,
+                roles=roles,
+                view=view,
+                body=body,
+                query=query,
+                status=status,
+                response=response,
+                also=dict(also or {}),
+                media=media,
+                headers=dict(headers or {}),
+                validate=validate,
+            )
+
             def route(**params: str) -> Any:
                 from complaintdesk.webapi import handle
 
-                return handle(self.blueprint.current_request, view, params, roles)
+                return handle(self.blueprint.current_request, lambda call: run(spec, call), params, roles)
 
             route.__name__ = view.__name__
             route.__doc__ = view.__doc__
-            self.blueprint.route(path, methods=[method], content_types=["application/json"])(route)
+            self.blueprint.route(path, methods=[spec.method], content_types=["application/json"])(route)
+            self.endpoints.append(spec)
             return view
 
         return register
+
+
+def run(spec: Endpoint, call: Any) -> Any:
+    """Validate what the endpoint declares, run its view, answer with its declared status."""
+    if spec.query is not None:
+        from complaintdesk.schemas import parse_query
+
+        call.args = parse_query(model(spec.query), call.query)
+    if spec.body is not None and spec.validate:
+        from complaintdesk.schemas import parse
+
+        call.body = parse(model(spec.body), call.json())
+    result = spec.view(call)
+    if isinstance(result, tuple):
+        return result
+    from complaintdesk.webapi import is_response
+
+    return result if is_response(result) else (spec.status, result)

@@ -7,15 +7,15 @@ from complaintdesk.routes import Routes
 routes = Routes("customers")
 
 
-@routes.endpoint("/customers")
+@routes.endpoint("/customers", query="schemas:CustomerLookupQuery", response="responses:Customer360")
 def find_customer(call):
     """The customer 360 view found by ?email= or ?phone=."""
     from complaintdesk.services.customers import find_customer
 
-    return find_customer(email=call.query.get("email"), phone=call.query.get("phone"))
+    return find_customer(email=call.args.email, phone=call.args.phone)
 
 
-@routes.endpoint("/customers/{customer_id}")
+@routes.endpoint("/customers/{customer_id}", response="responses:Customer360")
 def get_customer(call):
     """The customer 360 view: profile, every ticket and every interaction across channels."""
     from complaintdesk.services.customers import customer_360

@@ -8,17 +8,18 @@ from complaintdesk.routes import STAFF, Routes
 routes = Routes("mail")
 
 
-@routes.endpoint("/quarantine", roles=STAFF)
+@routes.endpoint(
+    "/quarantine", roles=STAFF, query="schemas:QuarantineQuery", response="responses:QuarantinePage"
+)
 def list_quarantine(call):
     """One month of quarantined mail, newest first: ?month=YYYY-MM (default this month)&limit=&cursor=."""
     from complaintdesk.services.email_intake import list_quarantine
 
-    return list_quarantine(
-        call.query.get("month"), limit=call.int_query("limit", 50), cursor=call.query.get("cursor")
-    )
+    q = call.args
+    return list_quarantine(q.month, limit=q.limit, cursor=q.cursor)
 
 
-@routes.endpoint("/quarantine/{entry_id}", roles=STAFF)
+@routes.endpoint("/quarantine/{entry_id}", roles=STAFF, response="responses:QuarantineEntry")
 def get_quarantine_entry(call):
     """One quarantined message, its reason, and a link (15 minutes) to the raw .eml."""
     from complaintdesk.services.email_intake import get_quarantine_entry

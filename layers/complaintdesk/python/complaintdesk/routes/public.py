@@ -10,13 +10,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from complaintdesk.routes import Routes
+from complaintdesk.routes import HTML, Routes
 
 routes = Routes("public")
 
 
-@routes.endpoint("/status/{token}", "GET", roles=None)
+@routes.endpoint("/status/{token}", "GET", roles=None, response="responses:PublicStatus", media=(HTML,))
 def public_status(call):
+    """The ticket's status and public timeline: JSON, or a small HTML page (Accept: text/html)."""
     from complaintdesk.services.notifications import public_status
 
     view = public_status(call.params["token"])
@@ -36,12 +37,19 @@ def public_status(call):
     return view
 
 
-@routes.endpoint("/survey/{token}", "POST", roles=None)
+@routes.endpoint(
+    "/survey/{token}",
+    "POST",
+    roles=None,
+    body="schemas:SurveyIn",
+    status=201,
+    response="responses:SurveyRecorded",
+)
 def answer_survey(call):
-    """{"score": 1-5, "comment": "..."}; answered once (a second answer is 409)."""
+    """The customer's 1-5 score and comment; answered once (a second answer is 409)."""
     from complaintdesk.services.notifications import answer_survey
 
-    return 201, answer_survey(call.params["token"], call.json())
+    return answer_survey(call.params["token"], call.body)
 
 
 def status_page(view: dict[str, Any]) -> str:

@@ -7,9 +7,16 @@ from complaintdesk.routes import STAFF, Routes
 routes = Routes("recovery")
 
 
-@routes.endpoint("/tickets/{ticket_id}/recovery-actions", "POST", roles=STAFF)
+@routes.endpoint(
+    "/tickets/{ticket_id}/recovery-actions",
+    "POST",
+    roles=STAFF,
+    body="schemas:RecoveryActionIn",
+    status=201,
+    response="responses:RecoveryRecorded",
+)
 def record_recovery_action(call):
-    """{"type": "apology"|"compensation", "compensation_type", "amount", "currency", "note"}."""
+    """An apology sent or a compensation offered; told to the customer in the resolution message."""
     from complaintdesk.services.recovery import record_action
 
-    return 201, record_action(call.params["ticket_id"], call.json(), actor=call.actor)
+    return record_action(call.params["ticket_id"], call.body, actor=call.actor)

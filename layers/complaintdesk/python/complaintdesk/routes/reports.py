@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaintdesk.routes import MANAGERS, Routes
+from complaintdesk.routes import CSV, MANAGERS, Routes
 
 routes = Routes("reports")
 
@@ -31,34 +31,45 @@ def _answer(call: Any, report: dict[str, Any]) -> Any:
     )
 
 
-@routes.endpoint("/reports/summary", roles=MANAGERS)
+@routes.endpoint(
+    "/reports/summary",
+    roles=MANAGERS,
+    query="schemas:ReportSummaryQuery",
+    response="responses:SummaryReport",
+    media=(CSV,),
+)
 def report_summary(call):
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=category|channel|region|product|unit|team|root_cause"""
+    """Totals and rates per value of one dimension: ?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=."""
     from complaintdesk.services.reports import summary
 
-    q = call.query
-    return _answer(call, summary(q.get("group_by") or "category", q.get("from"), q.get("to")))
+    q = call.args
+    return _answer(call, summary(q.group_by, *q.dates()))
 
 
-@routes.endpoint("/reports/trend", roles=MANAGERS)
+@routes.endpoint(
+    "/reports/trend",
+    roles=MANAGERS,
+    query="schemas:ReportTrendQuery",
+    response="responses:TrendReport",
+    media=(CSV,),
+)
 def report_trend(call):
-    """?metric=opened|resolved|…|avg_resolution_hours|…&interval=day|week|month&group_by=&from=&to="""
+    """One metric per day, week or month: ?metric=&interval=day|week|month&group_by=&from=&to=."""
     from complaintdesk.services.reports import trend
 
-    q = call.query
-    report = trend(
-        q.get("metric") or "opened",
-        q.get("interval") or "day",
-        q.get("group_by") or None,
-        q.get("from"),
-        q.get("to"),
-    )
-    return _answer(call, report)
+    q = call.args
+    return _answer(call, trend(q.metric, q.interval, q.group_by, *q.dates()))
 
 
-@routes.endpoint("/reports/sla", roles=MANAGERS)
+@routes.endpoint(
+    "/reports/sla",
+    roles=MANAGERS,
+    query="schemas:ReportSlaQuery",
+    response="responses:SlaReport",
+    media=(CSV,),
+)
 def report_sla(call):
-    """?from=&to= — steps within SLA per category, step and team."""
+    """Steps finished within their SLA per category, step and team: ?from=&to=."""
     from complaintdesk.services.reports import sla
 
-    return _answer(call, sla(call.query.get("from"), call.query.get("to")))
+    return _answer(call, sla(*call.args.dates()))

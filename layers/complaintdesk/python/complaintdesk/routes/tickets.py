@@ -7,12 +7,20 @@ from complaintdesk.routes import STAFF, Routes
 routes = Routes("tickets")
 
 
-@routes.endpoint("/tickets", "POST")
+@routes.endpoint(
+    "/tickets",
+    "POST",
+    body="schemas:TicketCreate",
+    status=201,
+    response="responses:Ticket",
+    headers={"Idempotency-Key": "same key and body → the same ticket; same key, other body → 409"},
+)
 def create_ticket(call):
     """Receive a complaint. Same Idempotency-Key and body → the same ticket, never a second one."""
     from complaintdesk.services.intake import create_from_api
 
-    return 201, create_from_api(
+    # The body as sent (validated above): the Idempotency-Key record compares it with a retry's.
+    return create_from_api(
         call.json(),
         idempotency_key=call.headers.get("idempotency-key"),
         actor=call.actor,
@@ -20,45 +28,54 @@ def create_ticket(call):
     )
 
 
-@routes.endpoint("/tickets")
+@routes.endpoint("/tickets", query="schemas:TicketListQuery", response="responses:TicketPage")
 def list_tickets(call):
     """An agent queue: ?status=&category=&team=&customer=&limit=&cursor= (default: the open queue)."""
     from complaintdesk.services.tickets import list_tickets
 
-    q = call.query
+    q = call.args
     return list_tickets(
-        status=q.get("status"),
-        category=q.get("category"),
-        team=q.get("team"),
-        customer=q.get("customer"),
-        limit=call.int_query("limit", 25),
-        cursor=q.get("cursor"),
+        status=q.status,
+        category=q.category,
+        team=q.team,
+        customer=q.customer,
+        limit=q.limit,
+        cursor=q.cursor,
     )
 
 
-@routes.endpoint("/tickets/{ticket_id}")
+@routes.endpoint("/tickets/{ticket_id}", response="responses:Ticket")
 def get_ticket(call):
+    """The ticket with its plan: current step, owner team, due time, escalation level, next step."""
     from complaintdesk.services.tickets import get_ticket
 
     return get_ticket(call.params["ticket_id"])
 
 
-@routes.endpoint("/tickets/{ticket_id}", "PATCH", roles=STAFF)
+@routes.endpoint(
+    "/tickets/{ticket_id}", "PATCH", roles=STAFF, body="schemas:TicketPatch", response="responses:Ticket"
+)
 def update_ticket(call):
     """Change priority, category or fields; send the version you read (stale → 409)."""
-    from complaintdesk.schemas import TicketPatch, parse
     from complaintdesk.services.tickets import update_ticket
 
-    return update_ticket(call.params["ticket_id"], parse(TicketPatch, call.json()), actor=call.actor)
+    return update_ticket(call.params["ticket_id"], call.body, actor=call.actor)
 
 
-@routes.endpoint("/tickets/{ticket_id}/comments", "POST", roles=STAFF)
+@routes.endpoint(
+    "/tickets/{ticket_id}/comments",
+    "POST",
+    roles=STAFF,
+    body="schemas:CommentIn",
+    status=201,
+    response="responses:TimelineEvent",
+)
 def add_comment(call):
-    from complaintdesk.schemas import CommentIn, parse
+    """An internal note, a public reply the customer receives, or the customer's own words."""
     from complaintdesk.services.tickets import add_comment
 
-    comment = parse(CommentIn, call.json())
-    return 201, add_comment(
+    comment = call.body
+    return add_comment(
         call.params["ticket_id"],
         comment.body,
         comment.visibility,
@@ -67,10 +84,11 @@ def add_comment(call):
     )
 
 
-@routes.endpoint("/tickets/{ticket_id}/timeline")
+@routes.endpoint(
+    "/tickets/{ticket_id}/timeline", query="schemas:TimelineQuery", response="responses:Timeline"
+)
 def get_timeline(call):
+    """Everything that happened, oldest first: ?limit=&cursor=."""
     from complaintdesk.services.tickets import get_timeline
 
-    return get_timeline(
-        call.params["ticket_id"], limit=call.int_query("limit", 100), cursor=call.query.get("cursor")
-    )
+    return get_timeline(call.params["ticket_id"], limit=call.args.limit, cursor=call.args.cursor)

@@ -1,0 +1,277 @@
+"""What the API answers: the shapes of its JSON responses, for the contract (``complaintdesk.openapi``).
+
+The views build their answers as plain dicts (``services.*._view``); these models describe them so
+the OpenAPI document can, and the contract test (schemathesis against the running stack) holds the
+two together: an answer that leaves out a required field or changes a type fails it. Objects stay
+open (``extra="allow"``) so a new field is not a breaking change. Imported only by the document's
+generator and the tests, never on a request path.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+class FieldProblem(_Shape):
+    field: str = Field(description="the field, dotted for nested ones (customer.email)")
+    message: str
+
+
+class ErrorBody(_Shape):
+    code: str = Field(description="invalid_input, unauthenticated, forbidden, not_found, conflict, …")
+    message: str
+    details: list[FieldProblem] | None = Field(default=None, description="one entry per bad field")
+
+
+class Error(_Shape):
+    """Every refusal, from the app and from the gateway alike."""
+
+    error: ErrorBody
+
+
+# ---------------------------------------------------------------------------- tickets
+
+
+class TicketSummary(_Shape):
+    ticket_id: str = Field(examples=["C-2026-000001"])
+    status: str
+    priority: str
+    channel: str
+    subject: str
+    category: str | None
+    customer_id: str
+    owner_team: str | None
+    current_step: str | None
+    due_at: str | None = Field(description="when the current step is due (ISO 8601)")
+    breached: bool
+    created_at: str
+    version: int = Field(description="send it back on PATCH; a stale one gets 409")
+
+
+class Workflow(_Shape):
+    current_step: str | None
+    owner_team: str | None
+    due_at: str | None
+    escalation_level: int
+    escalation_due_at: Any = Field(description="the due time of each escalation level of the step")
+    breached: bool
+    waiting_for: str | None
+    paused_since: str | None
+    next_step: str | None
+
+
+class Ticket(TicketSummary):
+    description: str
+    language: str
+    category_version: int | None
+    product: str | None
+    region: str | None
+    unit: str | None
+    fields: dict[str, Any]
+    updated_at: str
+    created_by: str
+    first_response_at: str | None
+    resolved_at: str | None
+    resolution: str | None
+    root_cause: str | None
+    workflow: Workflow
+
+
+class TicketPage(_Shape):
+    """One page of an agent queue; pass ``next_cursor`` back as ``cursor`` for the next one."""
+
+    tickets: list[TicketSummary]
+    next_cursor: str | None = Field(description="null on the last page")
+
+
+class TimelineEvent(_Shape):
+    event_id: str
+    ticket_id: str
+    type: str
+    at: str
+    actor: str | None
+    summary: str
+    visibility: Literal["internal", "public"] | str
+    channel: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class Timeline(_Shape):
+    ticket_id: str
+    events: list[TimelineEvent]
+    next_cursor: str | None
+
+
+class RecoveryRecorded(_Shape):
+    ticket_id: str
+    action: dict[str, Any]
+    recovery_actions: list[dict[str, Any]]
+    version: int
+
+
+# ---------------------------------------------------------------------------- customers
+
+
+class Customer(_Shape):
+    customer_id: str
+    name: str
+    email: str | None
+    phone: str | None
+    language: str
+    sms_opt_in: bool
+    channels: list[str]
+    created_at: str
+    version: int
+
+
+class Customer360(_Shape):
+    customer: Customer
+    tickets: list[TicketSummary]
+    interactions: list[TimelineEvent]
+
+
+# ---------------------------------------------------------------------------- categories
+
+
+class CategoryListItem(_Shape):
+    category_id: str
+    names: dict[str, str] = Field(description="the category's name per language")
+    current_version: int
+    updated_at: str | None
+
+
+class CategoryList(_Shape):
+    categories: list[CategoryListItem]
+
+
+class CategoryVersion(_Shape):
+    version: int
+    published_at: str
+    published_by: str
+    changes: list[str] = Field(description="what changed from the version before (paths)")
+    state_machine_arn: str | None
+
+
+class Category(_Shape):
+    category_id: str
+    current_version: int
+    names: dict[str, str]
+    definition: dict[str, Any] = Field(description="the current plan (see PUT for its fields)")
+    state_machine_arn: str | None
+    versions: list[CategoryVersion]
+
+
+class CategoryPublished(Category):
+    published: bool = Field(description="false: the definition was the current one; nothing published")
+
+
+class PreviewDeadlines(_Shape):
+    category_id: str
+    start: str
+    proposed: bool = Field(description="true: the deadlines of the proposed definition sent")
+    steps: list[dict[str, Any]] = Field(description="each step's and escalation level's deadline")
+
+
+# ---------------------------------------------------------------------------- mail
+
+
+class QuarantineEntry(_Shape):
+    entry_id: str
+    at: str
+    reason: str
+    detail: str
+    kind: str | None
+    subject: str | None
+    raw: dict[str, Any] = Field(description="where the raw .eml is kept (and a download link on GET one)")
+
+
+class QuarantinePage(_Shape):
+    month: str
+    entries: list[QuarantineEntry]
+    next_cursor: str | None
+
+
+# ---------------------------------------------------------------------------- reports
+
+
+class ReportRow(_Shape):
+    value: str = Field(description="the dimension's value (a category, a channel, …) or 'total'")
+    opened: int
+    resolved: int
+
+
+class SummaryReport(_Shape):
+    report: Literal["summary"]
+    from_: str = Field(alias="from")
+    to: str
+    group_by: str
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+class TrendSeries(_Shape):
+    key: str = Field(description="the value of group_by ('all' when not grouped)")
+    values: list[float | None] = Field(description="one per period; null where a rate has no data")
+
+
+class TrendReport(_Shape):
+    report: Literal["trend"]
+    metric: str
+    interval: Literal["day", "week", "month"]
+    group_by: str
+    from_: str = Field(alias="from")
+    to: str
+    periods: list[str] = Field(description="the first day of each period")
+    series: list[TrendSeries]
+
+
+class SlaRow(_Shape):
+    value: str
+    steps_completed: int
+    steps_on_time: int
+    sla_compliance_pct: float | None
+    breached: int
+    escalated: int
+
+
+class SlaReport(_Shape):
+    report: Literal["sla"]
+    from_: str = Field(alias="from")
+    to: str
+    by_category: list[SlaRow]
+    by_step: list[SlaRow]
+    by_team: list[SlaRow]
+
+
+# ---------------------------------------------------------------------------- customer links
+
+
+class PublicStatus(_Shape):
+    """What the customer sees behind their status link: no internal notes, no staff names."""
+
+    ticket_id: str
+    subject: str
+    status: str
+    language: str
+    waiting_for_you: bool
+    expected: dict[str, str | None]
+    received_at: str
+    resolved_at: str | None
+    closed_at: str | None
+    resolution: str | None
+    survey_answered: bool
+    timeline: list[dict[str, Any]]
+
+
+class SurveyRecorded(_Shape):
+    ticket_id: str
+    survey: dict[str, Any]
