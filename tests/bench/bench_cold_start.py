@@ -17,7 +17,7 @@ Timing: each round runs every process once, interleaved, so a busy machine slows
 alike. The ratio is the median over rounds of (process CPU time / the floor's CPU time in the same
 round); CPU time (user + system of the child) is steadier than wall time when other work shares
 the cores, and these processes are single-threaded, so it is what a cold start costs. Wall-clock
-medians are printed alongside.
+medians are printed alongside (the create's includes waiting for moto).
 """
 
 from __future__ import annotations
