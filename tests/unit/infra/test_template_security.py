@@ -68,8 +68,8 @@ def test_notify_is_paced_to_the_ses_sending_rate(template: dict[str, Any]) -> No
     batches = event["Properties"]["ScalingConfig"]["MaximumConcurrency"]
     # 2 batches of about 7-12 sends a second each, against a new production account's 14/s
     assert batches == 2
-    # SQS's pollers start at 5: fewer reserved instances would throttle them
-    assert notify["ReservedConcurrentExecutions"] == 5 >= batches
+    # Without a reservation: any fails the first deploy in a new account (100 must stay unreserved)
+    assert "ReservedConcurrentExecutions" not in notify
 
 
 def test_mail_bucket_is_versioned_and_old_versions_expire(template: dict[str, Any]) -> None:
