@@ -304,7 +304,8 @@ def test_reports_api_json_csv_and_roles(
     status, _ = api.get("/reports/summary?from=2026-03-01&to=2026-03-31", role="agent")
     assert status == 403
     status, body = api.get("/reports/trend?metric=bogus", role="admin")
-    assert status == 400 and "metric must be one of" in body["error"]["message"]
+    assert status == 400 and body["error"]["details"][0]["field"] == "metric"
+    assert "must be one of" in body["error"]["details"][0]["message"]
     status, body = api.get("/reports/sla?from=2026-03-01&to=2026-03-31", role="manager")
     assert status == 200 and body["by_category"]
     # CSV with Accept: text/csv

@@ -389,12 +389,12 @@ def parse(model: type[BaseModel], data: Any) -> Any:
 
 
 def parse_query(model: type[BaseModel], query: Mapping[str, Any] | BaseModel | None) -> Any:
-    """Validate a query string into ``model``; an empty value counts as not given.
+    """Validate a query string into ``model``; an empty value (or None) counts as not given.
 
     An instance of ``model`` (a query the route already validated) is returned as it is."""
     if isinstance(query, model):
         return query
-    return _validate(model, {k: v for k, v in (query or {}).items() if v != ""}, whole="query")
+    return _validate(model, {k: v for k, v in (query or {}).items() if v not in ("", None)}, whole="query")
 
 
 def _validate(model: type[BaseModel], data: dict[str, Any], *, whole: str) -> Any:

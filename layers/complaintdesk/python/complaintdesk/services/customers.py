@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from complaintdesk import clock
-from complaintdesk.errors import InvalidInput
-from complaintdesk.schemas import CustomerIn, normalize_email, normalize_phone
+from complaintdesk.schemas import CustomerIn, CustomerLookupQuery, parse_query
 from complaintdesk.services.timeline import event_view
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import ContactLookup, Customer, Ticket, TimelineEvent
@@ -115,12 +114,8 @@ def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
 
 
 def find_customer(*, email: str | None = None, phone: str | None = None) -> dict[str, Any]:
-    if bool(email) == bool(phone):
-        raise InvalidInput("give exactly one of email or phone")
-    try:
-        kind, value = ("email", normalize_email(email)) if email else ("phone", normalize_phone(phone or ""))
-    except ValueError as exc:
-        raise InvalidInput(f"{'email' if email else 'phone'} {exc}") from None
+    query = parse_query(CustomerLookupQuery, {"email": email, "phone": phone})  # exactly one, normalized
+    kind, value = ("email", query.email) if query.email else ("phone", query.phone)
     customer_id = repo.customer_for_contact(kind, value)
     if customer_id is None:
         from complaintdesk.errors import NotFound

@@ -63,7 +63,6 @@ NO_SUBJECT = "(no subject)"
 CUT_MARKER = "\n\n[… cut here; the whole message is kept with the ticket]"
 MARK_TTL = timedelta(days=400)  # as long as the raw mail is kept (template.yaml lifecycle rule)
 MAX_THREAD_LOOKUPS = 10
-QUARANTINE_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -726,8 +725,6 @@ def guess_language(text: str) -> str:
 
 # ---------------------------------------------------------------------------------- quarantine API
 
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 def quarantine_view(entry: QuarantineEntry, *, with_download: bool = False) -> dict[str, Any]:
     raw: dict[str, Any] = {"bucket": entry.bucket, "key": entry.s3_key}
@@ -753,11 +750,10 @@ def list_quarantine(
     month: str | None = None, *, limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """One month of quarantined mail, newest first (``month``: YYYY-MM, default this month)."""
+    from complaintdesk.schemas import QuarantineQuery, parse_query
+
+    parse_query(QuarantineQuery, {"month": month, "limit": limit, "cursor": cursor})
     month = month or clock.now().astimezone(UTC).strftime("%Y-%m")
-    if not _MONTH_RE.match(month):
-        raise InvalidInput("month must look like 2026-11")
-    if not 1 <= limit <= QUARANTINE_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {QUARANTINE_PAGE}")
     repo.ready()
     partition = f"QUARANTINE#{month}"
     results = QuarantineEntry.query(

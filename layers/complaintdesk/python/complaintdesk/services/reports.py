@@ -25,7 +25,17 @@ from typing import Any, get_args
 from complaintdesk import clock
 from complaintdesk.errors import InvalidInput
 from complaintdesk.lifecycle import ACTIVE_STATUSES
-from complaintdesk.schemas import EARLIEST, LATEST, DerivedMetric, ReportGroup, ReportInterval
+from complaintdesk.schemas import (
+    EARLIEST,
+    LATEST,
+    DerivedMetric,
+    ReportGroup,
+    ReportInterval,
+    ReportSlaQuery,
+    ReportSummaryQuery,
+    ReportTrendQuery,
+    parse_query,
+)
 from complaintdesk.store.report_models import COUNTERS, DIMENSIONS, OpenGauge, ReportDay, StreamMarker
 
 # Pseudo-steps of the closing phase (callback kinds resolution/follow_up/survey): not SLA steps.
@@ -359,8 +369,7 @@ def _group(items: Iterable[ReportDay]) -> dict[str, Counter[str]]:
 
 def summary(group_by: str, start: str | None = None, end: str | None = None) -> dict[str, Any]:
     """Totals per value of one dimension over a date range, with the derived rates."""
-    if group_by not in GROUPS:
-        raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}")
+    parse_query(ReportSummaryQuery, {"group_by": group_by, "from": start, "to": end})
     first, last = parse_range(start, end)
     grouped = _group(read_days(group_by, first, last))
     total: Counter[str] = Counter()
@@ -404,13 +413,9 @@ def trend(
     end: str | None = None,
 ) -> dict[str, Any]:
     """One metric per period (day, ISO week starting Monday, or month), overall or per value."""
-    if metric not in COUNTERS + DERIVED:
-        raise InvalidInput(f"metric must be one of {', '.join(COUNTERS + DERIVED)}")
-    if interval not in INTERVALS:
-        raise InvalidInput(f"interval must be one of {', '.join(INTERVALS)}")
+    given = {"metric": metric, "interval": interval, "group_by": group_by, "from": start, "to": end}
+    parse_query(ReportTrendQuery, given)
     dimension = group_by or "all"
-    if dimension != "all" and dimension not in GROUPS:
-        raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}")
     first, last = parse_range(start, end)
     periods = _periods(first, last, interval)
     cells: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
@@ -440,6 +445,7 @@ def trend(
 
 def sla(start: str | None = None, end: str | None = None) -> dict[str, Any]:
     """SLA compliance: steps finished within their SLA (no escalation, no breach) per category, step, team."""
+    parse_query(ReportSlaQuery, {"from": start, "to": end})
     first, last = parse_range(start, end)
     report: dict[str, Any] = {"report": "sla", "from": first.isoformat(), "to": last.isoformat()}
     for dimension in ("category", "step", "team"):

@@ -11,14 +11,12 @@ from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput
 from complaintdesk.lifecycle import Plan
 from complaintdesk.observability import emit, logger
-from complaintdesk.schemas import TicketCreate, TicketPatch
+from complaintdesk.schemas import TicketCreate, TicketListQuery, TicketPatch, TimelineQuery, parse_query
 from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.timeline import event_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import IntakeKey, Ticket
-
-MAX_PAGE = 100
 
 
 def format_ticket_id(year: int, number: int) -> str:
@@ -213,8 +211,8 @@ def list_tickets(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """An agent queue. The most selective filter picks the index; the others filter it."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    query = {"status": status, "category": category, "team": team, "customer": customer, "limit": limit}
+    parse_query(TicketListQuery, {**query, "cursor": cursor})  # the route's check, for every caller
     filters = {"status": status, "category": category, "owner_team": team, "customer_id": customer}
     if customer:
         index, partition, used = Ticket.customer_index, f"CUSTOMER#{customer}", "customer_id"
@@ -293,9 +291,8 @@ def add_comment(
 
 
 def get_timeline(ticket_id: str, *, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:
+    parse_query(TimelineQuery, {"limit": limit, "cursor": cursor})
     ticket = load(ticket_id)
-    if not 1 <= limit <= 500:
-        raise InvalidInput("limit must be between 1 and 500")
     items, next_cursor = repo.timeline(ticket.ticket_id, limit=limit, cursor=cursor)
     return {
         "ticket_id": ticket.ticket_id,
