@@ -428,6 +428,13 @@ def test_nesting_within_the_limit_is_not_refused_for_its_depth(api):
     assert status == 201, answer
 
 
+@pytest.mark.parametrize(("number", "field"), [("NaN", "body"), ("Infinity", "body"), ("1e400", "fields.x")])
+def test_numbers_json_has_not_are_a_400(api, number, field):
+    # Python's parser reads NaN and Infinity (and 1e400 as infinity); stored, they came back as invalid JSON
+    raw = json.dumps(complaint(fields={"x": "PLACEHOLDER"})).replace('"PLACEHOLDER"', number)
+    refused(*api.post("/tickets", raw=raw), field)
+
+
 def test_a_body_that_is_not_utf8_or_too_large(api):
     status, answer = api.post("/tickets", raw=b'{"subject": "\xff\xfe"}')
     assert status == 400 and "UTF-8" in answer["error"]["message"]

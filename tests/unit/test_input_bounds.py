@@ -39,6 +39,9 @@ def call(raw: bytes) -> Call:
         ('{"a": "\ud800"}'.encode("utf-8", "surrogatepass"), "not UTF-8"),
         (b"\xff\xfe{}", "not UTF-8"),
         (b"{'a': 1}", "not valid JSON"),
+        (b'{"a": NaN}', "NaN is not a JSON value"),
+        (b'{"a": -Infinity}', "Infinity is not a JSON value"),
+        (b'{"a": [1e400]}', "a[0] is a number too large to keep"),
         (b"", "empty"),
     ],
 )

@@ -7,6 +7,7 @@ into a service. Everything a request needs besides that happens here, once.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -43,19 +44,22 @@ class Call:
         MAX_JSON_DEPTH deep, every string valid Unicode (no lone surrogate such as ``"\\ud800"``)."""
         if self._json is None:
             if not self.raw_body:
-                raise InvalidInput("the request body is empty; send a JSON object")
+                raise _bad_body("the request body is empty; send a JSON object", "is empty")
             if len(self.raw_body) > MAX_BODY_BYTES:
-                raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes")
+                raise PayloadTooLarge(
+                    f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                    details=[{"field": "body", "message": f"is larger than {MAX_BODY_BYTES} bytes"}],
+                )
             try:
                 text = self.raw_body.decode("utf-8")
             except UnicodeDecodeError:
-                raise InvalidInput("the request body is not UTF-8 text") from None
+                raise _bad_body("the request body is not UTF-8 text", "is not UTF-8 text") from None
             try:
-                data = json.loads(text)
+                data = json.loads(text, parse_constant=_not_json)
             except RecursionError:
                 raise _too_deep() from None
             except ValueError as exc:
-                raise InvalidInput(f"the request body is not valid JSON: {exc}") from None
+                raise _bad_body(f"the request body is not valid JSON: {exc}", "is not valid JSON") from None
             _check_json(data)
             self._json = data
         return self._json
@@ -74,6 +78,10 @@ class Call:
             raise InvalidInput(f"{name} must be a whole number") from None
 
 
+def _bad_body(message: str, problem: str) -> InvalidInput:
+    return InvalidInput(message, details=[{"field": "body", "message": problem}])
+
+
 def _too_deep(where: str = "body") -> InvalidInput:
     return InvalidInput(
         f"the request body is nested deeper than {MAX_JSON_DEPTH} levels",
@@ -81,8 +89,14 @@ def _too_deep(where: str = "body") -> InvalidInput:
     )
 
 
+def _not_json(constant: str) -> Any:
+    """Python's parser takes NaN and Infinity, which JSON has not (and a response could not carry)."""
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def _check_json(data: Any) -> None:
-    """Refuse what JSON allows but nothing downstream can keep: deep nesting, lone surrogates."""
+    """Refuse what JSON allows but nothing downstream can keep: deep nesting, lone surrogates,
+    numbers too large for a float (1e400 reads as infinity)."""
     pending: list[tuple[Any, int, str]] = [(data, 1, "body")]
     while pending:
         value, depth, where = pending.pop()
@@ -93,6 +107,11 @@ def _check_json(data: Any) -> None:
                     details=[{"field": where, "message": "contains a lone surrogate"}],
                 )
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInput(
+                f"{where} is a number too large to keep",
+                details=[{"field": where, "message": "is a number too large to keep"}],
+            )
         if not isinstance(value, dict | list):
             continue
         if depth > MAX_JSON_DEPTH:
