@@ -239,6 +239,41 @@ def test_ticket_field_violations_name_the_field(fields: dict[str, Any], field: s
     assert caught.value.details == [{"field": field, "message": message}]
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("NaN", "must be a finite number, got 'NaN'"),
+        ("-inf", "must be a finite number, got '-inf'"),
+        ("1e400", "must be a finite number, got '1e400'"),
+        (10**400, "must be a finite number, got 1" + "0" * 79),  # shown cut at 80 characters
+    ],
+)
+def test_numbers_json_cannot_carry_are_refused(value: Any, message: str) -> None:
+    fields = {"invoice_number": "1", "disputed_amount": value, "currency": "TRY", "error_type": "other"}
+    with pytest.raises(FieldValidationError) as caught:
+        validate_ticket_fields(billing(), fields)
+    assert caught.value.details == [{"field": "disputed_amount", "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("9" * 5000, "must be a whole number, got '" + "9" * 79),
+        (2**53, "must be between -9007199254740991 and 9007199254740991"),
+        ("-9007199254740992", "must be between -9007199254740991 and 9007199254740991"),
+    ],
+)
+def test_whole_numbers_stay_within_what_a_browser_reads_exactly(value: Any, message: str) -> None:
+    data = copy.deepcopy(BILLING)
+    data["fields"].append({"name": "items", "type": "integer"})
+    defn = parse_category(data)
+    base = {"invoice_number": "1", "disputed_amount": 1, "currency": "TRY", "error_type": "other"}
+    assert validate_ticket_fields(defn, {**base, "items": "9007199254740991"})["items"] == 2**53 - 1
+    with pytest.raises(FieldValidationError) as caught:
+        validate_ticket_fields(defn, {**base, "items": value})
+    assert caught.value.details[0]["message"].startswith(message)
+
+
 def test_dates_booleans_and_integers() -> None:
     defective = next(d for d in load_default_categories() if d.id == "defective-product")
     base = {

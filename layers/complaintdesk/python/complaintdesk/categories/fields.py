@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 from datetime import date
 from typing import Any
@@ -10,8 +12,10 @@ from complaintdesk.categories.model import CategoryDefinition, CustomField
 from complaintdesk.errors import InvalidInput
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
+_INT_RE = re.compile(r"^[+-]?\d{1,16}$")
 DEFAULT_MAX_LENGTH = {"string": 500, "text": 10000}
+# Whole numbers a browser (a JavaScript number) reads back exactly.
+MAX_INTEGER = 2**53 - 1
 
 
 class FieldValidationError(InvalidInput):
@@ -63,24 +67,32 @@ def _coerce(spec: CustomField, value: Any) -> Any:
         case "integer":
             if isinstance(value, bool):
                 raise FieldValidationError(spec.name, "must be a whole number, got true/false")
+            whole: int | None = None
             if isinstance(value, int):
-                return value
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            if isinstance(value, str) and _INT_RE.match(value.strip()):
-                return int(value.strip())
-            raise FieldValidationError(spec.name, f"must be a whole number, got {value!r}")
+                whole = value
+            elif isinstance(value, float) and value.is_integer():
+                whole = int(value)
+            elif isinstance(value, str) and _INT_RE.match(value.strip()):
+                whole = int(value.strip())
+            if whole is None:
+                raise FieldValidationError(spec.name, f"must be a whole number, got {value!r:.80}")
+            if abs(whole) > MAX_INTEGER:
+                raise FieldValidationError(spec.name, f"must be between -{MAX_INTEGER} and {MAX_INTEGER}")
+            return whole
         case "number":
             if isinstance(value, bool):
                 raise FieldValidationError(spec.name, "must be a number, got true/false")
+            number: int | float | None = None
             if isinstance(value, int | float):
-                return value
-            if isinstance(value, str):
-                try:
-                    return float(value.strip().replace(",", "."))
-                except ValueError:
-                    pass
-            raise FieldValidationError(spec.name, f"must be a number, got {value!r}")
+                number = value
+            elif isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    number = float(value.strip().replace(",", "."))
+            if number is None:
+                raise FieldValidationError(spec.name, f"must be a number, got {value!r:.80}")
+            if abs(number) > 1e300 or not math.isfinite(number):  # NaN, inf: JSON has neither
+                raise FieldValidationError(spec.name, f"must be a finite number, got {value!r:.80}")
+            return number
         case "boolean":
             if isinstance(value, bool):
                 return value
