@@ -70,9 +70,13 @@ class EventType(StrEnum):
 
 
 class Payload(BaseModel):
-    """The ``data`` of a published event. Extra keys are kept (forward compatible)."""
+    """The ``data`` of a published event. Extra keys are kept (forward compatible).
 
-    model_config = ConfigDict(extra="allow")
+    Validators are built on first use (``defer_build``): a function imports every payload model
+    but validates only the few it meets, so a cold start does not pay for the rest.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class TicketCreated(Payload):
