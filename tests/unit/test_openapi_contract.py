@@ -113,6 +113,7 @@ def test_path_parameters_bodies_and_answers_come_from_the_declarations(spec: dic
     assert set(queue) >= {"status", "category", "team", "customer", "limit", "cursor"}
     assert queue["limit"]["schema"]["maximum"] == 100
     assert "open" in queue["status"]["schema"]["enum"]  # a query value is text or absent, never null
+    assert queue["status"]["allowEmptyValue"] is True  # ?status= is as if not sent
     page = ops[("GET", "/tickets")]["responses"]["200"]["content"]["application/json"]["schema"]
     assert page["$ref"].endswith("/TicketPage")
     assert "next_cursor" in spec["components"]["schemas"]["TicketPage"]["required"]
@@ -223,6 +224,7 @@ def test_models_given_as_classes_are_documented_like_named_ones() -> None:
             "name": "limit",
             "in": "query",
             "required": False,
+            "allowEmptyValue": True,
             "schema": {"default": 10, "maximum": 50, "minimum": 1, "type": "integer"},
         }
     ]

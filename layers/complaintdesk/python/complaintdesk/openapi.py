@@ -173,6 +173,8 @@ def _query_parameters(query: type[BaseModel], components: dict[str, Any]) -> lis
         parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
         if "description" in prop:
             parameter["description"] = prop.pop("description")
+        if name not in required:
+            parameter["allowEmptyValue"] = True  # ?to= is as if no `to` were sent (schemas.parse_query)
         parameter["schema"] = prop
         parameters.append(parameter)
     return parameters
