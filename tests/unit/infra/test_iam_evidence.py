@@ -334,3 +334,16 @@ def test_moto_running_a_state_machine_acts_as_the_workflow_role() -> None:
         recorder.function_of(frame_from(handler, lambda: frame_from(executor)))
         == "WorkflowRole (state machine)"
     )
+
+
+def test_a_state_machine_on_a_test_drivers_own_resources_is_not_checked(template_path: str) -> None:
+    recorder = recorded()
+    queue = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/driver-callbacks"
+    needed = tuple(needs("sqs", "SendMessage", {"QueueUrl": queue}, REGION, ACCOUNT))
+    recorder.calls[Call("WorkflowRole (state machine)", "sqs", "SendMessage", needed, 0)] += 3
+    recorder.calls[Call("Fn", "sqs", "SendMessage", needed, 0)] += 1  # a function is always checked
+    report = check(recorder, template_path)
+    assert [r.function for r in report.refused] == ["Fn"]
+    assert report.unchecked == {
+        "WorkflowRole (state machine) sqs:SendMessage (resources not from template.yaml)": 3
+    }
