@@ -190,6 +190,12 @@ def test_a_bad_query_value_is_refused_naming_it(client: Client) -> None:
     assert status == 400 and body["error"]["details"][0]["field"] == "limit"
 
 
+def test_a_repeated_query_parameter_is_refused_not_read_as_its_last_value(client: Client) -> None:
+    status, body = post(client, "/notes?limit=500&limit=7", {"text": "hello"})
+    assert status == 400
+    assert body["error"]["details"] == [{"field": "limit", "message": "is given more than once"}]
+
+
 def test_a_view_may_still_answer_with_another_declared_status(client: Client) -> None:
     response = client.http.put(
         "/notes/n1", body=json.dumps({"text": "same"}), headers={"Content-Type": "application/json"}

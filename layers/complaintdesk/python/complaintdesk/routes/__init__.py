@@ -175,6 +175,7 @@ def run(spec: Endpoint, call: Any) -> Any:
     if spec.query is not None:
         from complaintdesk.schemas import parse_query
 
+        _once(call.query)
         call.args = parse_query(model(spec.query), call.query)
     if spec.body is not None and spec.validate:
         from complaintdesk.schemas import parse
@@ -186,3 +187,16 @@ def run(spec: Endpoint, call: Any) -> Any:
     from complaintdesk.webapi import is_response
 
     return result if is_response(result) else (spec.status, result)
+
+
+def _once(query: Any) -> None:
+    """A query parameter is one value: ``?to=&to=2026-13-45`` is refused, not read as its last value."""
+    getlist = getattr(query, "getlist", None)  # Chalice's MultiDict (API Gateway's multi-value query)
+    repeated = sorted(name for name in query if getlist is not None and len(getlist(name)) > 1)
+    if repeated:
+        from complaintdesk.errors import InvalidInput
+
+        details = [{"field": name, "message": "is given more than once"} for name in repeated]
+        raise InvalidInput(
+            f"invalid request: {', '.join(repeated)}: give each query parameter once", details=details
+        )
