@@ -20,8 +20,9 @@ Three parts, used by the pytest plugin ``tests.support.iam_evidence`` and by the
     made it, by the call stack: a frame of a handler module of template.yaml (``functions/<fn>/app.py``),
     of the API's request path (``complaintdesk/webapi.py``, ``complaintdesk/routes/``), or of a local
     event-source mapping (``infra/local/pollers.py``, ``infra/local/streams.py``: on AWS the mapping
-    polls with the function's role). A call with none of those on its stack (test setup, moto's own
-    Step Functions executor, which runs in threads of its own) belongs to no function. Local
+    polls with the function's role). moto's Step Functions executor (its own threads) acts as the
+    role the template's state machines run as (``WorkflowRole (state machine)``). A call with none
+    of those on its stack (test setup, moto emulating a service) belongs to no one. Local
     resources are named per stage, so the recorder also notes the ``LocalResources`` that were
     current when the call was made, to resolve the role's ``!Ref``/``!GetAtt``/``!Sub`` with.
 
@@ -30,8 +31,10 @@ Three parts, used by the pytest plugin ``tests.support.iam_evidence`` and by the
     policies SAM attaches are known here by content), resolves each function role's statements with
     the stack's values, and evaluates each need: explicit Deny, then Allow with ``Action``/``NotAction``,
     ``Resource``/``NotResource`` (``*``/``?`` wildcards, actions case-insensitive) and simple
-    ``StringEquals``/``StringLike`` conditions. Returns the refused calls (with the statement that
-    would have allowed them), the per-function counts and the grants no call used.
+    ``StringEquals``/``StringLike`` conditions. A call also needs what the template's own
+    resources ask of it (publishing to a topic under a key of the template: ``kms:GenerateDataKey``
+    and ``kms:Decrypt`` on that key). Returns the refused calls (with the statement that would have
+    allowed them), the per-function counts and, per statement, the actions and resources no call used.
 """
 
 from __future__ import annotations
