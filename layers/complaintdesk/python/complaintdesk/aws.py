@@ -32,15 +32,30 @@ def botocore_session() -> Any:
     return session
 
 
+def boto3_session() -> Any:
+    """This thread's boto3 session over :func:`botocore_session`.
+
+    One per thread, never one per client: each boto3 Session registers its customizations (S3's
+    ``upload_file`` among them) on the botocore session it wraps, and a second registration makes
+    the next S3 client fail with "Cannot inject class attribute".
+    """
+    session = getattr(_sessions, "boto3", None)
+    if session is None:
+        import boto3  # deferred: boto3 costs ~250 ms to import
+
+        session = _sessions.boto3 = boto3.session.Session(
+            botocore_session=botocore_session(), region_name=get_settings().region
+        )
+    return session
+
+
 @cache
 def client(service: str) -> Any:
-    import boto3  # deferred: boto3 costs ~250 ms to import
-
-    session = boto3.session.Session(botocore_session=botocore_session(), region_name=get_settings().region)
-    return session.client(service)
+    return boto3_session().client(service)
 
 
 def reset_clients() -> None:
     """Forget cached clients and this thread's session (tests switch moto on and off)."""
     client.cache_clear()
     _sessions.session = None
+    _sessions.boto3 = None
