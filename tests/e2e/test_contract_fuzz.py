@@ -87,7 +87,26 @@ def targets(running_stack: RunningStack) -> dict[str, str]:
         "customer_id": ticket["customer_id"],
         "category_id": "billing-error",
         "token": status_token(running_stack, ticket["ticket_id"]),
+        "survey_token": survey_token(running_stack, ticket["ticket_id"]),
     }
+
+
+def survey_token(stack: RunningStack, ticket_id: str) -> str:
+    """A survey link for the ticket, signed with the stack's own key (the survey e-mail comes days
+    after a resolution), so the fuzzer's answers reach the survey itself: one 201, then 409s."""
+    import boto3
+
+    from complaintdesk.signing import sign_token
+
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=stack.info["moto_url"],
+        region_name=stack.info["env"].get("AWS_REGION", "us-east-1"),
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
+    return sign_token("survey", ticket_id, 3600, secret=key)
 
 
 def test_the_served_document_is_the_committed_one(running_stack: RunningStack) -> None:
@@ -122,6 +141,8 @@ def test_no_5xx_and_every_answer_as_documented(case, running_stack: RunningStack
     for name, value in targets.items():
         if name in (case.path_parameters or {}):
             case.path_parameters[name] = value
+    if case.operation.path == "/survey/{token}":
+        case.path_parameters["token"] = targets["survey_token"]
     headers = {}
     # A case that negates the token (none, or a bad one) is sent as generated: it must get a 401.
     if case.operation.definition.raw.get("security") != [] and not schema.is_security_param_negated(case):

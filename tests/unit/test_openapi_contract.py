@@ -190,6 +190,16 @@ def test_a_bad_query_value_is_refused_naming_it(client: Client) -> None:
     assert status == 400 and body["error"]["details"][0]["field"] == "limit"
 
 
+def test_a_body_in_another_media_type_is_refused_in_the_error_shape(client: Client) -> None:
+    response = client.http.post("/notes", body="text=hello", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
+    response = client.http.post(
+        "/notes", body=json.dumps({"text": "hi"}), headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    assert response.status_code == 201
+
+
 def test_a_repeated_query_parameter_is_refused_not_read_as_its_last_value(client: Client) -> None:
     status, body = post(client, "/notes?limit=500&limit=7", {"text": "hello"})
     assert status == 400
@@ -234,6 +244,6 @@ def test_models_given_as_classes_are_documented_like_named_ones() -> None:
             "schema": {"default": 10, "maximum": 50, "minimum": 1, "type": "integer"},
         }
     ]
-    assert sorted(operation["responses"]) == ["201", "400", "401", "403", "409", "413", "429", "5XX"]
+    assert sorted(operation["responses"]) == ["201", "400", "401", "403", "409", "413", "415", "429", "5XX"]
     assert set(doc["components"]["schemas"]) == {"Error", "ErrorBody", "FieldProblem", "Note"}
     validate(doc)

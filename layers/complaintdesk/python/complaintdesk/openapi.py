@@ -39,6 +39,7 @@ ERRORS = {
     404: "No such resource",
     409: "A conflict: a stale version, a repeated action, a state that does not allow it",
     413: "The request body is larger than the API accepts",
+    415: "The body is not sent as application/json",
     429: "Too many requests (the API's throttling): retry later",
     "5XX": "The API failed; the request may be retried",
 }
@@ -159,7 +160,7 @@ def _errors(route: Endpoint) -> list[int | str]:
     if route.method != "GET":
         statuses.append(409)
     if route.body is not None:
-        statuses.append(413)
+        statuses += [413, 415]
     return [*statuses, 429, "5XX"]
 
 

@@ -163,7 +163,9 @@ class Routes:
 
             route.__name__ = view.__name__
             route.__doc__ = view.__doc__
-            self.blueprint.route(path, methods=[spec.method], content_types=["application/json"])(route)
+            # Every content type reaches the view (Chalice's own 415 is not in the error shape); a
+            # route with a body refuses anything but JSON itself (run).
+            self.blueprint.route(path, methods=[spec.method], content_types=["*/*"])(route)
             self.endpoints.append(spec)
             return view
 
@@ -177,6 +179,8 @@ def run(spec: Endpoint, call: Any) -> Any:
 
         _once(call.query)
         call.args = parse_query(model(spec.query), call.query)
+    if spec.body is not None:
+        _json_only(call.headers.get("content-type"))
     if spec.body is not None and spec.validate:
         from complaintdesk.schemas import parse
 
@@ -187,6 +191,15 @@ def run(spec: Endpoint, call: Any) -> Any:
     from complaintdesk.webapi import is_response
 
     return result if is_response(result) else (spec.status, result)
+
+
+def _json_only(content_type: str | None) -> None:
+    """A body is JSON: ``application/json`` (any parameters), or no Content-Type at all."""
+    media = (content_type or "application/json").split(";")[0].strip().lower()
+    if media != "application/json":
+        from complaintdesk.errors import UnsupportedMediaType
+
+        raise UnsupportedMediaType(f"send the body as application/json, not {media or 'an empty type'}")
 
 
 def _once(query: Any) -> None:
