@@ -17,7 +17,8 @@ CHECKOV_VERSION := 3.3.30
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	# chalice asks for pip<26.3 (it packages with pip); a newer pip would be downgraded mid-install.
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"
 	$(PY) -m pip install --quiet --constraint $(LOCK) -e ".[dev]"
 	@touch $(STAMP)
 
