@@ -17,6 +17,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     VersionAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.connection import base as _pynamodb_connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -296,16 +297,33 @@ _bound: tuple[str, str, int] | None = None
 
 
 def bind_models(force: bool = False) -> None:
-    """Point every model at the configured table and region (once, or again after ``force``)."""
+    """Point every model at the configured table and region (once, or again after ``force``).
+
+    Every model shares one PynamoDB connection, so one botocore client: PynamoDB would give each
+    model a connection of its own, and each builds its client on first use (~15 ms of CPU apiece;
+    a create touched seven). They are one table, so one connection fits them all: Ticket's, whose
+    schema names every index of the table (a model with an index Ticket lacks is refused here).
+    """
     global _bound
     settings = get_settings()
-    target = (settings.table_name, settings.region, len(all_models()))
+    models = all_models()
+    target = (settings.table_name, settings.region, len(models))
     if _bound == target and not force:
         return
-    for model in all_models():
+    for model in models:
         model.Meta.table_name = settings.table_name
         model.Meta.region = settings.region
         model._connection = None
-        for index in getattr(model, "_indexes", {}).values():
-            index._connection = None  # type: ignore[attr-defined]
+    shared = Ticket._get_connection()
+    for model in models:
+        unknown = set(model._indexes) - set(Ticket._indexes)
+        if unknown:
+            raise TypeError(f"{model.__name__} queries indexes the Ticket model lacks: {sorted(unknown)}")
+        model._connection = shared
     _bound = target
+
+
+def connection() -> Connection:
+    """The one PynamoDB connection of the table (transactions use it too: the same client)."""
+    bind_models()
+    return Ticket._get_connection().connection

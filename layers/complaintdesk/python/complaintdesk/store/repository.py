@@ -8,11 +8,9 @@ import json
 import re
 import uuid
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, QueryError, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -20,7 +18,6 @@ from pynamodb.transactions import TransactWrite
 from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
 from complaintdesk.lifecycle import PlanStart
-from complaintdesk.settings import get_settings
 from complaintdesk.store.models import (
     ContactLookup,
     Counter,
@@ -28,6 +25,7 @@ from complaintdesk.store.models import (
     OutboxEvent,
     TimelineEvent,
     bind_models,
+    connection,
 )
 
 if TYPE_CHECKING:
@@ -38,24 +36,17 @@ M = TypeVar("M", bound=Model)
 OUTBOX_TTL_SECONDS = 3 * 24 * 3600
 
 
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)
-
-
 def ready() -> None:
     """Bind models to the configured table (cheap after the first call)."""
     bind_models()
 
 
 def reset() -> None:
-    _connection.cache_clear()
     bind_models(force=True)
 
 
 def transaction() -> TransactWrite:
-    ready()
-    return TransactWrite(connection=_connection())
+    return TransactWrite(connection=connection())
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -79,12 +70,14 @@ _CURSOR_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,2048}={0,2}$")
 class _KeyValue(BaseModel):
     """One key attribute in DynamoDB's wire form; every key of this table is a string."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     S: str = Field(min_length=1, max_length=2048)
 
 
-_START_KEY: TypeAdapter[dict[str, _KeyValue]] = TypeAdapter(dict[str, _KeyValue])
+_START_KEY: TypeAdapter[dict[str, _KeyValue]] = TypeAdapter(
+    dict[str, _KeyValue], config=ConfigDict(defer_build=True)
+)
 
 
 def invalid_cursor(why: str) -> InvalidInput:
