@@ -217,6 +217,8 @@ PAYLOADS: dict[EventType, type[Payload]] = {
 class DomainEvent(BaseModel):
     """The envelope every published event travels in."""
 
+    model_config = ConfigDict(defer_build=True)  # built on first use, like the payloads
+
     event_id: str
     event_type: EventType
     occurred_at: str

@@ -66,13 +66,15 @@ def _in_range(day: date) -> None:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class _Query(BaseModel):
     """A query string: unknown parameters are ignored, bad values of known ones are refused."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, populate_by_name=True, defer_build=True
+    )
 
 
 class CustomerIn(_Strict):

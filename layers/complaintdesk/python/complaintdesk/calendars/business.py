@@ -65,7 +65,7 @@ def validate_hours(hours: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 class FixedHoliday(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=31)
@@ -83,7 +83,7 @@ class FixedHoliday(BaseModel):
 
 
 class DatedHoliday(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     date: date
     name: str
@@ -101,6 +101,8 @@ class DatedHoliday(BaseModel):
 class Holiday(BaseModel):
     """A holiday as it applies to one date."""
 
+    model_config = ConfigDict(defer_build=True)
+
     date: date
     name: str
     name_en: str = ""
@@ -112,7 +114,7 @@ class Holiday(BaseModel):
 
 
 class BusinessCalendar(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
     name: str = ""

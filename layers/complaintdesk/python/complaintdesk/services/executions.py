@@ -40,7 +40,7 @@ _VERSIONED = re.compile(r"^(?P<category>[a-z][a-z0-9-]*)-v(?P<version>\d+)$")
 
 
 class ExecutionDetail(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     execution_arn: str = Field(alias="executionArn")
     state_machine_arn: str = Field(alias="stateMachineArn")
@@ -53,7 +53,7 @@ class ExecutionDetail(BaseModel):
 class ExecutionStopped(BaseModel):
     """The EventBridge event ("Step Functions Execution Status Change", source aws.states)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     id: str
     time: datetime

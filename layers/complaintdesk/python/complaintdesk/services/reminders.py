@@ -44,7 +44,7 @@ class RemindersFailed(Exception):
 class ScheduledEvent(BaseModel):
     """The EventBridge schedule event that starts a run; only what is logged is read."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     detail_type: str = Field(default="Scheduled Event", alias="detail-type")
     time: datetime | None = None

@@ -43,7 +43,7 @@ EVENT_CUSTOMER_REMINDER = EventType.CUSTOMER_REMINDER
 
 
 class Clock(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     seconds: list[int] = Field(min_length=1)
     deadlines: list[str] = Field(default_factory=list)
@@ -62,7 +62,7 @@ class Clock(BaseModel):
 class TaskAnswer(BaseModel):
     """SendTaskSuccess output (and the ``reply`` of the execution input)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     outcome: Outcome
     clock: Clock
@@ -75,7 +75,7 @@ class TaskAnswer(BaseModel):
 
 
 class ExecutionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     ticket_id: str = Field(pattern=r"^[A-Z]-\d{4}-\d{6,}$")
     category: str
@@ -95,7 +95,7 @@ class ExecutionInput(BaseModel):
 class TaskMessage(BaseModel):
     """The body of every callback message on the callback queue."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     task_token: str
     ticket_id: str
@@ -118,7 +118,7 @@ class TaskMessage(BaseModel):
 class WorkflowEvent(BaseModel):
     """An event the state machine publishes to the events topic (message attribute ``event_type``)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     event_type: str
     event_id: str

@@ -28,7 +28,7 @@ from complaintdesk.categories.model import CategoryDefinition, Step
 
 
 class EscalationInfo(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     level: int
     label: str
@@ -38,7 +38,7 @@ class EscalationInfo(BaseModel):
 
 
 class StepSchedule(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     step_id: str
     team: str
@@ -59,7 +59,7 @@ class StepSchedule(BaseModel):
 
 
 class StepPreview(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     step_id: str
     title: str
