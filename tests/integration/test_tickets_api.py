@@ -260,6 +260,26 @@ def test_create_ticket_request_budget(api, monkeypatch, publish_outbox):
     assert publisher_calls.of("sns") == {"Publish": 1}
 
 
+def test_a_create_builds_one_dynamodb_client(api, monkeypatch):
+    """Every model, the transaction and Powertools Idempotency share one botocore client (a cold
+    create built seven: one per model touched, one for transactions, one for idempotency)."""
+    import botocore.session
+
+    built: list[str] = []
+    with counting_aws_calls(monkeypatch) as aws_calls:  # forgets every cached client first
+        original = botocore.session.Session.create_client
+
+        def create_client(self, service_name, *args, **kwargs):
+            built.append(service_name)
+            return original(self, service_name, *args, **kwargs)
+
+        monkeypatch.setattr(botocore.session.Session, "create_client", create_client)
+        status, _ = api.post("/tickets", complaint(), headers={"Idempotency-Key": "one-client"})
+    assert status == 201
+    assert aws_calls.of("dynamodb").keys() >= {"GetItem", "PutItem", "UpdateItem", "TransactWriteItems"}
+    assert built.count("dynamodb") == 1
+
+
 def spy_on_events(stack) -> str:
     """A queue subscribed to the events topic, to read events back exactly as published."""
     sqs, sns = boto3.client("sqs"), boto3.client("sns")
