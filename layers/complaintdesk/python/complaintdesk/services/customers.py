@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaintdesk import clock
-from complaintdesk.schemas import CustomerIn, CustomerLookupQuery, parse_query
 from complaintdesk.services.timeline import event_view
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import ContactLookup, Customer, Ticket, TimelineEvent
+
+if TYPE_CHECKING:  # the API's model: queue and stream functions import this module without it
+    from complaintdesk.schemas import CustomerIn
 
 Write = tuple[Any, Any]
 
@@ -114,6 +116,8 @@ def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
 
 
 def find_customer(*, email: str | None = None, phone: str | None = None) -> dict[str, Any]:
+    from complaintdesk.schemas import CustomerLookupQuery, parse_query
+
     query = parse_query(CustomerLookupQuery, {"email": email, "phone": phone})  # exactly one, normalized
     kind, value = ("email", query.email) if query.email else ("phone", query.phone)
     customer_id = repo.customer_for_contact(kind, value)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaintdesk import clock
 from complaintdesk.errors import Conflict, InvalidInput
 from complaintdesk.lifecycle import Plan
 from complaintdesk.observability import emit, logger
-from complaintdesk.schemas import TicketCreate, TicketListQuery, TicketPatch, TimelineQuery, parse_query
 from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.timeline import event_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import IntakeKey, Ticket
+
+if TYPE_CHECKING:  # the API's models: queue and stream functions import this module without them
+    from complaintdesk.schemas import TicketCreate, TicketPatch
 
 
 def format_ticket_id(year: int, number: int) -> str:
@@ -212,6 +214,8 @@ def list_tickets(
 ) -> dict[str, Any]:
     """An agent queue. The most selective filter picks the index; the others filter it."""
     query = {"status": status, "category": category, "team": team, "customer": customer, "limit": limit}
+    from complaintdesk.schemas import TicketListQuery, parse_query
+
     parse_query(TicketListQuery, {**query, "cursor": cursor})  # the route's check, for every caller
     filters = {"status": status, "category": category, "owner_team": team, "customer_id": customer}
     if customer:
@@ -291,6 +295,8 @@ def add_comment(
 
 
 def get_timeline(ticket_id: str, *, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:
+    from complaintdesk.schemas import TimelineQuery, parse_query
+
     parse_query(TimelineQuery, {"limit": limit, "cursor": cursor})
     ticket = load(ticket_id)
     items, next_cursor = repo.timeline(ticket.ticket_id, limit=limit, cursor=cursor)

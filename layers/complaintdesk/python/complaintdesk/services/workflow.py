@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaintdesk import aws, clock
 from complaintdesk.auth import Principal
@@ -20,7 +20,6 @@ from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden
 from complaintdesk.lifecycle import STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
-from complaintdesk.schemas import StepComplete, TicketResolve, parse
 from complaintdesk.services import categories
 from complaintdesk.services.tickets import load, ticket_view
 from complaintdesk.settings import get_settings
@@ -34,6 +33,9 @@ from complaintdesk.workflow import (
     step_schedule,
 )
 from complaintdesk.workflow.contract import TaskAnswer, TaskMessage
+
+if TYPE_CHECKING:  # the API's models: the step-assignment function imports this module without them
+    from complaintdesk.schemas import StepComplete, TicketResolve
 
 ANY_CLOCK = {"seconds": [1]}  # for answers whose next wait has no timeout
 
@@ -202,6 +204,8 @@ def _definition(ticket: Ticket) -> Any:
 def complete_step(
     ticket_id: str, step_id: str, body: StepComplete | dict[str, Any], principal: Principal
 ) -> dict[str, Any]:
+    from complaintdesk.schemas import StepComplete, parse
+
     body = parse(StepComplete, body)
     outcome, notes = body.outcome, body.notes
     what = f"completing {step_id}"
@@ -256,6 +260,8 @@ def complete_step(
 
 def resolve(ticket_id: str, body: TicketResolve | dict[str, Any], principal: Principal) -> dict[str, Any]:
     """Communicate the decision: resolution text and root cause; then follow-up, survey, close."""
+    from complaintdesk.schemas import TicketResolve, parse
+
     body = parse(TicketResolve, body)
     resolution, root_cause = body.resolution, body.root_cause
     ticket, finished = settle(load(ticket_id))
