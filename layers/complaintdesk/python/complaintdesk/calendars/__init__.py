@@ -5,8 +5,9 @@ The names below load their submodule when first used (PEP 562), like the other d
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from complaintdesk.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from complaintdesk.calendars.business import BusinessCalendar, DatedHoliday, FixedHoliday, Holiday
@@ -34,9 +35,4 @@ __all__ = [
     "get_calendar",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)

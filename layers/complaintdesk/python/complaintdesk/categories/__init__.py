@@ -6,8 +6,9 @@ alone does not build the pydantic definition model or read the shipped defaults.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from complaintdesk.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from complaintdesk.categories.defaults import load_default_categories
@@ -63,9 +64,4 @@ __all__ = [
     "validate_ticket_fields",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)

@@ -7,8 +7,9 @@ model and the calendars with it: a function that never compiles a workflow never
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from complaintdesk.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from complaintdesk.workflow.compiler import (
@@ -66,9 +67,4 @@ __all__ = [
     "validate_asl",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)
