@@ -23,8 +23,6 @@ from complaintdesk.workflow.schedule import preview
 if TYPE_CHECKING:
     from complaintdesk.workflow.compiler import WorkflowResources
 
-MAX_NAME = 80
-
 
 def resources() -> WorkflowResources:
     from complaintdesk.workflow.compiler import WorkflowResources  # only publishing compiles
@@ -38,10 +36,12 @@ def resources() -> WorkflowResources:
 
 
 def state_machine_name(category_id: str, version: int) -> str:
-    name = f"{get_settings().state_machine_prefix}-{category_id}-v{version}"
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"category id {category_id!r} is too long for a state machine name")
-    return name
+    from complaintdesk.workflow.compiler import state_machine_name as name_for
+
+    try:
+        return name_for(category_id, version, prefix=get_settings().state_machine_prefix)
+    except ValueError:
+        raise InvalidInput(f"category id {category_id!r} is too long for a state machine name") from None
 
 
 def _changes(old: dict[str, Any] | None, new: dict[str, Any], path: str = "") -> list[str]:

@@ -130,9 +130,13 @@ class WorkflowResources:
     lock_attribute: str | None = "version"
 
 
-def state_machine_name(category_id: str, version: int) -> str:
-    """One immutable state machine per published version: ``complaintdesk-<category>-v<version>``."""
-    name = f"complaintdesk-{category_id}-v{version}"
+def state_machine_name(category_id: str, version: int, prefix: str = "complaintdesk") -> str:
+    """One immutable state machine per published version: ``<prefix>-<category>-v<version>``.
+
+    The deployed stack's prefix carries its stage (``STATE_MACHINE_PREFIX``), so two stages in one
+    account never share a name.
+    """
+    name = f"{prefix}-{category_id}-v{version}"
     if len(name) > MAX_NAME:
         raise ValueError(f"state machine name {name!r} is longer than {MAX_NAME} characters")
     return name
