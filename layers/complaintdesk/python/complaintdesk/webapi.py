@@ -68,24 +68,17 @@ class Call:
     def actor(self) -> str:
         return self.principal.actor if self.principal else "customer"
 
-    def int_query(self, name: str, default: int) -> int:
-        value = self.query.get(name)
-        if value in (None, ""):
-            return default
-        try:
-            return int(value)
-        except ValueError:
-            raise InvalidInput(f"{name} must be a whole number") from None
 
-
-def _bad_body(message: str, problem: str) -> InvalidInput:
-    return InvalidInput(message, details=[{"field": "body", "message": problem}])
+def _bad_body(message: str, problem: str, where: str = "body") -> InvalidInput:
+    """A 400 whose one detail names the part of the body at fault."""
+    return InvalidInput(message, details=[{"field": where, "message": problem}])
 
 
 def _too_deep(where: str = "body") -> InvalidInput:
-    return InvalidInput(
+    return _bad_body(
         f"the request body is nested deeper than {MAX_JSON_DEPTH} levels",
-        details=[{"field": where, "message": f"is nested deeper than {MAX_JSON_DEPTH} levels"}],
+        f"is nested deeper than {MAX_JSON_DEPTH} levels",
+        where,
     )
 
 
@@ -102,16 +95,14 @@ def _check_json(data: Any) -> None:
         value, depth, where = pending.pop()
         if isinstance(value, str):
             if _LONE_SURROGATE.search(value):
-                raise InvalidInput(
+                raise _bad_body(
                     f"{where} contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text",
-                    details=[{"field": where, "message": "contains a lone surrogate"}],
+                    "contains a lone surrogate",
+                    where,
                 )
             continue
         if isinstance(value, float) and not math.isfinite(value):
-            raise InvalidInput(
-                f"{where} is a number too large to keep",
-                details=[{"field": where, "message": "is a number too large to keep"}],
-            )
+            raise _bad_body(f"{where} is a number too large to keep", "is a number too large to keep", where)
         if not isinstance(value, dict | list):
             continue
         if depth > MAX_JSON_DEPTH:
@@ -120,9 +111,10 @@ def _check_json(data: Any) -> None:
             for key, item in value.items():
                 name = f"{where}.{key}" if where != "body" else key
                 if _LONE_SURROGATE.search(key):
-                    raise InvalidInput(
+                    raise _bad_body(
                         f"a field name in {where} contains a lone UTF-16 surrogate, which is not text",
-                        details=[{"field": where, "message": "a field name contains a lone surrogate"}],
+                        "a field name contains a lone surrogate",
+                        where,
                     )
                 pending.append((item, depth + 1, name))
         else:
