@@ -4,6 +4,7 @@ person can open, and every SMS a line in sms.log."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from pathlib import Path
@@ -36,6 +37,14 @@ def _raw_bytes(message: Any) -> bytes:
     return "\r\n".join(lines).encode()
 
 
+def _write_whole(path: Path, data: bytes) -> None:
+    """A reader globbing `*.eml` sees a file only once it is complete: write beside it, then
+    rename (atomic on one file system)."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 class OutboxWriter(threading.Thread):
     def __init__(
         self, folder: Path, account: str = "123456789012", region: str = "us-east-1", interval: float = 0.2
@@ -55,7 +64,7 @@ class OutboxWriter(threading.Thread):
             raw = _raw_bytes(message)
             ticket = re.search(rb"X-Complaintdesk-Ticket: *([A-Z]-\d{4}-\d+)", raw)
             name = f"{self._emails:05d}-{ticket.group(1).decode() if ticket else 'mail'}.eml"
-            (self.folder / name).write_bytes(raw)
+            _write_whole(self.folder / name, raw)
         sms = _sns_backend(self.account, self.region).sms_messages
         new = [k for k in list(sms) if k not in self._sms]
         if new:

@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -94,8 +95,16 @@ def hosted_ui() -> Iterator[dict[str, Any]]:
 
 
 def _browser(url: str) -> None:
-    """What a browser does: open the page, follow the redirect to the loopback callback."""
-    threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=10).read(), daemon=True).start()
+    """What a browser does: open the page, follow the redirect to the loopback callback, and show
+    whatever page comes back (an error page, too: the refused callback answers 400)."""
+
+    def visit() -> None:
+        try:
+            urllib.request.urlopen(url, timeout=10).read()
+        except urllib.error.HTTPError as page:
+            page.read()
+
+    threading.Thread(target=visit, daemon=True).start()
 
 
 def test_pkce_pair_follows_rfc_7636() -> None:

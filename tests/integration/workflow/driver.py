@@ -132,8 +132,9 @@ class WorkflowDriver:
                 (task.ticket_id, "task", {"state": task.state, "kind": task.kind, "level": task.level})
             )
 
-    def next_task(self, ticket: Ticket, timeout: float = 15.0) -> TaskMessage:
-        """The next callback message for this ticket, polling with a bounded timeout."""
+    def next_task(self, ticket: Ticket, timeout: float = 30.0) -> TaskMessage:
+        """The next callback message for this ticket, polling with a bounded timeout (generous: on a
+        loaded 2-core CI machine a wait of hours-as-seconds plus moto's scheduler can pass 15 s)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self._pump()
