@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from complaintdesk.notify.templates import Money
+
 
 def complete_context() -> dict[str, object]:
     return {
@@ -27,14 +29,14 @@ def complete_context() -> dict[str, object]:
         "root_cause": "A payment retry charged the card twice.",
         "apology": True,
         "compensation_type": "voucher",
-        "compensation_amount": Decimal("1250.50"),
-        "compensation_currency": "EUR",
+        "compensation_amount": Money(Decimal("1250.50"), "EUR"),
         "solved_url": "https://desk.example/followup/yes.sig",
         "not_solved_url": "https://desk.example/followup/no.sig",
         "survey_url": "https://desk.example/survey/eyJwIjoic3VydmV5In0.c2ln",
         "survey_expires": datetime(2026, 12, 24, 0, 0, tzinfo=UTC),
         "closing_note": "The refund was paid on 26 November.",
         "reason": "The customer wrote that the refund has not arrived.",
+        "reply_text": "We found the second charge.\n\nThe refund is on its way; <no action> needed.",
         "team_name": "Billing",
         "instructions": "Check the ledger.\nCall the payment provider.",
         "category_name": "Billing and payments",

@@ -11,8 +11,9 @@ templates exist, who receives them, which context values they take) and the smal
   start with ``- `` becomes a bulleted list in HTML.
 
 Values are formatted for the language: aware datetimes in the customer's time zone (``timezone`` in the
-context, else UTC), timedeltas as "2 hours 30 minutes", Decimals with the language's separators, coded
-values through the language's labels. Every value is escaped in HTML and stripped of control characters.
+context, else UTC), timedeltas as "2 hours 30 minutes", numbers and ``Money`` (an amount with its currency)
+as CLDR writes them for the language (Babel), coded values through the language's labels. Every value is
+escaped in HTML and stripped of control characters.
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ class Rendered:
     template: str = ""
 
 
+@dataclass(frozen=True)
+class Money:
+    """An amount in an ISO 4217 currency ("EUR"); rendered the way the language writes money."""
+
+    amount: Decimal
+    currency: str | None = None
+
+
 COMMON_REQUIRED = frozenset({"ticket_id"})
 COMMON_OPTIONAL = frozenset({"recipient_name", "brand"})
 
@@ -114,7 +123,7 @@ TEMPLATES: dict[str, TemplateSpec] = {
     "ticket.resolved": _spec(
         "customer", "The decision: resolution, root cause, apology, compensation.",
         required="resolution",
-        optional=f"root_cause apology compensation_type compensation_amount compensation_currency {_CUSTOMER}",
+        optional=f"root_cause apology compensation_type compensation_amount {_CUSTOMER}",
     ),
     "ticket.followup": _spec(
         "customer", "Did the resolution solve it?", optional=f"solved_url not_solved_url {_CUSTOMER}"
@@ -125,6 +134,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
     ),
     "ticket.closed": _spec("customer", "The complaint is closed.", optional=f"closing_note {_CUSTOMER}"),
     "ticket.reopened": _spec("customer", "The complaint was reopened.", optional=f"reason {_CUSTOMER}"),
+    "agent.reply": _spec(
+        "customer", "An agent's public reply, word for word; the customer answers it by replying.",
+        required="reply_text", optional=_CUSTOMER,
+    ),
     # Owner team
     "step.assigned": _spec(
         "team", "A step is assigned to the owner team: what, why, due time, link.",
@@ -299,23 +312,15 @@ class _Renderer:
         if value is None or isinstance(value, bool):
             return ""
         if isinstance(value, datetime):
-            moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(self.zone)
-            pattern = locale.datetime_short_format if mode == "sms" else locale.datetime_format
-            text = pattern.format(
-                day=moment.day,
-                month=locale.months[moment.month - 1],
-                month_short=locale.months_short[moment.month - 1],
-                month_num=moment.month,
-                year=moment.year,
-                hour=moment.hour,
-                minute=moment.minute,
-            )
+            text = format_moment(value, locale.code, self.zone, short=mode == "sms")
         elif isinstance(value, date):
-            text = value.isoformat()
+            text = format_day(value, locale.code)
         elif isinstance(value, timedelta):
             text = format_duration(value, locale)
+        elif isinstance(value, Money):
+            text = format_money(value.amount, value.currency, locale.code)
         elif isinstance(value, Decimal | float):
-            text = format_number(value, locale)
+            text = format_number(value, locale.code)
         elif isinstance(value, str):
             text = locale.labels.get(name, {}).get(value, value)
         else:
@@ -413,18 +418,59 @@ class _Renderer:
 # --- numbers and durations --------------------------------------------------------------------------------
 
 
-def format_number(value: Decimal | float, locale: Locale) -> str:
-    """A Decimal keeps its own precision ("25.5" stays one decimal); a float gets two decimals."""
+# The CLDR locale each language is written in: English as in the UK (day before month, 24-hour clock).
+CLDR_LOCALES = {"en": "en_GB", "tr": "tr_TR", "lv": "lv_LV"}
+
+
+def _babel_locale(language: Locale | str) -> str:
+    code = language.code if isinstance(language, Locale) else resolve_language(language)
+    return CLDR_LOCALES.get(code, code)
+
+
+def format_number(value: Decimal | float, language: Locale | str) -> str:
+    """CLDR's way for the language ("1.250,5" in tr); a Decimal keeps its own precision, a float gets two
+    decimals. Babel is imported here, not at module import: the notify handler's cold start stays lean."""
+    from babel.numbers import format_decimal
+
     number = value if isinstance(value, Decimal) else Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
-    sign, digits = ("-" if number < 0 else ""), format(abs(number), "f")
-    whole, _, fraction = digits.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = locale.group_separator.join(groups)
-    return sign + (f"{text}{locale.decimal_separator}{fraction}" if fraction else text)
+    places = max(0, -int(number.as_tuple().exponent)) if number.is_finite() else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(number, format=pattern, locale=_babel_locale(language))
+
+
+def format_money(amount: Decimal | float, currency: str | None, language: Locale | str) -> str:
+    """An amount with its ISO 4217 currency as CLDR writes it ("€1.250,50" in tr, "1 250,50 €" in lv);
+    without a valid currency code, the plain number."""
+    from babel.numbers import format_currency
+
+    code = (currency or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        return format_number(amount, language)
+    number = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    return format_currency(number, code, locale=_babel_locale(language))
+
+
+def format_moment(
+    value: datetime, language: Locale | str, zone: tzinfo | str | None = None, *, short: bool = False
+) -> str:
+    """A point in time in ``zone`` (naive means UTC), as the language writes it: the long date and the
+    short time ("28 Kasım 2026 17:22"), or, ``short``, the day and month only ("28 Kas 17:22")."""
+    from babel import Locale as CldrLocale
+    from babel.dates import format_date, format_skeleton, format_time
+
+    code = _babel_locale(language)
+    moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_zone(zone))
+    cldr = CldrLocale.parse(code)
+    day = format_skeleton("MMMd", moment, locale=code) if short else format_date(moment, "long", locale=code)
+    time = format_time(moment, "short", locale=code)
+    return str(cldr.datetime_formats["short" if short else "long"]).replace("{1}", day).replace("{0}", time)
+
+
+def format_day(value: date, language: Locale | str) -> str:
+    """A calendar day as the language writes it in full ("28 Kasım 2026")."""
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=_babel_locale(language))
 
 
 def format_duration(value: timedelta, locale: Locale) -> str:

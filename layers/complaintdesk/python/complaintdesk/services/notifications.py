@@ -17,6 +17,7 @@ what keeps failing) or ``notification.skipped`` (with the reason).
 | ticket.resolved | ticket.resolved (+ recovery actions) | | |
 | ticket.survey | ticket.followup, ticket.survey | | |
 | ticket.closed / ticket.reopened | ticket.closed / ticket.reopened | | |
+| comment.public (an agent's reply) | agent.reply (the agent's words, threaded) | | |
 | step.escalated | | | step.escalated to each target of the level |
 """
 
@@ -356,6 +357,8 @@ def on_customer_reminder(facts: Facts) -> list[Notice]:
 
 def recovery_context(actions: list[dict[str, Any]]) -> dict[str, Any]:
     """What the resolution message says about service recovery: an apology, the latest compensation."""
+    from complaintdesk.notify.templates import Money
+
     context: dict[str, Any] = {"apology": any(a.get("type") == "apology" for a in actions)}
     compensations = [a for a in actions if a.get("type") == "compensation"]
     if compensations:
@@ -365,8 +368,7 @@ def recovery_context(actions: list[dict[str, Any]]) -> dict[str, Any]:
             amount = Decimal(str(last["amount"])) if last.get("amount") not in (None, "") else None
         except InvalidOperation:
             amount = None
-        context["compensation_amount"] = amount
-        context["compensation_currency"] = last.get("currency")
+        context["compensation_amount"] = Money(amount, last.get("currency")) if amount is not None else None
     return context
 
 
@@ -394,6 +396,12 @@ def on_closed(facts: Facts) -> list[Notice]:
 
 def on_reopened(facts: Facts) -> list[Notice]:
     return to_customer(facts, "ticket.reopened", {"reason": facts.data.get("reason")})
+
+
+def on_comment_public(facts: Facts) -> list[Notice]:
+    """An agent's public reply, word for word, on the customer's channels and in the ticket's thread:
+    the customer answers it like any of our mails and the answer lands on the same ticket."""
+    return to_customer(facts, "agent.reply", {"reply_text": facts.data.get("body") or ""})
 
 
 def what_was_tried(facts: Facts) -> list[str]:
@@ -463,6 +471,7 @@ RULES: dict[EventType, Callable[[Facts], list[Notice]]] = {
     EventType.TICKET_SURVEY: on_survey,
     EventType.TICKET_CLOSED: on_closed,
     EventType.TICKET_REOPENED: on_reopened,
+    EventType.COMMENT_PUBLIC: on_comment_public,
     EventType.STEP_ESCALATED: on_escalated,
 }
 

@@ -1,4 +1,4 @@
-"""One module per language: the words of every notification, plus how that language writes dates and numbers.
+"""One module per language: the words of every notification, plus its duration words and labels.
 
 To add a language, copy ``en.py`` to ``<code>.py``, translate the strings (keep every ``{placeholder}``
 exactly as it is), and add the code to ``LANGUAGES`` in ``complaintdesk.notify.templates``. The unit
@@ -26,14 +26,7 @@ class Locale:
 
     code: str
     name: str
-    # January..December, as used in a full date ("24 Kasım 2026") and in a short one ("24 Kas").
-    months: tuple[str, ...]
-    months_short: tuple[str, ...]
-    # str.format patterns; fields: day, month, month_short, month_num, year, hour, minute.
-    datetime_format: str
-    datetime_short_format: str
-    decimal_separator: str
-    group_separator: str
+    # Dates, numbers and money are written by Babel from CLDR (``complaintdesk.notify.templates``).
     # "day" / "hour" / "minute" -> the forms of the word; ``plural(n)`` picks the index for n.
     units: Mapping[str, tuple[str, ...]]
     plural: Callable[[int], int]

@@ -126,7 +126,7 @@ We have finished looking into your complaint. This is our decision:
 Why it happened: {root_cause}
 
 {?apology}We are sorry for the trouble this caused you.
-Compensation offered: {compensation_type}, {compensation_currency} {compensation_amount}
+Compensation offered: {compensation_type}, {compensation_amount}
 {!compensation_amount}Compensation offered: {compensation_type}
 
 If you do not agree, or something is still wrong, reply to this e-mail and we will look at it again.
@@ -207,6 +207,21 @@ We will keep you informed.
         + _STATUS,
         sms="{brand}: your complaint {ticket_id} is open again. We will keep you informed.",
     ),
+    "agent.reply": Text(
+        subject="""
+Our reply about your complaint: {complaint_subject}
+{!complaint_subject}Our reply about your complaint
+""",
+        body=_GREETING
+        + """
+{reply_text}
+
+To answer, simply reply to this e-mail: your answer goes to the team handling your complaint.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: we have answered you about {ticket_id}.\nRead our reply: {status_url}",
+    ),
     "step.assigned": Text(
         subject="""
 New task for {team_name}: {step_name}
@@ -283,25 +298,6 @@ Open the ticket: {ticket_url}
 LOCALE = Locale(
     code="en",
     name="English",
-    months=(
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    months_short=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    datetime_format="{day} {month} {year}, {hour:02d}:{minute:02d}",
-    datetime_short_format="{day} {month_short} {hour:02d}:{minute:02d}",
-    decimal_separator=".",
-    group_separator=",",
     units={"day": ("day", "days"), "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
     plural=lambda n: 0 if n == 1 else 1,
     labels={

@@ -116,7 +116,7 @@ Esam pabeiguši jūsu sūdzības izskatīšanu. Mūsu lēmums:
 Kāpēc tā notika: {root_cause}
 
 {?apology}Atvainojamies par sagādātajām neērtībām.
-Piedāvātā kompensācija: {compensation_type}, {compensation_amount} {compensation_currency}
+Piedāvātā kompensācija: {compensation_type}, {compensation_amount}
 {!compensation_amount}Piedāvātā kompensācija: {compensation_type}
 
 Ja nepiekrītat lēmumam vai kaut kas joprojām nav kārtībā, atbildiet uz šo e-pastu, un mēs to izskatīsim vēlreiz.
@@ -197,6 +197,21 @@ Mēs jūs informēsim par turpmāko.
         + _STATUS,
         sms="{brand}: jūsu sūdzība {ticket_id} ir atvērta no jauna. Mēs jūs informēsim.",
     ),
+    "agent.reply": Text(
+        subject="""
+Mūsu atbilde par jūsu sūdzību: {complaint_subject}
+{!complaint_subject}Mūsu atbilde par jūsu sūdzību
+""",
+        body=_GREETING
+        + """
+{reply_text}
+
+Lai atbildētu, vienkārši atbildiet uz šo e-pastu: jūsu atbilde nonāks pie komandas, kas izskata jūsu sūdzību.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: esam atbildējuši par jūsu sūdzību {ticket_id}.\nMūsu atbilde: {status_url}",
+    ),
     "step.assigned": Text(
         subject="""
 Jauns uzdevums komandai {team_name}: {step_name}
@@ -273,38 +288,6 @@ Atvērt pieteikumu: {ticket_url}
 LOCALE = Locale(
     code="lv",
     name="Latviešu",
-    months=(
-        "janvāris",
-        "februāris",
-        "marts",
-        "aprīlis",
-        "maijs",
-        "jūnijs",
-        "jūlijs",
-        "augusts",
-        "septembris",
-        "oktobris",
-        "novembris",
-        "decembris",
-    ),
-    months_short=(
-        "janv.",
-        "febr.",
-        "marts",
-        "apr.",
-        "maijs",
-        "jūn.",
-        "jūl.",
-        "aug.",
-        "sept.",
-        "okt.",
-        "nov.",
-        "dec.",
-    ),
-    datetime_format="{year}. gada {day}. {month} {hour:02d}:{minute:02d}",
-    datetime_short_format="{day:02d}.{month_num:02d}. {hour:02d}:{minute:02d}",
-    decimal_separator=",",
-    group_separator="\u00a0",
     # 1, 21, 31 ... take the singular; 11 and every other number the plural.
     units={"day": ("diena", "dienas"), "hour": ("stunda", "stundas"), "minute": ("minūte", "minūtes")},
     plural=lambda n: 0 if n % 10 == 1 and n % 100 != 11 else 1,

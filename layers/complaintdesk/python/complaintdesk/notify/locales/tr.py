@@ -121,7 +121,7 @@ Bu e-postayı yanıtlamanız yeterli; yanıtınız şikâyetinize otomatik olara
 Sorunun nedeni: {root_cause}
 
 {?apology}Yaşadığınız sorun için özür dileriz.
-Telafi olarak sunduğumuz: {compensation_type}, {compensation_amount} {compensation_currency}
+Telafi olarak sunduğumuz: {compensation_type}, {compensation_amount}
 {!compensation_amount}Telafi olarak sunduğumuz: {compensation_type}
 
 Karara katılmıyorsanız ya da sorun devam ediyorsa bu e-postayı yanıtlayın; konuyu yeniden inceleyelim.
@@ -202,6 +202,21 @@ Gelişmelerden sizi haberdar edeceğiz.
         + _STATUS,
         sms="{brand}: {ticket_id} numaralı şikâyetiniz yeniden açıldı. Sizi bilgilendireceğiz.",
     ),
+    "agent.reply": Text(
+        subject="""
+Şikâyetinizle ilgili yanıtımız: {complaint_subject}
+{!complaint_subject}Şikâyetinizle ilgili yanıtımız
+""",
+        body=_GREETING
+        + """
+{reply_text}
+
+Bize yazmak için bu e-postayı yanıtlamanız yeterli: yanıtınız şikâyetinizle ilgilenen ekibe ulaşır.
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: {ticket_id} numaralı şikâyetinizi yanıtladık.\nYanıtımız: {status_url}",
+    ),
     "step.assigned": Text(
         subject="""
 {team_name} için yeni görev: {step_name}
@@ -278,25 +293,6 @@ Kaydı açın: {ticket_url}
 LOCALE = Locale(
     code="tr",
     name="Türkçe",
-    months=(
-        "Ocak",
-        "Şubat",
-        "Mart",
-        "Nisan",
-        "Mayıs",
-        "Haziran",
-        "Temmuz",
-        "Ağustos",
-        "Eylül",
-        "Ekim",
-        "Kasım",
-        "Aralık",
-    ),
-    months_short=("Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"),
-    datetime_format="{day} {month} {year} {hour:02d}:{minute:02d}",
-    datetime_short_format="{day} {month_short} {hour:02d}:{minute:02d}",
-    decimal_separator=",",
-    group_separator=".",
     # Turkish nouns stay singular after a number.
     units={"day": ("gün",), "hour": ("saat",), "minute": ("dakika",)},
     plural=lambda n: 0,
