@@ -78,3 +78,23 @@ def test_without_message_id_the_dedupe_key_hashes_the_raw_bytes() -> None:
     assert parsed.message_id is None
     assert parsed.dedupe_key == "sha256:" + hashlib.sha256(raw).hexdigest()
     assert parse_email(raw).dedupe_key == parsed.dedupe_key  # redelivery → same key
+
+
+def test_a_long_message_id_written_as_an_encoded_word_still_threads() -> None:
+    # Python's email (policy.default) writes an id longer than a header line as RFC 2047 words,
+    # as it does with the ids SES gives our messages; the intake reads them back as ids.
+    from email.message import EmailMessage
+
+    ses_id = "<0100018c2a5f6b1e-4c7d9e2f-1a3b-4c5d-9e8f-7a6b5c4d3e2f-000000@email.amazonses.com>"
+    reply = EmailMessage()
+    reply["From"] = "jo@example.com"
+    reply["Subject"] = "Re: our reply"
+    reply["In-Reply-To"] = ses_id
+    reply["References"] = f"<C-2026-000123.0a1b2c3d4e5f6a7b@complaintdesk.example> {ses_id}"
+    reply.set_content("Thanks.\n")
+    raw = reply.as_bytes()
+    assert b"=?utf-8?q?" in raw  # the encoded words this test is about
+
+    parsed = parse_email(raw)
+    assert parsed.in_reply_to == [ses_id.strip("<>")]
+    assert ses_id.strip("<>") in parsed.references

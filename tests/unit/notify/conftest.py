@@ -45,6 +45,15 @@ def complete_context() -> dict[str, object]:
         "escalation_level": 2,
         "late_by": timedelta(days=1, hours=2, minutes=5),
         "new_deadline": datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        "decision_url": "https://desk.example/decision/eyJwIjoiZGVjaXNpb24ifQ.c2ln",
+        "decision_until": datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
+        "recourse": [
+            "Our complaints review: support@desk.example",
+            "Consumer Arbitration Committee: https://tuketici.example.gov.tr",
+        ],
+        "reply_excerpt": "Thank you, all is fine now.",
+        "reopen_call": "POST https://desk.example/tickets/C-2026-000123/reopen",
+        "reopen_until": datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
         "attempts": [
             "24 Nov 10:02 Billing: called the payment provider",
             "25 Nov 15:40 Billing: <ledger> requested",

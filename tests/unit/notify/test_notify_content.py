@@ -189,8 +189,10 @@ def test_who_hears_what() -> None:
     assert customer == {
         "ticket.acknowledged", "step.started", "step.completed", "customer.waiting", "customer.reminder",
         "ticket.resolved", "ticket.followup", "ticket.survey", "ticket.closed", "ticket.reopened", "agent.reply",
+        "resolution.rejected",
     }  # fmt: skip
     assert audience("step.assigned") == audience("step.reminder") == "team"
+    assert audience("resolution.review") == audience("resolution.replied") == "team"
     assert audience("step.escalated") == "manager"
 
 

@@ -7,6 +7,7 @@ complaint at all (empty input, no sender) raises ``MailParseError``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import re
@@ -222,6 +223,11 @@ def _addresses(raw: dict[str, list[str]], names: tuple[str, ...], ctx: _Context)
 def _message_ids(values: list[str] | None) -> list[str]:
     ids: list[str] = []
     for value in values or []:
+        if "=?" in value:
+            # Some clients (Python's email among them) write a Message-ID longer than a line as an
+            # RFC 2047 encoded word rather than leave it unfolded; read it back as the id it is.
+            with contextlib.suppress(ValueError, LookupError):
+                value = str(make_header(decode_header(value)))
         found = _MSGID_RE.findall(value)
         if not found:
             found = [token.strip("<>") for token in value.split() if "@" in token]

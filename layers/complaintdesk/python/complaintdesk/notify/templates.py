@@ -33,7 +33,7 @@ from complaintdesk.notify.locales import lv as _lv
 from complaintdesk.notify.locales import tr as _tr
 
 Audience = Literal["customer", "team", "manager"]
-Mode = Literal["subject", "text", "html", "sms"]
+Mode = Literal["subject", "text", "html", "sms", "sms_full"]  # sms_full: values whole, fit() shortens
 
 DEFAULT_LANGUAGE = "en"
 DEFAULT_BRAND = "complaintdesk"
@@ -78,6 +78,7 @@ class Rendered:
     sms: str
     language: str = ""
     template: str = ""
+    sms_fallback: str = ""  # the SMS standing in for the e-mail; empty when ``sms`` says it all
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ TEMPLATES: dict[str, TemplateSpec] = {
     "ticket.resolved": _spec(
         "customer", "The decision: resolution, root cause, apology, compensation.",
         required="resolution",
-        optional=f"root_cause apology compensation_type compensation_amount {_CUSTOMER}",
+        optional=f"root_cause apology compensation_type compensation_amount decision_url decision_until {_CUSTOMER}",
     ),
     "ticket.followup": _spec(
         "customer", "Did the resolution solve it?", optional=f"solved_url not_solved_url {_CUSTOMER}"
@@ -134,6 +135,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
     ),
     "ticket.closed": _spec("customer", "The complaint is closed.", optional=f"closing_note {_CUSTOMER}"),
     "ticket.reopened": _spec("customer", "The complaint was reopened.", optional=f"reason {_CUSTOMER}"),
+    "resolution.rejected": _spec(
+        "customer", "The customer rejected the resolution: it is reviewed again; their recourse (ISO 10002).",
+        optional=f"reason recourse {_CUSTOMER}",
+    ),
     "agent.reply": _spec(
         "customer", "An agent's public reply, word for word; the customer answers it by replying.",
         required="reply_text", optional=_CUSTOMER,
@@ -148,11 +153,20 @@ TEMPLATES: dict[str, TemplateSpec] = {
         "team", "A step is due soon.",
         required="step_name due_at", optional="time_left team_name complaint_subject ticket_url",
     ),
+    "resolution.review": _spec(
+        "team", "The customer rejected the resolution: the review team gets the complaint and the reason.",
+        optional="team_name reason resolution complaint_subject category_name ticket_url",
+    ),
+    "resolution.replied": _spec(
+        "team", "The customer wrote after the resolution: their words and the one call that reopens.",
+        required="reply_excerpt reopen_call",
+        optional="team_name reopen_until complaint_subject ticket_url",
+    ),
     # Managers
     "step.escalated": _spec(
         "manager", "A step is late and escalated: level, how late, what was tried, new deadline.",
         required="step_name escalation_level late_by new_deadline",
-        optional="attempts team_name complaint_subject category_name ticket_url",
+        optional="escalation_name attempts team_name complaint_subject category_name ticket_url",
     ),
 }  # fmt: skip
 
@@ -205,6 +219,7 @@ def render(template: str, language: str, context: Mapping[str, object]) -> Rende
         sms="\n".join(renderer.lines(text.sms.strip(), "sms")),
         language=locale.code,
         template=template,
+        sms_fallback="\n".join(renderer.lines(text.sms_fallback.strip(), "sms_full")),
     )
 
 
@@ -243,7 +258,12 @@ def placeholders(source: str) -> frozenset[str]:
 
 
 def text_placeholders(text: Text) -> frozenset[str]:
-    return placeholders(text.subject) | placeholders(text.body) | placeholders(text.sms)
+    return (
+        placeholders(text.subject)
+        | placeholders(text.body)
+        | placeholders(text.sms)
+        | placeholders(text.sms_fallback)
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -312,7 +332,7 @@ class _Renderer:
         if value is None or isinstance(value, bool):
             return ""
         if isinstance(value, datetime):
-            text = format_moment(value, locale.code, self.zone, short=mode == "sms")
+            text = format_moment(value, locale.code, self.zone, short=mode in ("sms", "sms_full"))
         elif isinstance(value, date):
             text = format_day(value, locale.code)
         elif isinstance(value, timedelta):
@@ -329,6 +349,8 @@ class _Renderer:
             return _shorten(clean_line(text), SUBJECT_VALUE_LIMIT)
         if mode == "sms":
             return _shorten(clean_line(text), SMS_VALUE_LIMIT if not name.endswith("_url") else 2000)
+        if mode == "sms_full":
+            return clean_line(text)
         return clean_block(text)
 
     def emit(self, name: str, value: object, mode: Mode) -> str:

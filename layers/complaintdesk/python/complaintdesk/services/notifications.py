@@ -14,7 +14,9 @@ what keeps failing) or ``notification.skipped`` (with the reason).
 | step.reminder (before the due time) | | step.reminder | |
 | step.completed | step.completed if customer-visible | | |
 | customer.waiting | customer.waiting | | |
-| ticket.resolved | ticket.resolved (+ recovery actions) | | |
+| ticket.resolved | ticket.resolved (+ recovery actions, accept/reject link) | | |
+| resolution.rejected | resolution.rejected (what next, recourse) | resolution.review (the review team) | |
+| resolution.replied | | resolution.replied (the reply, one-call reopen) | |
 | ticket.survey | ticket.followup, ticket.survey | | |
 | ticket.closed / ticket.reopened | ticket.closed / ticket.reopened | | |
 | comment.public (an agent's reply) | agent.reply (the agent's words, threaded) | | |
@@ -46,6 +48,7 @@ from complaintdesk.store.models import Customer, MessageLink, Ticket, TimelineEv
 STATUS_LINK_TTL = int(timedelta(days=180).total_seconds())
 SURVEY_LINK_TTL = int(timedelta(days=30).total_seconds())
 THREAD_DEPTH = 10  # message ids kept in References
+FALLBACK_SMS_SEGMENTS = 4  # an SMS in place of the e-mail: up to 4 parts (~600 GSM / ~260 Unicode letters)
 RECENT_EVENTS = 50  # timeline events read for threading and "what was tried"
 ATTEMPTS_SHOWN = 5
 ACTOR = "complaintdesk"
@@ -72,13 +75,24 @@ def ticket_url(ticket_id: str) -> str:
 # --- what one event is about --------------------------------------------------------------------
 
 
-def step_title(defn: CategoryDefinition | None, step_id: str | None) -> str:
+def step_name(
+    defn: CategoryDefinition | None, step_id: str | None, language: str, given: str | None = None
+) -> str:
+    """A step as ``language`` names it (the category's ``names``); else the title the event carried,
+    else the id. ``resolution`` (after the last step) stays a code the locale's labels put in words."""
     if defn is not None and step_id:
         try:
-            return defn.step(step_id).title
+            return defn.step_name(step_id, language)
         except KeyError:
             pass
-    return step_id or ""
+    return given or step_id or ""
+
+
+def locale_for(language: str) -> Any:
+    """The locale a customer message in ``language`` is written with (its labels: statuses, events)."""
+    from complaintdesk.notify.templates import LOCALES, resolve_language
+
+    return LOCALES[resolve_language(language)]
 
 
 @dataclass
@@ -97,14 +111,21 @@ class Facts:
 
     @property
     def timezone(self) -> str:
-        if self.defn is None:
-            return "UTC"
-        from complaintdesk.calendars.registry import get_calendar
+        from complaintdesk.services.promises import zone_of
 
-        return get_calendar(self.defn.calendar).timezone
+        return zone_of(self.defn)  # an uncategorised ticket: the desk's default calendar
 
-    def step_title(self, step_id: str | None, given: str | None = None) -> str:
-        return given or step_title(self.defn, step_id)
+    @property
+    def customer_language(self) -> str:
+        """The language customer messages are rendered in (as ``render`` resolves it)."""
+        from complaintdesk.notify.templates import resolve_language
+
+        return resolve_language(
+            who.customer_language(self.customer, self.ticket.language), who.staff_language(self.defn)
+        )
+
+    def step_name(self, step_id: str | None, language: str, given: str | None = None) -> str:
+        return step_name(self.defn, step_id, language, given)
 
     def category_name(self, language: str) -> str:
         if self.defn is None:
@@ -195,9 +216,47 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
     return parent, tuple(thread)
 
 
+def reason_passed(template: str, facts: Facts) -> str | None:
+    """Why a customer message that asks for something would come too late, or None while it holds.
+
+    Read when the event is handled, and again on every redelivery (a notice that failed, an SMS
+    the provider refused, is retried with the facts of that moment): so a survey answered, a
+    decision accepted or a request answered in between stops what is left of the message."""
+    ticket = facts.ticket
+    if template == "ticket.survey" and ticket.survey:
+        return "the customer already answered the survey"
+    if template == "ticket.followup":
+        if ticket.status == "closed":
+            return "the complaint is closed"
+        said = {EventType.RESOLUTION_ACCEPTED, EventType.RESOLUTION_REJECTED}
+        if any(e.event_type in said for e in _since_last(facts.recent, EventType.TICKET_RESOLVED)):
+            return "the customer already told us whether our answer solved it"
+    if template == "customer.reminder":
+        if ticket.status in ("resolved", "closed"):
+            return f"the complaint is {ticket.status}"
+        answered = {EventType.CUSTOMER_REPLIED, EventType.TICKET_RESUMED}
+        if any(e.event_type in answered for e in _since_last(facts.recent, EventType.CUSTOMER_WAITING)):
+            return "the customer already answered what we asked"
+    return None
+
+
+def _since_last(recent: list[TimelineEvent], event_type: str) -> list[TimelineEvent]:
+    """The events newer than the latest ``event_type`` (``recent`` is newest first); none when
+    ``event_type`` is not among them (nothing to compare with: the message goes out)."""
+    newer = []
+    for item in recent:
+        if item.event_type == event_type:
+            return newer
+        newer.append(item)
+    return []
+
+
 def to_customer(facts: Facts, template: str, context: dict[str, Any]) -> list[Notice]:
     ticket = facts.ticket
     base = Notice(template, ticket.ticket_id, ticket.customer_id, facts.event["event_id"])
+    passed = reason_passed(template, facts)
+    if passed is not None:
+        return [replace(base, reason=passed)]
     language = who.customer_language(facts.customer, ticket.language)
     chosen, skipped = who.customer_recipients(facts.customer, language)
     if skipped is not None:
@@ -245,8 +304,10 @@ def _deadline(data: dict[str, Any], index: int) -> datetime | None:
 
 
 def on_created(facts: Facts) -> list[Notice]:
-    due = _when(facts.data.get("first_response_due")) or clock.parse_iso(facts.ticket.created_at) + timedelta(
-        hours=get_settings().first_response_hours
+    from complaintdesk.services.promises import first_response_due
+
+    due = _when(facts.data.get("first_response_due")) or first_response_due(
+        clock.parse_iso(facts.ticket.created_at), facts.defn
     )
     return to_customer(facts, "ticket.acknowledged", {"first_response_due": due})
 
@@ -268,13 +329,15 @@ def on_step_assigned(facts: Facts) -> list[Notice]:
     if data.get("kind", "step") != "step" or int(data.get("level") or 0) != 0:
         return []  # waits after an escalation: the managers were told by step.escalated
     step_id, team_id = data.get("step"), data.get("team") or facts.ticket.owner_team
-    step_name = facts.step_title(step_id, data.get("step_title"))
+    given = data.get("step_title")
     due = _when(data.get("due_at")) or _deadline(data, 0) or _when(facts.ticket.step_due_at)
     notices: list[Notice] = []
     if _customer_visible(facts, "notify_customer_on_start", step_id):
-        notices += to_customer(facts, "step.started", {"step_name": step_name, "due_at": due})
+        words = facts.step_name(step_id, facts.customer_language, given)
+        notices += to_customer(facts, "step.started", {"step_name": words, "due_at": due})
     if team_id and due is not None:
         team = who.team_recipient(facts.defn, team_id)
+        step_name = facts.step_name(step_id, team.language, given)
         reason = " ".join(facts.ticket.description.split())[:300]
         notices += to_staff(
             facts,
@@ -299,10 +362,14 @@ def _words(value: Any, language: str) -> str:
     return str(value or "")
 
 
-def root_cause_words(value: str | None) -> str | None:
-    """A root-cause code ("billing-system-error") as words; free text stays as written."""
-    if value and " " not in value.strip():
-        return value.strip().replace("-", " ").replace("_", " ")
+def root_cause_words(defn: CategoryDefinition | None, value: str | None, language: str) -> str | None:
+    """A root-cause code as the category names it in ``language``; words a ticket without a coded
+    list was resolved with stay as written."""
+    if defn is not None and value:
+        try:
+            return defn.root_cause_name(value.strip(), language)
+        except KeyError:
+            pass
     return value
 
 
@@ -320,11 +387,13 @@ def on_step_completed(facts: Facts) -> list[Notice]:
     data = facts.data
     if not _customer_visible(facts, "notify_customer_on_end", data.get("step")):
         return []
+    language = facts.customer_language
     context = {
-        "step_name": facts.step_title(data.get("step"), data.get("step_title")),
-        "next_step_name": facts.step_title(data.get("next_step"), data.get("next_step_title"))
-        if data.get("next_step")
-        else None,
+        "step_name": facts.step_name(data.get("step"), language, data.get("step_title")),
+        # after the last step: "resolution", which the locale's labels (next_step_name) put in words
+        "next_step_name": facts.step_name(data.get("next_step"), language, data.get("next_step_title"))
+        if data.get("next_step") and data.get("next_step") != "resolution"
+        else data.get("next_step"),
     }
     return to_customer(facts, "step.completed", context)
 
@@ -377,10 +446,76 @@ def on_resolved(facts: Facts) -> list[Notice]:
     actions = list(ticket.recovery_actions or []) or list(data.get("recovery_actions") or [])
     context = {
         "resolution": data.get("resolution") or ticket.resolution or "",
-        "root_cause": root_cause_words(data.get("root_cause") or ticket.root_cause),
+        "root_cause": root_cause_words(
+            facts.defn, data.get("root_cause") or ticket.root_cause, facts.customer_language
+        ),
         **recovery_context(actions),
+        **decision_context(facts),
     }
     return to_customer(facts, "ticket.resolved", context)
+
+
+def decision_context(facts: Facts) -> dict[str, Any]:
+    """The signed accept/reject link of this resolution and until when it takes an answer."""
+    from complaintdesk.services import closure
+
+    ticket = facts.ticket
+    round_ = int(facts.data.get("round", ticket.resolution_round()))
+    resolved = _when(facts.data.get("resolved_at")) or _when(ticket.resolved_at) or clock.now()
+    return {
+        "decision_url": closure.decision_url(ticket.ticket_id, round_),
+        "decision_until": resolved + closure.window(),
+    }
+
+
+def on_resolution_rejected(facts: Facts) -> list[Notice]:
+    """The customer rejected the resolution: they hear what happens next and their recourse (in
+    their language); the review team gets the complaint with the reason."""
+    from complaintdesk.services import closure
+
+    data, ticket = facts.data, facts.ticket
+    team_id = data.get("review_team") or ticket.owner_team
+    language = who.customer_language(facts.customer, ticket.language)
+    customer = to_customer(
+        facts,
+        "resolution.rejected",
+        {
+            "reason": data.get("reason"),
+            "recourse": closure.recourse_lines(closure.recourse(facts.defn, language)),
+        },
+    )
+    if not team_id:
+        return customer
+    team = who.team_recipient(facts.defn, team_id)
+    staff = to_staff(
+        facts,
+        "resolution.review",
+        [team],
+        {
+            "team_name": team.name,
+            "reason": data.get("reason"),
+            "resolution": data.get("resolution"),
+            "reopen_count": data.get("reopen_count"),
+        },
+    )
+    return customer + staff
+
+
+def on_resolution_replied(facts: Facts) -> list[Notice]:
+    """The customer wrote to a resolved ticket: the owner team reads it and, if it should, reopens
+    with one call (the reply itself reopens nothing)."""
+    data, ticket = facts.data, facts.ticket
+    team_id = data.get("team") or ticket.owner_team
+    if not team_id:
+        return []
+    team = who.team_recipient(facts.defn, team_id)
+    context = {
+        "team_name": team.name,
+        "reply_excerpt": data.get("excerpt") or "",
+        "reopen_call": f"POST {ticket_url(ticket.ticket_id)}/reopen",
+        "reopen_until": _when(data.get("reopen_until")),
+    }
+    return to_staff(facts, "resolution.replied", [team], context)
 
 
 def on_survey(facts: Facts) -> list[Notice]:
@@ -404,14 +539,28 @@ def on_comment_public(facts: Facts) -> list[Notice]:
     return to_customer(facts, "agent.reply", {"reply_text": facts.data.get("body") or ""})
 
 
-def what_was_tried(facts: Facts) -> list[str]:
-    """The ticket's latest work, for managers: timeline summaries other than notifications."""
-    lines = [
-        f"{item.at[:16].replace('T', ' ')} UTC: {item.summary}"
-        for item in facts.recent
-        if not item.event_type.startswith("notification.")
-    ]
-    return list(reversed(lines[:ATTEMPTS_SHOWN]))
+def what_was_tried(facts: Facts, language: str) -> list[str]:
+    """The ticket's latest work, for managers, in their language: when (in the category's time zone,
+    as the language writes it), what happened (the event type in words), on which step, and the
+    notes staff wrote. Notifications are left out."""
+    from complaintdesk.notify.templates import format_moment
+
+    words = locale_for(language).labels.get("event", {})
+    lines = []
+    for item in facts.recent:
+        if item.event_type.startswith("notification."):
+            continue
+        data = item.data or {}
+        what = words.get(item.event_type) or item.event_type.replace(".", " ").replace("_", " ")
+        step = data.get("step")
+        if step and step != "resolution":
+            what += f": {step_name(facts.defn, step, language, data.get('step_title'))}"
+        notes = " ".join(str(data.get("notes") or "").split())[:160]
+        when = format_moment(clock.parse_iso(item.at), language, facts.timezone, short=True)
+        lines.append(f"{when} — {what}" + (f" ({notes})" if notes else ""))
+        if len(lines) == ATTEMPTS_SHOWN:
+            break
+    return list(reversed(lines))
 
 
 def on_escalated(facts: Facts) -> list[Notice]:
@@ -424,14 +573,24 @@ def on_escalated(facts: Facts) -> list[Notice]:
     team_id = data.get("team") or facts.ticket.owner_team
     language = who.staff_language(facts.defn)
     context = {
-        "step_name": facts.step_title(data.get("step"), data.get("step_title")),
+        "step_name": facts.step_name(data.get("step"), language, data.get("step_title")),
         "escalation_level": level,
+        "escalation_name": _escalation_name(facts, data.get("step"), level, language),
         "late_by": max(occurred - step_due, timedelta(0)),
         "new_deadline": new_deadline,
-        "attempts": what_was_tried(facts),
+        "attempts": what_was_tried(facts, language),
         "team_name": who.team_name(facts.defn, team_id, language),
     }
     return to_staff(facts, "step.escalated", who.escalation_recipients(facts.defn, targets), context)
+
+
+def _escalation_name(facts: Facts, step_id: str | None, level: int, language: str) -> str | None:
+    if facts.defn is None or not step_id:
+        return None
+    try:
+        return facts.defn.escalation_name(step_id, level, language)
+    except (KeyError, IndexError):
+        return None
 
 
 def on_step_reminder(facts: Facts) -> list[Notice]:
@@ -451,7 +610,7 @@ def on_step_reminder(facts: Facts) -> list[Notice]:
         return []  # completed, escalated, paused or past due before the reminder was handled
     team = who.team_recipient(facts.defn, team_id)
     context = {
-        "step_name": facts.step_title(step_id, data.get("step_title")),
+        "step_name": facts.step_name(step_id, team.language, data.get("step_title")),
         "due_at": due,
         "time_left": due - now,
         "team_name": team.name,
@@ -471,6 +630,8 @@ RULES: dict[EventType, Callable[[Facts], list[Notice]]] = {
     EventType.TICKET_SURVEY: on_survey,
     EventType.TICKET_CLOSED: on_closed,
     EventType.TICKET_REOPENED: on_reopened,
+    EventType.RESOLUTION_REJECTED: on_resolution_rejected,
+    EventType.RESOLUTION_REPLIED: on_resolution_replied,
     EventType.COMMENT_PUBLIC: on_comment_public,
     EventType.STEP_ESCALATED: on_escalated,
 }
@@ -558,7 +719,11 @@ def _send_sms(notice: Notice, rendered: Any) -> dict[str, Any]:
 
     recipient = notice.recipient
     assert recipient is not None
-    text = fit(rendered.sms, max_segments=2 if "://" in rendered.sms else 1)
+    if recipient.instead_of_email and rendered.sms_fallback:
+        # The customer's only message: the substance (decision, request), shortened to fit.
+        text = fit(rendered.sms_fallback, max_segments=FALLBACK_SMS_SEGMENTS)
+    else:
+        text = fit(rendered.sms, max_segments=2 if "://" in rendered.sms else 1)
     response = aws.client("sns").publish(
         PhoneNumber=recipient.address,
         Message=text,
@@ -675,18 +840,23 @@ def _ticket_for(token: str, purpose: str) -> Ticket:
     return repo.get(Ticket, Ticket.key(ticket_id), "ticket")
 
 
-def public_status(token: str) -> dict[str, Any]:
-    """What the customer may see without logging in: status, current step, expected dates, public timeline."""
+def status_facts(token: str) -> dict[str, Any]:
+    """What the customer may see, as data for a page to word: the status code, ISO times (UTC),
+    the current step in the customer's language, the public timeline entries as recorded."""
     ticket = _ticket_for(token, "status")
     defn = category_definition(ticket.category, ticket.category_version)
-    language = who.customer_language(repo.get(Customer, Customer.key(ticket.customer_id), "customer"), None)
+    customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
+    language = who.customer_language(customer, ticket.language)
     step = None
     if ticket.current_step and ticket.status in ACTIVE_STATUSES and ticket.current_step != "resolution":
-        step = step_title(defn, ticket.current_step)
+        step = step_name(defn, ticket.current_step, language)
     first_response_by = None
     if not ticket.first_response_at:
-        created = clock.parse_iso(ticket.created_at)
-        first_response_by = clock.iso(created + timedelta(hours=get_settings().first_response_hours))
+        from complaintdesk.services.promises import first_response_due
+
+        first_response_by = ticket.first_response_due or clock.iso(
+            first_response_due(clock.parse_iso(ticket.created_at), defn)
+        )
     items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
     category = None
     if defn is not None:
@@ -709,11 +879,61 @@ def public_status(token: str) -> dict[str, Any]:
         "resolution": ticket.resolution if ticket.resolved_at else None,
         "survey_answered": bool(ticket.survey),
         "timeline": [
-            {"at": item.at, "type": item.event_type, "summary": item.summary}
+            {
+                "at": item.at,
+                "type": item.event_type,
+                "summary": item.summary,
+                "channel": item.channel,
+                "data": item.data or {},
+            }
             for item in items
             if item.visibility == "public"
         ],
     }
+
+
+def public_status(token: str) -> dict[str, Any]:
+    """What the customer may see without logging in, in words: the status, the current step, the
+    expected dates and the public timeline in the customer's language, every time in the category's
+    time zone as the language writes it. No status code, event type or UTC time reaches the customer."""
+    from complaintdesk.notify.templates import format_moment, resolve_language
+
+    facts = status_facts(token)
+    ticket = _ticket_for(token, "status")
+    defn = category_definition(ticket.category, ticket.category_version)
+    language = resolve_language(facts["language"], who.staff_language(defn))
+    labels = locale_for(language).labels
+    zone = _zone_of(defn)
+
+    def when(value: str | None) -> str | None:
+        return format_moment(clock.parse_iso(value), language, zone) if value else None
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        events, data = labels.get("event", {}), item["data"]
+        if item["type"] == EventType.NOTIFICATION_SENT:
+            subject = " ".join(str(data.get("subject") or "").replace(f"[{ticket.ticket_id}]", " ").split())
+            said = events["sms_sent"] if item["channel"] == "sms" else events["email_sent"]
+            said += f": {subject}" if subject and item["channel"] != "sms" else ""
+        else:
+            said = events.get(item["type"]) or events["other"]
+        return {"at": when(item["at"]), "summary": said}
+
+    return {
+        **facts,
+        "language": language,
+        "status": labels.get("status", {}).get(facts["status"], facts["status"]),
+        "expected": {key: when(value) for key, value in facts["expected"].items()},
+        "received_at": when(facts["received_at"]),
+        "resolved_at": when(facts["resolved_at"]),
+        "closed_at": when(facts["closed_at"]),
+        "timeline": [entry(item) for item in facts["timeline"]],
+    }
+
+
+def _zone_of(defn: CategoryDefinition | None) -> str:
+    from complaintdesk.services.promises import zone_of
+
+    return zone_of(defn)
 
 
 def answer_survey(token: str, data: Any) -> dict[str, Any]:

@@ -90,6 +90,7 @@ Simply reply to this e-mail; your answer is added to your complaint automaticall
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} - we need information from you. Please check your e-mail.",
+        sms_fallback="{brand}: {ticket_id} - to go on, we need this from you:\n{request}\nPlease answer by {reply_by}.",
     ),
     "customer.reminder": Text(
         subject="""
@@ -111,6 +112,7 @@ Simply reply to this e-mail; your answer is added to your complaint automaticall
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} - we are still waiting for your answer. Please check your e-mail.",
+        sms_fallback="{brand}: {ticket_id} - we are still waiting for your answer:\n{request}\nPlease answer by {reply_by}.",
     ),
     "ticket.resolved": Text(
         subject="""
@@ -129,11 +131,19 @@ Why it happened: {root_cause}
 Compensation offered: {compensation_type}, {compensation_amount}
 {!compensation_amount}Compensation offered: {compensation_type}
 
-If you do not agree, or something is still wrong, reply to this e-mail and we will look at it again.
+Do you accept this decision? Tell us with one click: {decision_url}
+{?decision_url}If you reject it, your complaint stays open and is reviewed again, and we tell you where else you can turn. Please answer by {decision_until}.
+{?decision_url}A reply to this e-mail reaches our team, but only your answer through this link reopens the complaint.
+{!decision_url}If you do not agree, or something is still wrong, contact us and we will look at it again.
 """
         + _TICKET
         + _STATUS,
-        sms="{brand}: we have sent you our decision on complaint {ticket_id} by e-mail.",
+        sms="""
+{?decision_url}{brand}: our decision on {ticket_id} is in your e-mail.
+{?decision_url}Accept or reject: {decision_url}
+{!decision_url}{brand}: we have sent you our decision on complaint {ticket_id} by e-mail.
+""",
+        sms_fallback="{brand}: our decision on complaint {ticket_id} (details: {status_url}):\n{resolution}",
     ),
     "ticket.followup": Text(
         subject="""
@@ -152,6 +162,7 @@ You can also simply reply to this e-mail. If the problem is not solved, tell us 
         + _TICKET
         + _STATUS,
         sms="{brand}: did our answer solve your complaint {ticket_id}? If not, reply to our e-mail.",
+        sms_fallback="{brand}: did our answer solve your complaint {ticket_id}?\nYes: {solved_url}\nNo: {not_solved_url}\n{!not_solved_url}Your complaint: {status_url}",
     ),
     "ticket.survey": Text(
         subject="""
@@ -222,6 +233,24 @@ To answer, simply reply to this e-mail: your answer goes to the team handling yo
         + _STATUS,
         sms="{brand}: we have answered you about {ticket_id}.\nRead our reply: {status_url}",
     ),
+    "resolution.rejected": Text(
+        subject="""
+Your complaint will be reviewed again: {complaint_subject}
+{!complaint_subject}Your complaint will be reviewed again
+""",
+        body=_GREETING
+        + """
+You told us that you do not accept our decision. Your complaint stays open: another team reviews it now, and we will write to you with a new answer.
+
+Your reason: {reason}
+
+If you are still not satisfied after our review, you can also turn to:
+- {recourse}
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: complaint {ticket_id} stays open and is reviewed again.\nStatus: {status_url}",
+    ),
     "step.assigned": Text(
         subject="""
 New task for {team_name}: {step_name}
@@ -267,6 +296,41 @@ Open the ticket: {ticket_url}
 """,
         sms="{brand}: reminder - {step_name} on {ticket_id} is due {due_at}.",
     ),
+    "resolution.review": Text(
+        subject="Review: the customer rejected the resolution",
+        body=_TEAM_GREETING
+        + """
+The customer rejected the resolution of complaint {ticket_id}. It is in your queue ({team_name}) for review.
+
+Complaint: {complaint_subject}
+Category: {category_name}
+The rejected resolution: {resolution}
+The customer's reason: {reason}
+
+Resolve it again with a new answer, or write to the customer first.
+
+Open the ticket: {ticket_url}
+""",
+        sms="{brand}: the customer rejected the resolution of {ticket_id}; please review it.",
+    ),
+    "resolution.replied": Text(
+        subject="The customer wrote after the resolution",
+        body=_TEAM_GREETING
+        + """
+The customer replied to complaint {ticket_id} after it was resolved. The reply is on the timeline; it did not reopen the complaint.
+
+Complaint: {complaint_subject}
+Team: {team_name}
+Their words:
+{reply_excerpt}
+
+If it needs more work, reopen it with one call until {reopen_until}:
+{reopen_call}
+
+Open the ticket: {ticket_url}
+""",
+        sms="{brand}: the customer wrote after the resolution of {ticket_id}.",
+    ),
     "step.escalated": Text(
         subject="Escalation level {escalation_level}: {step_name} is late",
         body=_TEAM_GREETING
@@ -278,6 +342,7 @@ Team: {team_name}
 Category: {category_name}
 Complaint: {complaint_subject}
 Escalation level: {escalation_level}
+Escalated to: {escalation_name}
 Late by: {late_by}
 New deadline: {new_deadline}
 
@@ -301,6 +366,54 @@ LOCALE = Locale(
     units={"day": ("day", "days"), "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
     plural=lambda n: 0 if n == 1 else 1,
     labels={
+        "status": {
+            "open": "being handled",
+            "waiting_customer": "waiting for your reply",
+            "resolved": "decision sent",
+            "closed": "closed",
+        },
+        "next_step_name": {
+            "resolution": "our decision",
+        },
+        "event": {
+            "ticket.received": "complaint received",
+            "ticket.created": "complaint registered",
+            "ticket.acknowledged": "receipt confirmed",
+            "ticket.updated": "details updated",
+            "email.received": "e-mail from the customer",
+            "email.bounced": "e-mail could not be delivered",
+            "email.auto_reply": "automatic reply received",
+            "comment.public": "reply to the customer",
+            "comment.internal": "internal note",
+            "customer.replied": "the customer replied",
+            "customer.waiting": "information asked from the customer",
+            "customer.reminder": "reminder to the customer",
+            "ticket.resumed": "work resumed",
+            "attachment.added": "file added",
+            "step.started": "step started",
+            "step.assigned": "task assigned",
+            "step.reminder": "deadline reminder",
+            "step.completed": "task completed",
+            "step.escalated": "escalated",
+            "step.breached": "deadline missed at the top level",
+            "resolution.pending": "decision being prepared",
+            "workflow.start_failed": "plan could not start",
+            "workflow.answer_refused": "answer to the plan refused",
+            "workflow.answer_pending": "answer to the plan pending",
+            "workflow.failed": "plan failed",
+            "recovery.recorded": "service recovery recorded",
+            "ticket.resolved": "decision sent",
+            "ticket.reopened": "complaint reopened",
+            "resolution.accepted": "the customer accepted the decision",
+            "resolution.rejected": "the customer rejected the decision",
+            "resolution.replied": "the customer answered the decision",
+            "ticket.survey": "satisfaction survey sent",
+            "survey.answered": "satisfaction survey answered",
+            "ticket.closed": "complaint closed",
+            "email_sent": "we sent an e-mail",
+            "sms_sent": "we sent a text message",
+            "other": "update",
+        },
         "compensation_type": {
             "refund": "refund",
             "credit": "credit on your account",
@@ -319,3 +432,82 @@ LOCALE = Locale(
     },
     templates=TEMPLATES,
 )
+
+# --- The customer's pages (status, survey, decision, refused links): complaintdesk.pages ------------------
+# ``{placeholder}`` values are escaped by the page kit; keep every placeholder as it is when translating.
+PAGES: dict[str, str] = {
+    "brand": "Customer care",
+    "greeting": "Dear {name},",
+    "footer": "This page is only for you: please do not share its address. Questions? Reply to any of our e-mails.",
+    "status.title": "Your complaint {ticket_id}",
+    "status.intro.open": "Thank you for your patience. We are working on your complaint.",
+    "status.intro.waiting_customer": "We need something from you before we can go on with your complaint.",
+    "status.intro.resolved": "We have finished looking into your complaint.",
+    "status.intro.closed": "Your complaint is closed.",
+    "status.open": "Being handled",
+    "status.waiting_customer": "Waiting for your answer",
+    "status.resolved": "Resolved",
+    "status.closed": "Closed",
+    "label.subject": "Subject",
+    "label.status": "Status",
+    "label.category": "Type of complaint",
+    "label.step": "What we are doing now",
+    "label.received": "Received",
+    "label.resolved": "Resolved",
+    "label.closed": "Closed",
+    "label.resolution": "Our decision",
+    "next.heading": "What happens next",
+    "next.step_due": "Our team is working on “{step}” and expects to finish it by {due}.",
+    "next.step_late": "“{step}” is taking longer than we promised ({due}). We are sorry: a senior colleague "
+    "now follows it, and we will write to you as soon as it is done.",
+    "next.first_response": "We will send you our first answer by {due}.",
+    "next.first_response_late": "Our first answer is later than we promised ({due}). We are sorry; "
+    "we will write to you shortly.",
+    "next.working": "We are working on your complaint and will write to you as soon as there is news.",
+    "next.waiting": "Please answer our last message by replying to our e-mail. We go on as soon as we "
+    "hear from you.",
+    "next.resolved": "If our decision does not solve your problem, reply to our e-mail and we will look "
+    "at it again.",
+    "next.closed": "Nothing more is planned. If something new goes wrong, write to us at any time.",
+    "conversation.heading": "Messages",
+    "conversation.us": "Our reply",
+    "conversation.you": "Your message",
+    "conversation.empty": "No messages yet.",
+    "timeline.heading": "What has happened so far",
+    "event.ticket.received": "We received your complaint.",
+    "event.email_sent": "We sent you an e-mail: “{subject}”.",
+    "event.email_sent_plain": "We sent you an e-mail.",
+    "event.sms_sent": "We sent you a text message.",
+    "event.customer.waiting": "We asked you for more information.",
+    "event.ticket.resolved": "We resolved your complaint.",
+    "event.ticket.reopened": "Your complaint was opened again.",
+    "event.ticket.closed": "Your complaint was closed.",
+    "event.survey.answered": "You rated how we handled your complaint: {score} out of 5.",
+    "event.other": "Your complaint was updated.",
+    "survey.title": "How did we do?",
+    "survey.intro": "Please tell us how we handled your complaint {ticket_id}. It takes a minute.",
+    "survey.question": "How satisfied are you with how we handled your complaint?",
+    "survey.score.1": "1 – Very dissatisfied",
+    "survey.score.2": "2 – Dissatisfied",
+    "survey.score.3": "3 – Neither satisfied nor dissatisfied",
+    "survey.score.4": "4 – Satisfied",
+    "survey.score.5": "5 – Very satisfied",
+    "survey.comment": "Anything you would like to tell us (optional)",
+    "survey.submit": "Send my answer",
+    "survey.thanks.title": "Thank you",
+    "survey.thanks": "Thank you for your answer. You rated us {score} out of 5.",
+    "survey.answered.title": "Already answered",
+    "survey.answered": "You have already answered this survey ({score} out of 5). Thank you!",
+    "link.status": "See the status of your complaint",
+    "error.403.title": "This link does not work",
+    "error.403": "The link is not valid any more: it may have expired, or been cut short when it was copied. "
+    "Reply to any of our e-mails and we will send you a new one.",
+    "error.404.title": "We could not find this complaint",
+    "error.404": "Please check the link in our e-mail, or reply to it and we will help you.",
+    "error.400.title": "Something is missing",
+    "error.400": "Something in the form was not filled in the way we need it. Please go back and try again.",
+    "error.409.title": "This is already done",
+    "error.409": "This was already done, or the complaint changed meanwhile. Please open the link again.",
+    "error.other.title": "Something went wrong",
+    "error.other": "We could not do this right now. Please try again in a few minutes.",
+}

@@ -85,6 +85,7 @@ Bu e-postayı yanıtlamanız yeterli; yanıtınız şikâyetinize otomatik olara
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} - sizden bir bilgiye ihtiyacımız var. Lütfen e-postanızı kontrol edin.",
+        sms_fallback="{brand}: {ticket_id} - devam edebilmemiz için sizden şunu rica ediyoruz:\n{request}\nLütfen en geç {reply_by} tarihine kadar yanıtlayın.",
     ),
     "customer.reminder": Text(
         subject="""
@@ -106,6 +107,7 @@ Bu e-postayı yanıtlamanız yeterli; yanıtınız şikâyetinize otomatik olara
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} - yanıtınızı hâlâ bekliyoruz. Lütfen e-postanızı kontrol edin.",
+        sms_fallback="{brand}: {ticket_id} - yanıtınızı hâlâ bekliyoruz:\n{request}\nLütfen en geç {reply_by} tarihine kadar yanıtlayın.",
     ),
     "ticket.resolved": Text(
         subject="""
@@ -124,11 +126,19 @@ Sorunun nedeni: {root_cause}
 Telafi olarak sunduğumuz: {compensation_type}, {compensation_amount}
 {!compensation_amount}Telafi olarak sunduğumuz: {compensation_type}
 
-Karara katılmıyorsanız ya da sorun devam ediyorsa bu e-postayı yanıtlayın; konuyu yeniden inceleyelim.
+Bu kararı kabul ediyor musunuz? Tek tıkla bize bildirin: {decision_url}
+{?decision_url}Kararı reddederseniz şikâyetiniz açık kalır ve yeniden incelenir; başvurabileceğiniz diğer yolları da size bildiririz. Lütfen {decision_until} tarihine kadar yanıtlayın.
+{?decision_url}Bu e-postaya verdiğiniz yanıt ekibimize ulaşır; ancak şikâyeti yalnızca bu bağlantıdan vereceğiniz yanıt yeniden açar.
+{!decision_url}Karara katılmıyorsanız ya da sorun devam ediyorsa bize yazın; konuyu yeniden inceleyelim.
 """
         + _TICKET
         + _STATUS,
-        sms="{brand}: {ticket_id} numaralı şikâyetiniz hakkındaki kararımızı e-postayla gönderdik.",
+        sms="""
+{?decision_url}{brand}: {ticket_id} kararımız e-postanızda.
+{?decision_url}Kabul veya ret: {decision_url}
+{!decision_url}{brand}: {ticket_id} numaralı şikâyetiniz hakkındaki kararımızı e-postayla gönderdik.
+""",
+        sms_fallback="{brand}: {ticket_id} numaralı şikâyetiniz hakkındaki kararımız (ayrıntılar: {status_url}):\n{resolution}",
     ),
     "ticket.followup": Text(
         subject="""
@@ -147,6 +157,7 @@ Bu e-postayı yanıtlayarak da bize bildirebilirsiniz. Sorun devam ediyorsa neyi
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} - sorununuz çözüldü mü? Çözülmediyse e-postamızı yanıtlayın.",
+        sms_fallback="{brand}: {ticket_id} - sorununuz çözüldü mü?\nEvet: {solved_url}\nHayır: {not_solved_url}\n{!not_solved_url}Şikâyetiniz: {status_url}",
     ),
     "ticket.survey": Text(
         subject="""
@@ -217,6 +228,24 @@ Bize yazmak için bu e-postayı yanıtlamanız yeterli: yanıtınız şikâyetin
         + _STATUS,
         sms="{brand}: {ticket_id} numaralı şikâyetinizi yanıtladık.\nYanıtımız: {status_url}",
     ),
+    "resolution.rejected": Text(
+        subject="""
+Şikâyetiniz yeniden incelenecek: {complaint_subject}
+{!complaint_subject}Şikâyetiniz yeniden incelenecek
+""",
+        body=_GREETING
+        + """
+Kararımızı kabul etmediğinizi bildirdiniz. Şikâyetiniz açık kalıyor: şimdi başka bir ekibimiz inceliyor ve size yeni bir yanıtla yazacağız.
+
+Gerekçeniz: {reason}
+
+İncelememizden sonra da memnun kalmazsanız şu yollara başvurabilirsiniz:
+- {recourse}
+"""
+        + _TICKET
+        + _STATUS,
+        sms="{brand}: {ticket_id} numaralı şikâyetiniz açık kalıyor ve yeniden inceleniyor.\nDurum: {status_url}",
+    ),
     "step.assigned": Text(
         subject="""
 {team_name} için yeni görev: {step_name}
@@ -262,6 +291,41 @@ Kaydı açın: {ticket_url}
 """,
         sms="{brand}: hatırlatma - {ticket_id} için {step_name}, son tarih: {due_at}.",
     ),
+    "resolution.review": Text(
+        subject="İnceleme: müşteri çözümü reddetti",
+        body=_TEAM_GREETING
+        + """
+Müşteri {ticket_id} numaralı şikâyetin çözümünü reddetti. Şikâyet inceleme için kuyruğunuzda ({team_name}).
+
+Şikâyet: {complaint_subject}
+Kategori: {category_name}
+Reddedilen çözüm: {resolution}
+Müşterinin gerekçesi: {reason}
+
+Yeni bir yanıtla yeniden çözün ya da önce müşteriye yazın.
+
+Kaydı açın: {ticket_url}
+""",
+        sms="{brand}: müşteri {ticket_id} çözümünü reddetti; lütfen inceleyin.",
+    ),
+    "resolution.replied": Text(
+        subject="Müşteri çözümden sonra yazdı",
+        body=_TEAM_GREETING
+        + """
+Müşteri {ticket_id} numaralı şikâyet çözüldükten sonra yanıt verdi. Yanıt zaman çizelgesinde; şikâyeti yeniden açmadı.
+
+Şikâyet: {complaint_subject}
+Ekip: {team_name}
+Müşterinin sözleri:
+{reply_excerpt}
+
+Daha fazla çalışma gerekiyorsa {reopen_until} tarihine kadar tek çağrıyla yeniden açın:
+{reopen_call}
+
+Kaydı açın: {ticket_url}
+""",
+        sms="{brand}: müşteri {ticket_id} çözüldükten sonra yazdı.",
+    ),
     "step.escalated": Text(
         subject="Yükseltme seviyesi {escalation_level}: {step_name} gecikti",
         body=_TEAM_GREETING
@@ -273,6 +337,7 @@ Ekip: {team_name}
 Kategori: {category_name}
 Şikâyet: {complaint_subject}
 Yükseltme seviyesi: {escalation_level}
+Kime yükseltildi: {escalation_name}
 Gecikme: {late_by}
 Yeni son tarih: {new_deadline}
 
@@ -297,6 +362,54 @@ LOCALE = Locale(
     units={"day": ("gün",), "hour": ("saat",), "minute": ("dakika",)},
     plural=lambda n: 0,
     labels={
+        "status": {
+            "open": "ele alınıyor",
+            "waiting_customer": "yanıtınızı bekliyoruz",
+            "resolved": "karar bildirildi",
+            "closed": "kapatıldı",
+        },
+        "next_step_name": {
+            "resolution": "kararımızın bildirilmesi",
+        },
+        "event": {
+            "ticket.received": "şikâyet alındı",
+            "ticket.created": "şikâyet kaydedildi",
+            "ticket.acknowledged": "alındı bilgisi verildi",
+            "ticket.updated": "bilgiler güncellendi",
+            "email.received": "müşteriden e-posta",
+            "email.bounced": "e-posta teslim edilemedi",
+            "email.auto_reply": "otomatik yanıt alındı",
+            "comment.public": "müşteriye yanıt",
+            "comment.internal": "iç not",
+            "customer.replied": "müşteri yanıt verdi",
+            "customer.waiting": "müşteriden bilgi istendi",
+            "customer.reminder": "müşteriye hatırlatma",
+            "ticket.resumed": "çalışmaya devam edildi",
+            "attachment.added": "dosya eklendi",
+            "step.started": "adım başladı",
+            "step.assigned": "görev atandı",
+            "step.reminder": "son tarih hatırlatması",
+            "step.completed": "görev tamamlandı",
+            "step.escalated": "yükseltildi",
+            "step.breached": "en üst seviyede de süre aşıldı",
+            "resolution.pending": "karar hazırlanıyor",
+            "workflow.start_failed": "süreç başlatılamadı",
+            "workflow.answer_refused": "sürece verilen yanıt reddedildi",
+            "workflow.answer_pending": "sürece verilen yanıt bekliyor",
+            "workflow.failed": "süreç hata verdi",
+            "recovery.recorded": "telafi kaydedildi",
+            "ticket.resolved": "karar bildirildi",
+            "ticket.reopened": "şikâyet yeniden açıldı",
+            "resolution.accepted": "müşteri kararı kabul etti",
+            "resolution.rejected": "müşteri kararı reddetti",
+            "resolution.replied": "müşteri karara yanıt verdi",
+            "ticket.survey": "memnuniyet anketi gönderildi",
+            "survey.answered": "memnuniyet anketi yanıtlandı",
+            "ticket.closed": "şikâyet kapatıldı",
+            "email_sent": "size e-posta gönderdik",
+            "sms_sent": "size SMS gönderdik",
+            "other": "güncelleme",
+        },
         "compensation_type": {
             "refund": "ücret iadesi",
             "credit": "hesabınıza alacak",
@@ -315,3 +428,80 @@ LOCALE = Locale(
     },
     templates=TEMPLATES,
 )
+
+# --- Müşteri sayfaları (durum, anket, karar, geçersiz bağlantı): complaintdesk.pages --------------------
+PAGES: dict[str, str] = {
+    "brand": "Müşteri hizmetleri",
+    "greeting": "Sayın {name},",
+    "footer": "Bu sayfa yalnızca size özeldir; lütfen adresini paylaşmayın. Sorunuz mu var? "
+    "E-postalarımızdan birini yanıtlamanız yeterli.",
+    "status.title": "{ticket_id} numaralı şikâyetiniz",
+    "status.intro.open": "Sabrınız için teşekkür ederiz. Şikâyetiniz üzerinde çalışıyoruz.",
+    "status.intro.waiting_customer": "Şikâyetinizle ilgili devam edebilmemiz için sizden bir bilgiye ihtiyacımız var.",
+    "status.intro.resolved": "Şikâyetinizin incelemesini tamamladık.",
+    "status.intro.closed": "Şikâyetiniz kapatıldı.",
+    "status.open": "İnceleniyor",
+    "status.waiting_customer": "Yanıtınızı bekliyoruz",
+    "status.resolved": "Çözüldü",
+    "status.closed": "Kapatıldı",
+    "label.subject": "Konu",
+    "label.status": "Durum",
+    "label.category": "Şikâyet türü",
+    "label.step": "Şu anda yaptığımız",
+    "label.received": "Alındığı tarih",
+    "label.resolved": "Çözüldüğü tarih",
+    "label.closed": "Kapatıldığı tarih",
+    "label.resolution": "Kararımız",
+    "next.heading": "Bundan sonra ne olacak",
+    "next.step_due": "Ekibimiz “{step}” adımı üzerinde çalışıyor ve en geç {due} tarihinde tamamlamayı planlıyor.",
+    "next.step_late": "“{step}” adımı söz verdiğimizden ({due}) uzun sürüyor. Özür dileriz: konuyu artık "
+    "kıdemli bir çalışma arkadaşımız izliyor; tamamlanır tamamlanmaz size yazacağız.",
+    "next.first_response": "İlk yanıtımızı en geç {due} tarihinde göndereceğiz.",
+    "next.first_response_late": "İlk yanıtımız söz verdiğimiz zamanı ({due}) geçti. Özür dileriz; "
+    "kısa süre içinde size yazacağız.",
+    "next.working": "Şikâyetiniz üzerinde çalışıyoruz; bir gelişme olduğunda size hemen yazacağız.",
+    "next.waiting": "Lütfen son mesajımızı e-postamızı yanıtlayarak cevaplayın. Sizden haber alır almaz devam ediyoruz.",
+    "next.resolved": "Kararımız sorununuzu çözmediyse e-postamızı yanıtlayın; konuyu yeniden inceleyelim.",
+    "next.closed": "Planlanan başka bir işlem yok. Yeni bir sorun olursa bize dilediğiniz zaman yazabilirsiniz.",
+    "conversation.heading": "Mesajlar",
+    "conversation.us": "Yanıtımız",
+    "conversation.you": "Mesajınız",
+    "conversation.empty": "Henüz mesaj yok.",
+    "timeline.heading": "Şimdiye kadar olanlar",
+    "event.ticket.received": "Şikâyetinizi aldık.",
+    "event.email_sent": "Size bir e-posta gönderdik: “{subject}”.",
+    "event.email_sent_plain": "Size bir e-posta gönderdik.",
+    "event.sms_sent": "Size bir kısa mesaj gönderdik.",
+    "event.customer.waiting": "Sizden ek bilgi istedik.",
+    "event.ticket.resolved": "Şikâyetinizi çözdük.",
+    "event.ticket.reopened": "Şikâyetiniz yeniden açıldı.",
+    "event.ticket.closed": "Şikâyetiniz kapatıldı.",
+    "event.survey.answered": "Şikâyetinizi ele alışımızı puanladınız: 5 üzerinden {score}.",
+    "event.other": "Şikâyetinizle ilgili bir güncelleme yapıldı.",
+    "survey.title": "Nasıldık?",
+    "survey.intro": "{ticket_id} numaralı şikâyetinizi nasıl ele aldığımızı bize söyleyin. Bir dakikanızı alır.",
+    "survey.question": "Şikâyetinizi ele alışımızdan ne kadar memnunsunuz?",
+    "survey.score.1": "1 – Hiç memnun değilim",
+    "survey.score.2": "2 – Memnun değilim",
+    "survey.score.3": "3 – Ne memnunum ne değilim",
+    "survey.score.4": "4 – Memnunum",
+    "survey.score.5": "5 – Çok memnunum",
+    "survey.comment": "Bize iletmek istedikleriniz (isteğe bağlı)",
+    "survey.submit": "Yanıtımı gönder",
+    "survey.thanks.title": "Teşekkür ederiz",
+    "survey.thanks": "Yanıtınız için teşekkür ederiz. Bize 5 üzerinden {score} puan verdiniz.",
+    "survey.answered.title": "Zaten yanıtladınız",
+    "survey.answered": "Bu anketi zaten yanıtladınız (5 üzerinden {score}). Teşekkür ederiz!",
+    "link.status": "Şikâyetinizin durumunu görün",
+    "error.403.title": "Bu bağlantı çalışmıyor",
+    "error.403": "Bağlantı artık geçerli değil: süresi dolmuş ya da kopyalanırken kısalmış olabilir. "
+    "E-postalarımızdan birini yanıtlayın, size yeni bir bağlantı gönderelim.",
+    "error.404.title": "Bu şikâyeti bulamadık",
+    "error.404": "Lütfen e-postamızdaki bağlantıyı kontrol edin ya da e-postayı yanıtlayın; size yardımcı olalım.",
+    "error.400.title": "Bir şey eksik",
+    "error.400": "Formda bir alan beklediğimiz gibi doldurulmamış. Lütfen geri dönüp yeniden deneyin.",
+    "error.409.title": "Bu işlem zaten yapıldı",
+    "error.409": "Bu işlem zaten yapılmış ya da şikâyetiniz bu arada değişmiş. Lütfen bağlantıyı yeniden açın.",
+    "error.other.title": "Bir sorun oluştu",
+    "error.other": "Bu işlemi şu anda yapamadık. Lütfen birkaç dakika sonra yeniden deneyin.",
+}
