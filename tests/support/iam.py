@@ -9,7 +9,9 @@ Three parts, used by the pytest plugin ``tests.support.iam_evidence`` and by the
     the cases where IAM differs from the API: a ``TransactWriteItems`` is authorized per item
     (``PutItem``/``UpdateItem``/``DeleteItem``/``ConditionCheckItem`` on each item's table, AWS
     "Using IAM with DynamoDB transactions"), ``ListObjectsV2`` is ``s3:ListBucket`` on the bucket,
-    ``HeadObject`` is ``s3:GetObject``, creating a state machine passes its role (``iam:PassRole``,
+    ``HeadObject`` is ``s3:GetObject``, a presigned POST (no call: botocore builds it from
+    ``CreateBucket``'s model) is the ``s3:PutObject`` of its key that the URL lets its holder make
+    with the role's credentials, creating a state machine passes its role (``iam:PassRole``,
     ``iam:PassedToService``) and tags it (``states:TagResource``). Where a call names no resource
     IAM can scope (a task token, an SMS phone number), the resource is ``*``: only a grant on every
     resource covers it.
@@ -568,6 +570,16 @@ def _entry_points(template: Mapping[str, Any]) -> tuple[dict[str, str], str | No
     return files, chalice
 
 
+def _presigned_post_frame(frame: Any) -> Any:
+    """botocore's ``generate_presigned_post`` frame on this stack, if any."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "generate_presigned_post" and code.co_filename.endswith("signers.py"):
+            return frame
+        frame = frame.f_back
+    return None
+
+
 class CallRecorder:
     """Records every AWS call each function makes (see the module docstring); start/stop or ``with``."""
 
@@ -632,7 +644,16 @@ class CallRecorder:
         region = client.meta.region_name or "us-east-1"
 
         def record(params: Mapping[str, Any], model: Any, **_: Any) -> None:
-            self._record(service, model.name, params, region, sys._getframe(1))
+            frame = sys._getframe(1)
+            operation = model.name
+            if service == "s3" and operation == "CreateBucket":
+                # botocore builds a presigned POST from CreateBucket's model; no call is made, the
+                # URL lets its holder PutObject the one key with this role's credentials.
+                presign = _presigned_post_frame(frame)
+                if presign is not None:
+                    operation = "PutObject"
+                    params = {"Bucket": params.get("Bucket"), "Key": presign.f_locals.get("key")}
+            self._record(service, operation, params, region, frame)
 
         client.meta.events.register_first("before-parameter-build", record)
         return client

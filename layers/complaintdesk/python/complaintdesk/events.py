@@ -44,6 +44,7 @@ class EventType(StrEnum):
     CUSTOMER_WAITING = "customer.waiting"
     CUSTOMER_REMINDER = "customer.reminder"
     TICKET_RESUMED = "ticket.resumed"
+    ATTACHMENT_ADDED = "attachment.added"  # timeline only: a file uploaded through the API, confirmed
     # the plan
     STEP_STARTED = "step.started"
     STEP_ASSIGNED = "step.assigned"
@@ -60,6 +61,9 @@ class EventType(StrEnum):
     RECOVERY_RECORDED = "recovery.recorded"
     TICKET_RESOLVED = "ticket.resolved"
     TICKET_REOPENED = "ticket.reopened"
+    RESOLUTION_ACCEPTED = "resolution.accepted"
+    RESOLUTION_REJECTED = "resolution.rejected"
+    RESOLUTION_REPLIED = "resolution.replied"
     TICKET_SURVEY = "ticket.survey"
     SURVEY_ANSWERED = "survey.answered"
     TICKET_CLOSED = "ticket.closed"
@@ -89,6 +93,7 @@ class TicketCreated(Payload):
     region: str | None = None
     unit: str | None = None
     first_response_due: str | None = None
+    requested_remedy: dict[str, Any] | None = None
 
 
 class TicketUpdated(Payload):
@@ -165,6 +170,24 @@ class TicketReopened(Payload):
     step: str | None = None
 
 
+class ResolutionDecided(Payload):
+    """``resolution.accepted`` / ``resolution.rejected``: the customer's answer to the decision link."""
+
+    decision: str
+    reason: str | None = None
+    round: int = 0
+    review_team: str | None = None
+
+
+class ResolutionReplied(Payload):
+    """``resolution.replied``: the customer wrote after the resolution; the owner team decides."""
+
+    channel: str
+    team: str | None = None
+    excerpt: str = ""
+    reopen_until: str | None = None
+
+
 class RecoveryRecorded(Payload):
     action: dict[str, Any]
 
@@ -204,6 +227,9 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     EventType.TICKET_RESOLVED: TicketResolved,
     EventType.TICKET_REOPENED: TicketReopened,
     EventType.RECOVERY_RECORDED: RecoveryRecorded,
+    EventType.RESOLUTION_ACCEPTED: ResolutionDecided,
+    EventType.RESOLUTION_REJECTED: ResolutionDecided,
+    EventType.RESOLUTION_REPLIED: ResolutionReplied,
     EventType.EMAIL_BOUNCED: EmailBounced,
     EventType.SURVEY_ANSWERED: SurveyAnswered,
     EventType.STEP_ESCALATED: WorkflowEvent,

@@ -69,6 +69,19 @@ class Workflow(_Shape):
     next_step: str | None
 
 
+class RequestedRemedy(_Shape):
+    type: Literal["refund", "replacement", "apology", "repair", "explanation", "other"]
+    details: str = ""
+
+
+class Decision(_Shape):
+    round: int = Field(description="which resolution: 0 for the first, one more after each reopen")
+    decision: Literal["accepted", "rejected"]
+    reason: str | None
+    resolution: str | None = Field(description="the resolution the customer answered")
+    at: str
+
+
 class Ticket(TicketSummary):
     description: str
     language: str
@@ -79,10 +92,19 @@ class Ticket(TicketSummary):
     fields: dict[str, Any]
     updated_at: str
     created_by: str
+    first_response_due: str | None = Field(
+        description="the first reply promised to the customer at receipt (business time of the plan)"
+    )
     first_response_at: str | None
     resolved_at: str | None
     resolution: str | None
     root_cause: str | None
+    requested_remedy: RequestedRemedy | None = Field(
+        default=None, description="what the customer asked for at receipt (ISO 10002)"
+    )
+    decisions: list[Decision] = Field(
+        default_factory=list, description="the customer's answers to each resolution (decision link)"
+    )
     workflow: Workflow
 
 
@@ -109,6 +131,95 @@ class Timeline(_Shape):
     ticket_id: str
     events: list[TimelineEvent]
     next_cursor: str | None
+
+
+# ---------------------------------------------------------------------------- canned replies
+
+
+class CannedReply(_Shape):
+    category_id: str
+    reply_id: str = Field(examples=["refund-on-its-way"])
+    title: str
+    texts: dict[str, str] = Field(description="language → text, with its {placeholders}")
+    languages: list[str]
+    placeholders: list[str] = Field(description="the placeholders its texts use")
+    updated_at: str
+    updated_by: str
+    version: int = Field(description="send it back on PUT; a stale one gets 409")
+
+
+class CannedReplyPage(_Shape):
+    category_id: str
+    replies: list[CannedReply]
+    next_cursor: str | None
+
+
+class CannedReplyDeleted(_Shape):
+    category_id: str
+    reply_id: str
+    deleted: bool
+
+
+class CannedReplyRendered(_Shape):
+    """A canned reply filled for one ticket: post ``text`` as a public comment (edited or not)."""
+
+    ticket_id: str
+    category_id: str
+    reply_id: str
+    title: str
+    language: str
+    text: str
+
+
+class Attachment(_Shape):
+    """A file of a ticket: uploaded through the API (``staff``/``api``) or by the customer's e-mail."""
+
+    attachment_id: str = Field(examples=["AT-5f0c2a9e41d7b3c8"])
+    ticket_id: str
+    filename: str
+    content_type: str
+    size: int = Field(description="bytes")
+    source: Literal["staff", "api", "email"] | str
+    state: Literal["pending", "uploaded"] | str = Field(description="pending until the upload is confirmed")
+    added_by: str | None
+    added_at: str
+
+
+class PresignedPost(_Shape):
+    """An S3 browser-style upload: POST multipart/form-data to ``url`` with every one of ``fields``,
+    then the file as ``file_field``. S3 refuses another key, Content-Type or size than declared."""
+
+    method: Literal["POST"]
+    url: str
+    fields: dict[str, str]
+    file_field: str
+    expires_at: str
+
+
+class AttachmentUpload(Attachment):
+    upload: PresignedPost
+
+
+class AttachmentFile(Attachment):
+    dangerous: bool = Field(description="an e-mail attachment that may be harmful (a program, a script)")
+    inline: bool = Field(description="an e-mail part shown in the message body (a logo, a picture)")
+    download_url: str | None = Field(
+        description="presigned GET (saves the file under its name); null while pending"
+    )
+    download_expires_at: str | None
+
+
+class AttachmentList(_Shape):
+    ticket_id: str
+    attachments: list[AttachmentFile]
+
+
+class TicketCreated(Ticket):
+    uploads: list[AttachmentUpload] | None = Field(
+        default=None,
+        description="one presigned upload per file declared in the body's attachments (absent if none); "
+        "upload each, then POST /tickets/{ticket_id}/attachments/{attachment_id}/confirm",
+    )
 
 
 class RecoveryRecorded(_Shape):
@@ -275,3 +386,33 @@ class PublicStatus(_Shape):
 class SurveyRecorded(_Shape):
     ticket_id: str
     survey: dict[str, Any]
+
+
+class SurveyState(_Shape):
+    """``GET /survey/{token}`` for an API client: whether the survey was answered, and the score."""
+
+    ticket_id: str
+    answered: bool
+    score: int | None
+
+
+class Recourse(_Shape):
+    kind: Literal["internal", "external"]
+    name: str = Field(description="in the customer's language")
+    url: str | None = None
+    contact: str | None = None
+
+
+class DecisionView(_Shape):
+    """Behind the decision link: the resolution the customer accepts or rejects, and their recourse."""
+
+    ticket_id: str
+    subject: str
+    language: str
+    status: str
+    resolution: str | None
+    resolved_at: str | None
+    decided: Literal["accepted", "rejected"] | None = Field(description="null until the customer answers")
+    decided_at: str | None
+    answer_by: str | None = Field(description="the link's answer is taken until then (the reopen window)")
+    recourse: list[Recourse] = Field(description="internal first, then external bodies (ISO 10002)")

@@ -15,6 +15,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -27,6 +28,7 @@ Channel = Literal["api", "web", "phone", "store", "social", "email"]
 Priority = Literal["low", "normal", "high", "urgent"]
 CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 LANGUAGES = ("tr", "en", "lv")
+CANNED_REPLY_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 # A practical addr-spec check: one @, a dotted domain, no spaces or control characters.
 _EMAIL_RE = re.compile(
@@ -43,15 +45,21 @@ def normalize_email(value: str) -> str:
     return f"{local}@{domain.lower()}".lower()
 
 
-def normalize_phone(value: str) -> str:
-    """E.164-like: a leading + and 8 to 15 digits; spaces, dots, dashes and brackets dropped."""
-    raw = value.strip()
-    digits = re.sub(r"[\s().-]", "", raw)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if not re.fullmatch(r"\+?\d{8,15}", digits):
-        raise ValueError("is not a valid phone number (use international form, e.g. +905321234567)")
-    return digits if digits.startswith("+") else "+" + digits
+def normalize_phone(value: str, region: str | None = None) -> str:
+    """E.164 (complaintdesk.phones): national forms read in ``region``, else the default region."""
+    from complaintdesk.phones import normalize_phone as to_e164
+
+    return to_e164(value, region)
+
+
+def _country(value: str | None) -> str | None:
+    from complaintdesk.phones import is_region
+
+    if value in (None, ""):
+        return None
+    if not is_region(value):
+        raise ValueError("is not a country code phone numbers know (ISO 3166 alpha-2, e.g. TR, LV)")
+    return value.upper()
 
 
 # Dates anyone may send (report ranges, preview starts): wide enough for any real plan, narrow
@@ -80,7 +88,15 @@ class _Query(BaseModel):
 class CustomerIn(_Strict):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = None
-    phone: str | None = None
+    # Declared before ``phone``: the phone's validator reads it.
+    country: str | None = Field(
+        default=None,
+        max_length=2,
+        description="ISO 3166 alpha-2; a phone without a country code is read in this country "
+        "(else in the deployment's default region)",
+        examples=["TR"],
+    )
+    phone: str | None = Field(default=None, examples=["0532 123 45 67", "+371 2912 3456"])
     language: str = Field(default="en", min_length=2, max_length=8)
     sms_opt_in: StrictBool = False
 
@@ -89,10 +105,15 @@ class CustomerIn(_Strict):
     def _email(cls, value: str | None) -> str | None:
         return None if value in (None, "") else normalize_email(value)
 
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return _country(value)
+
     @field_validator("phone")
     @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        return None if value in (None, "") else normalize_phone(value)
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value in (None, "") else normalize_phone(value, info.data.get("country"))
 
     @field_validator("language")
     @classmethod
@@ -103,6 +124,78 @@ class CustomerIn(_Strict):
     def _reachable(self) -> CustomerIn:
         if not self.email and not self.phone:
             raise ValueError("give the customer's email or phone (or both)")
+        return self
+
+
+# Files staff and API clients may upload to a ticket (complaintdesk.services.attachments): at most
+# 10 MB each (as the e-mail intake keeps), of the types below; executables and scripts are refused
+# by name as well as by type (complaintdesk.mail.is_dangerous, the intake's own check).
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENTS_PER_CREATE = 10
+ATTACHMENT_TYPES = frozenset(
+    {
+        "application/pdf", "text/plain", "text/csv", "application/json", "application/xml",
+        "message/rfc822", "application/zip", "application/vnd.ms-outlook",
+        "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+        "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/tiff",
+        "image/bmp", "audio/mpeg", "audio/mp4", "audio/ogg", "audio/wav", "video/mp4", "video/quicktime",
+        "video/webm",
+    }
+)  # fmt: skip
+_MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,99}$")
+_FILENAME_BAD_RE = re.compile(r"[\\/\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+class AttachmentIn(_Strict):
+    """A file to upload: its name, media type and exact size in bytes (the upload must match)."""
+
+    filename: str = Field(min_length=1, max_length=200, examples=["receipt.pdf"])
+    content_type: str = Field(min_length=3, max_length=164, examples=["application/pdf"])
+    size: StrictInt = Field(ge=1, le=ATTACHMENT_MAX_BYTES, description="bytes; at most 10 MB")
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        from complaintdesk.mail import is_dangerous
+
+        if _FILENAME_BAD_RE.search(value):
+            raise ValueError("must be a plain file name: no slashes, control or direction characters")
+        if value.strip(". ") == "":
+            raise ValueError("must be a file name, not dots")
+        if is_dangerous(value, ""):
+            raise ValueError("names a program or script; such files are not accepted")
+        return value
+
+    @field_validator("content_type")
+    @classmethod
+    def _accepted_type(cls, value: str) -> str:
+        media = value.lower()
+        if not _MEDIA_TYPE_RE.match(media):
+            raise ValueError("is not a media type (type/subtype, no parameters)")
+        if media not in ATTACHMENT_TYPES:
+            raise ValueError(f"{media} is not accepted; send documents, images, audio or video")
+        return media
+
+
+RemedyType = Literal["refund", "replacement", "apology", "repair", "explanation", "other"]
+
+
+class RequestedRemedy(_Strict):
+    """What the customer asks for (ISO 10002 receipt): one of the kinds, with their own words."""
+
+    type: RemedyType
+    details: str = Field(
+        default="", max_length=2000, description="the customer's own words; required for other"
+    )
+
+    @model_validator(mode="after")
+    def _other_says_what(self) -> RequestedRemedy:
+        if self.type == "other" and not self.details.strip():
+            raise ValueError("details: say what you ask for when the type is other")
         return self
 
 
@@ -117,6 +210,10 @@ class TicketCreate(_Strict):
     region: str | None = Field(default=None, max_length=120)
     unit: str | None = Field(default=None, max_length=120)
     fields: dict[str, Any] = Field(default_factory=dict)
+    # Files to upload with the complaint: the 201 answer carries a presigned upload per file.
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=ATTACHMENTS_PER_CREATE)
+    # What the customer asks for (refund, replacement, …), recorded at receipt and shown to staff.
+    requested_remedy: RequestedRemedy | None = None
 
     @field_validator("description")
     @classmethod
@@ -141,10 +238,68 @@ class TicketPatch(_Strict):
 
 
 class CommentIn(_Strict):
-    body: str = Field(min_length=1, max_length=20000)
+    body: str | None = Field(
+        default=None, min_length=1, max_length=20000, description="the words; or give canned_reply_id"
+    )
     visibility: Literal["internal", "public"] = "internal"
     # The customer's own words, taken by an agent (phone, store): resumes a step waiting for them.
     from_customer: StrictBool = False
+    canned_reply_id: str | None = Field(
+        default=None,
+        pattern=CANNED_REPLY_ID,
+        description="instead of body: a canned reply of the ticket's category, filled for this ticket "
+        "in the customer's language",
+    )
+
+    @model_validator(mode="after")
+    def _one_text(self) -> CommentIn:
+        if (self.body is None) == (self.canned_reply_id is None):
+            raise ValueError("give body or canned_reply_id (one of them)")
+        if self.canned_reply_id is not None and self.from_customer:
+            raise ValueError("a canned reply is ours, not the customer's words: leave out from_customer")
+        return self
+
+
+class _CannedReplyWords(_Strict):
+    title: str = Field(min_length=1, max_length=200, description="what agents pick it by")
+    texts: dict[Literal["tr", "en", "lv"], str] = Field(
+        description="the text per language (at least one); placeholders {customer_name}, {ticket_id}, "
+        "{due_date}, {complaint_subject}; {{ and }} are literal braces",
+    )
+
+    @field_validator("texts")
+    @classmethod
+    def _texts(cls, texts: dict[str, str]) -> dict[str, str]:
+        from complaintdesk.notify.canned import CannedTextError, placeholders
+
+        if not texts:
+            raise ValueError("give the text in at least one language (tr, en, lv)")
+        for language, text in texts.items():
+            if not 1 <= len(text.strip()) <= 20000:
+                raise ValueError(f"{language}: give 1 to 20000 characters")
+            try:
+                placeholders(text)
+            except CannedTextError as exc:
+                raise ValueError(f"{language}: {exc}") from None
+        return {language: text.strip() for language, text in texts.items()}
+
+
+class CannedReplyCreate(_CannedReplyWords):
+    """``POST /categories/{id}/canned-replies``: a new reply."""
+
+    id: str | None = Field(
+        default=None,
+        pattern=CANNED_REPLY_ID,
+        description="lower-case letters, digits and dashes (at most 64); generated when left out",
+    )
+
+
+class CannedReplyUpdate(_CannedReplyWords):
+    """``PUT /categories/{id}/canned-replies/{reply_id}``: the whole reply, replaced."""
+
+    version: StrictInt | None = Field(
+        default=None, ge=1, description="the version you read; a stale one gets 409"
+    )
 
 
 class StepComplete(_Strict):
@@ -168,7 +323,8 @@ class TicketResolve(_Strict):
     root_cause: str = Field(
         min_length=1,
         max_length=200,
-        description="a short code (carrier-delay, billing-system-error) or words",
+        description="a code from the category's root_causes (billing_system_error); words only for a "
+        "ticket without a category or a category that lists none",
     )
 
 
@@ -205,6 +361,13 @@ class RecoveryActionIn(_Strict):
         if (self.amount is None) != (self.currency is None):
             raise ValueError("give amount and currency together")
         return self
+
+
+class DecisionIn(_Strict):
+    """``POST /decision/{token}``: the customer accepts or rejects the resolution, once."""
+
+    decision: Literal["accept", "reject"]
+    reason: str | None = Field(default=None, max_length=2000, description="why, when rejecting")
 
 
 class SurveyIn(_Strict):
@@ -265,6 +428,20 @@ class TimelineQuery(_Query):
     cursor: str | None = Field(default=None, max_length=CURSOR_MAX)
 
 
+class CannedReplyQuery(_Query):
+    """``GET /categories/{id}/canned-replies``: ?language= keeps the replies written in it."""
+
+    language: Literal["tr", "en", "lv"] | None = None
+    limit: int = Field(default=100, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX)
+
+
+class CannedReplyRenderQuery(_Query):
+    """``GET /tickets/{id}/canned-replies/{reply_id}``: the language (default: the customer's)."""
+
+    language: Literal["tr", "en", "lv"] | None = None
+
+
 class QuarantineQuery(_Query):
     """``GET /quarantine``: one month of quarantined mail."""
 
@@ -277,17 +454,27 @@ class CustomerLookupQuery(_Query):
     """``GET /customers``: exactly one of ``email`` or ``phone``."""
 
     email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=40)
+    country: str | None = Field(
+        default=None, max_length=2, description="ISO 3166 alpha-2 the phone is read in"
+    )
+    phone: str | None = Field(
+        default=None, max_length=40, description="any format; national ones read in country"
+    )
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         return None if value is None else normalize_email(value)
 
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return _country(value)
+
     @field_validator("phone")
     @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_phone(value)
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else normalize_phone(value, info.data.get("country"))
 
     @model_validator(mode="after")
     def _one(self) -> CustomerLookupQuery:
@@ -399,10 +586,17 @@ def parse_query(model: type[BaseModel], query: Mapping[str, Any] | BaseModel | N
     return _validate(model, {k: v for k, v in (query or {}).items() if v not in ("", None)}, whole="query")
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any], *, whole: str) -> Any:
-    """``whole``: the name of a problem of the body or query as a whole (no one field)."""
+def parse_form(model: type[BaseModel], fields: Mapping[str, str]) -> Any:
+    """Validate a plain HTML form's fields (all text) into ``model``, read as JSON would read them
+    ("4" is the number 4 for an int field); the errors name the fields as ``parse`` does."""
+    return _validate(model, dict(fields), whole="body", strings=True)
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], *, whole: str, strings: bool = False) -> Any:
+    """``whole``: the name of a problem of the body or query as a whole (no one field).
+    ``strings``: every value is text (a form), converted as the field's type reads text."""
     try:
-        return model.model_validate(data)
+        return model.model_validate_strings(data) if strings else model.model_validate(data)
     except ValidationError as exc:
         details = []
         for err in exc.errors():

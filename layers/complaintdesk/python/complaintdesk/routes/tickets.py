@@ -12,7 +12,7 @@ routes = Routes("tickets")
     "POST",
     body="schemas:TicketCreate",
     status=201,
-    response="responses:Ticket",
+    response="responses:TicketCreated",
     headers={"Idempotency-Key": "same key and body → the same ticket; same key, other body → 409"},
 )
 def create_ticket(call):
@@ -71,7 +71,9 @@ def update_ticket(call):
     response="responses:TimelineEvent",
 )
 def add_comment(call):
-    """An internal note, a public reply the customer receives, or the customer's own words."""
+    """An internal note, a public reply the customer receives, or the customer's own words.
+
+    ``canned_reply_id`` instead of ``body``: a canned reply of the ticket's category, filled for it."""
     from complaintdesk.services.tickets import add_comment
 
     comment = call.body
@@ -81,6 +83,7 @@ def add_comment(call):
         comment.visibility,
         actor=call.actor,
         from_customer=comment.from_customer,
+        canned_reply_id=comment.canned_reply_id,
     )
 
 

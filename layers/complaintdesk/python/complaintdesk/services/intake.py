@@ -58,18 +58,46 @@ def _replay(payload: dict[str, Any]) -> dict[str, Any] | None:
         raise Conflict("this Idempotency-Key was already used with a different request body")
     bind_ticket(found.ticket_id)
     logger().info("ticket create replayed", extra={"ticket_id": found.ticket_id})
-    return tickets.get_ticket(found.ticket_id)
+    view = tickets.get_ticket(found.ticket_id)
+    if (payload["body"] or {}).get("attachments"):
+        from complaintdesk.services import attachments
+
+        view["uploads"] = attachments.pending_uploads(found.ticket_id)  # fresh URLs for what is still due
+    return view
 
 
 def _create(payload: dict[str, Any]) -> dict[str, Any]:
     data = TicketCreate.model_validate(payload["body"])
+    declared: list[Any] = []
+    ticket_id = None
+    if data.attachments:
+        # Files declared with the complaint are written pending in the ticket's own transaction,
+        # so a saved ticket always has them; the answer carries a presigned upload for each.
+        from complaintdesk import clock
+        from complaintdesk.services import attachments
+
+        at = clock.now()
+        ticket_id = tickets.allocate_ticket_id(at)
+        declared = attachments.declare(
+            ticket_id, data.attachments, actor=payload["actor"], source="api", at=at
+        )
     try:
-        view = tickets.create_ticket(data, actor=payload["actor"], intake_key=_intake_key(payload))
+        view = tickets.create_ticket(
+            data,
+            actor=payload["actor"],
+            intake_key=_intake_key(payload),
+            ticket_id=ticket_id,
+            extra_writes=[(item, None) for item in declared] or None,
+        )
     except Conflict:
         replayed = _replay(payload)  # a concurrent request with the same key won the race
         if replayed is None:
             raise
         return replayed
+    if declared:
+        view["uploads"] = [
+            {**attachments.upload_view(i), "upload": attachments.upload_for(i)} for i in declared
+        ]
     bind_ticket(view["ticket_id"])
     logger().info(
         "ticket created",
