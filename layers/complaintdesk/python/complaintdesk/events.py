@@ -105,6 +105,8 @@ class CommentPublic(Payload):
     event_id: str
     body: str
     by: str | None = None
+    # files the reply's e-mail carries: [{"attachment_id", "filename", "content_type", "size", "s3_key"}]
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CustomerReplied(Payload):

@@ -51,8 +51,12 @@ CUSTOMER_INTERACTIONS = frozenset(
         EventType.CUSTOMER_REPLIED,
         EventType.TICKET_RESOLVED,
         EventType.SURVEY_ANSWERED,
+        EventType.RESOLUTION_ACCEPTED,
+        EventType.RESOLUTION_REJECTED,
     }
 )
+DECISIONS = ("accepted", "rejected")  # the customer's answers to a resolution (ISO 10002 closing)
+AFTER_RESOLUTION = "after resolution"  # a reply to a resolved ticket: recorded, the team told, no reopen
 
 
 def timeline_entry(
@@ -257,9 +261,11 @@ class TicketLifecycle:
         linked_tickets: set[str] | None = None,
         timeline_data: dict[str, Any] | None = None,
         plan: Plan | None = None,
+        requested_remedy: dict[str, Any] | None = None,
     ) -> tuple[Any, Change]:
         """A complaint is received (ISO 10002 receipt): the new ticket, on its plan when it has a
-        category, with ``ticket.received`` on the timeline and ``ticket.created`` to publish."""
+        category, with ``ticket.received`` on the timeline and ``ticket.created`` to publish. The
+        remedy the customer asks for, when given, is kept on the ticket and on both."""
         moment = clock.iso(at)
         pk, sk = cls.key(ticket_id)  # type: ignore[attr-defined]
         ticket: Any = cls(  # type: ignore[call-arg]
@@ -281,10 +287,15 @@ class TicketLifecycle:
             created_at=moment,
             updated_at=moment,
             created_by=actor,
+            first_response_due=clock.iso(first_response_due),
             attachments=attachments or [],
             linked_tickets=linked_tickets or None,
+            requested_remedy=requested_remedy or None,
         )
         change = ticket.planned(plan, at) if plan is not None else Change()
+        received = dict(timeline_data or {"subject": subject})
+        if requested_remedy:
+            received["requested_remedy"] = requested_remedy
         ticket._touch(at)
         change.entries.append(
             ticket._entry(
@@ -294,7 +305,7 @@ class TicketLifecycle:
                 at=at,
                 visibility="public",
                 channel=channel,
-                data=timeline_data or {"subject": subject},
+                data=received,
             )
         )
         change.events.append(
@@ -310,6 +321,7 @@ class TicketLifecycle:
                     region=region,
                     unit=unit,
                     first_response_due=clock.iso(first_response_due),
+                    **({"requested_remedy": requested_remedy} if requested_remedy else {}),
                 ),
                 at=at,
             )
@@ -737,6 +749,7 @@ class TicketLifecycle:
             "recovery_actions": t.recovery_actions or [],
             "first_contact_resolution": first_contact,
             "resolved_at": t.resolved_at,
+            "round": self.resolution_round(),
         }
         return self._recorded(
             EventType.TICKET_RESOLVED,
@@ -781,6 +794,123 @@ class TicketLifecycle:
             data=data,
             visibility="public",
         )
+
+    # --- the customer's answer to the resolution (services/closure.py) ---------------------------
+
+    def resolution_round(self) -> int:
+        """Which resolution of the ticket is current: 0 for the first, one more after each reopen.
+        A decision link names its round, so a link of an earlier resolution cannot decide a later one."""
+        return int(getattr(self, "reopen_count", 0) or 0)
+
+    def decision_for(self, round_: int) -> dict[str, Any] | None:
+        """The customer's recorded answer to resolution ``round_``, or None."""
+        t: Any = self
+        return next((d for d in t.decisions or [] if int(d.get("round", -1)) == round_), None)
+
+    def may_decide(self, round_: int, at: datetime, window: timedelta) -> None:
+        """The customer may accept or reject resolution ``round_`` once, while it is the current one
+        and within the reopen window (409 otherwise)."""
+        t: Any = self
+        decided = self.decision_for(round_)
+        if decided is not None:
+            raise Conflict(f"you already {decided['decision']} the resolution of {t.ticket_id}; thank you")
+        if t.status == "closed":
+            raise Conflict(f"ticket {t.ticket_id} is closed; open a new complaint and mention {t.ticket_id}")
+        if t.status != "resolved" or round_ != self.resolution_round():
+            raise Conflict(
+                f"this link is for an earlier resolution of {t.ticket_id}; the complaint was reopened"
+            )
+        if t.resolved_at and at - clock.parse_iso(t.resolved_at) > window:
+            raise Conflict(f"the time to answer ({window.days} days after the resolution) has passed")
+
+    def _decided(self, round_: int, decision: str, reason: str | None, at: datetime) -> dict[str, Any]:
+        t: Any = self
+        record = {
+            "round": round_,
+            "decision": decision,
+            "reason": reason,
+            "resolution": t.resolution,
+            "at": clock.iso(at),
+        }
+        t.decisions = [*(t.decisions or []), record]
+        return record
+
+    def resolution_accepted(
+        self, round_: int, *, by: str, at: datetime, window: timedelta, closes_here: bool
+    ) -> Change:
+        """The customer accepts the resolution (``resolution.accepted``): the complaint closes. With a
+        plan, its closing wait is answered ``close`` and the plan's "Close" state closes the ticket;
+        without one (``closes_here``) it closes here and ``ticket.closed`` is published."""
+        self.may_decide(round_, at, window)
+        t: Any = self
+        self._decided(round_, "accepted", None, at)
+        if closes_here:
+            t.status, t.closed_at = "closed", clock.iso(at)
+        self._touch(at)
+        data = {"decision": "accepted", "round": round_}
+        change = self._recorded(
+            EventType.RESOLUTION_ACCEPTED,
+            "The customer accepted the resolution; the complaint is closed",
+            ev.ResolutionDecided(**data),
+            actor=by,
+            at=at,
+            data=data,
+            visibility="public",
+        )
+        if closes_here:
+            closed = ev.WorkflowEvent(category=t.category, last_outcome="accepted")
+            change.events.append(self._event(EventType.TICKET_CLOSED, closed, at=at))
+        return change
+
+    def resolution_rejected(
+        self,
+        round_: int,
+        *,
+        reason: str | None,
+        review_team: str | None,
+        by: str,
+        at: datetime,
+        window: timedelta,
+    ) -> Change:
+        """The customer rejects the resolution (``resolution.rejected``): the complaint stays open,
+        reopened to review by ``review_team`` (its queue), waiting for a new resolution."""
+        self.may_decide(round_, at, window)
+        t: Any = self
+        rejected = self._decided(round_, "rejected", reason, at)
+        t.status, t.reopen_count = "open", int(t.reopen_count or 0) + 1
+        t.resolution = None
+        t.owner_team = review_team or t.owner_team
+        if t.execution_arn:
+            t.current_step, t.next_step, t.step_due_at = RESOLUTION, None, None
+        self._touch(at)
+        data = {
+            "decision": "rejected",
+            "reason": reason,
+            "round": round_,
+            "review_team": t.owner_team,
+            "reopen_count": t.reopen_count,
+            "resolution": rejected["resolution"],
+        }
+        return self._recorded(
+            EventType.RESOLUTION_REJECTED,
+            "The customer rejected the resolution; the complaint is reviewed again",
+            ev.ResolutionDecided(**data),
+            actor=by,
+            at=at,
+            data=data,
+            visibility="public",
+        )
+
+    def replied_after_resolution(
+        self, *, channel: str, excerpt: str, at: datetime, reopen_until: str | None
+    ) -> Change:
+        """The customer wrote to a resolved ticket: recorded by the caller, never a reopen; the owner
+        team is told (``resolution.replied``) and decides. The ticket item is not written."""
+        t: Any = self
+        told = ev.ResolutionReplied(
+            channel=channel, team=t.owner_team, excerpt=excerpt[:1000], reopen_until=reopen_until
+        )
+        return Change(events=[self._event(EventType.RESOLUTION_REPLIED, told, at=at)], ticket_changed=False)
 
     def recovery_recorded(self, action: dict[str, Any], *, by: str, at: datetime) -> Change:
         """An apology or a compensation, kept in order on the ticket (``recovery.recorded``)."""
@@ -843,17 +973,29 @@ class TicketLifecycle:
         )
         return change
 
-    def commented(self, body: str, *, public: bool, by: str, at: datetime, channel: str = "api") -> Change:
+    def commented(
+        self,
+        body: str,
+        *,
+        public: bool,
+        by: str,
+        at: datetime,
+        channel: str = "api",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> Change:
         """A note for the team, or a public reply the customer receives (``comment.public``; the
-        first one is the first response)."""
+        first one is the first response), with the ticket's files its e-mail carries."""
         kind = EventType.COMMENT_PUBLIC if public else EventType.COMMENT_INTERNAL
+        data: dict[str, Any] = {"body": body, "channel": channel}
+        if attachments:
+            data["attachments"] = attachments
         entry = self._entry(
             kind,
             body[:200],
             actor=by,
             at=at,
             visibility="public" if public else "internal",
-            data={"body": body, "channel": channel},
+            data=data,
         )
         if not public:
             return Change(entries=[entry], ticket_changed=False)
@@ -861,7 +1003,9 @@ class TicketLifecycle:
         change.entries.append(entry)
         change.events.append(
             self._event(
-                EventType.COMMENT_PUBLIC, ev.CommentPublic(event_id=entry.event_id, body=body, by=by), at=at
+                EventType.COMMENT_PUBLIC,
+                ev.CommentPublic(event_id=entry.event_id, body=body, by=by, attachments=attachments or []),
+                at=at,
             )
         )
         return change

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -250,6 +250,11 @@ class CommentIn(_Strict):
         description="instead of body: a canned reply of the ticket's category, filled for this ticket "
         "in the customer's language",
     )
+    attachment_ids: list[Annotated[str, Field(pattern=r"^A[TM]-[0-9a-f]{16}$")]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="files of the ticket (GET /tickets/{id}/attachments) the public reply's e-mail carries",
+    )
 
     @model_validator(mode="after")
     def _one_text(self) -> CommentIn:
@@ -257,6 +262,8 @@ class CommentIn(_Strict):
             raise ValueError("give body or canned_reply_id (one of them)")
         if self.canned_reply_id is not None and self.from_customer:
             raise ValueError("a canned reply is ours, not the customer's words: leave out from_customer")
+        if self.attachment_ids and (self.visibility != "public" or self.from_customer):
+            raise ValueError("attachment_ids go out with a public reply of ours: set visibility to public")
         return self
 
 

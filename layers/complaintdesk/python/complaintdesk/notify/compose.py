@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,6 +28,21 @@ _DOMAIN = re.compile(
 )
 DISPLAY_NAME_LIMIT = 100
 SUBJECT_LIMIT = 200
+# SES sends raw messages up to 40 MB, headers and base64-encoded attachments included.
+SES_RAW_MESSAGE_LIMIT = 40 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MailFile:
+    """A file to attach: its name (as the customer will see it), media type and bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class MessageTooLarge(ValueError):
+    """The message with its attachments is larger than SES sends."""
 
 
 class InvalidAddress(ValueError):
@@ -74,8 +90,11 @@ def build_email(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     date: datetime | None = None,
+    attachments: Sequence[MailFile] = (),
 ) -> EmailMessage:
-    """A multipart/alternative (text + HTML) message about ``ticket_id``, ready for SES or an .eml file.
+    """A multipart/alternative (text + HTML) message about ``ticket_id``, ready for SES or an .eml file;
+    with ``attachments``, a multipart/mixed holding that and one base64 part per file (at most
+    ``SES_RAW_MESSAGE_LIMIT`` bytes in all, else ``MessageTooLarge``).
 
     ``reply_to`` is the signed plus address (``complaintdesk.signing.reply_address``). ``references`` is the
     thread so far, oldest first; ``in_reply_to`` is appended to it when missing. Message ids that are not
@@ -105,8 +124,20 @@ def build_email(
     message["X-Complaintdesk-Ticket"] = ticket
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for file in attachments:  # the first turns the message into multipart/mixed around the text
+        maintype, _, subtype = file.content_type.partition("/")
+        if not maintype or not subtype:
+            maintype, subtype = "application", "octet-stream"
+        name = clean_line(file.filename)[:200] or "file"
+        message.add_attachment(file.data, maintype=maintype, subtype=subtype, filename=name)
     if rendered.language:  # after the content: set_content drops Content-* headers
         message["Content-Language"] = clean_line(rendered.language)
+    if attachments:
+        size = len(message.as_bytes())
+        if size > SES_RAW_MESSAGE_LIMIT:
+            raise MessageTooLarge(
+                f"the message with its attachments is {size} bytes; SES sends at most {SES_RAW_MESSAGE_LIMIT}"
+            )
     return message
 
 

@@ -84,6 +84,7 @@ def add_comment(call):
         actor=call.actor,
         from_customer=comment.from_customer,
         canned_reply_id=comment.canned_reply_id,
+        attachment_ids=comment.attachment_ids,
     )
 
 

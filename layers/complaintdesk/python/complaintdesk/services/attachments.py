@@ -24,10 +24,12 @@ What happens to every file, in order:
    GET valid ``DOWNLOAD_SECONDS`` that makes a browser save the file under its own name
    (``Content-Disposition: attachment``). Types outside ``schemas.ATTACHMENT_TYPES`` (HTML from a
    mail, say) are served as ``application/octet-stream``. Pending uploads have no URL.
-5. **Sent** with an agent's public e-mail reply, by id (``files_for_mail``): the bytes are read
-   from S3 and added to the MIME message by ``notify.compose.build_email``; more than
-   ``MAIL_ATTACHMENTS_MAX_BYTES`` in one reply is refused (SES takes raw messages up to 40 MB,
-   base64 makes a file a third larger).
+5. **Sent** with an agent's public reply (``POST /tickets/{id}/comments`` with ``attachment_ids``):
+   ``for_reply`` checks the ids (uploaded, of this ticket, not a harmful file from a mail, at most
+   ``MAIL_ATTACHMENTS_MAX_BYTES`` together: SES takes raw messages up to 40 MB and base64 makes a
+   file a third larger; else 400 naming ``attachment_ids``) and the ``comment.public`` event carries
+   them; the notify function reads the bytes (``read_for_mail``) and ``notify.compose.build_email``
+   attaches them to the e-mail. An SMS carries no files (it points to the status page).
 
 Presigned URLs are signed with the function's own credentials (Signature Version 4), so whoever
 holds one acts as the API's role for that one request: the role may put and read objects under
@@ -335,11 +337,12 @@ def _mail_files(ticket_id: str) -> list[dict[str, Any]]:
 # -------------------------------------------------------------------------------- outgoing mail
 
 
-def files_for_mail(ticket_id: str, attachment_ids: list[str]) -> list[dict[str, Any]]:
-    """The named files of the ticket with their bytes, for an outgoing e-mail, in the order named.
+def for_reply(ticket_id: str, attachment_ids: list[str]) -> list[dict[str, Any]]:
+    """The named files of the ticket, in the order named, as an agent's reply carries them (name,
+    type, size, key: the notify function reads the bytes when it sends the e-mail).
 
-    400 naming ``attachment_ids`` for an unknown or pending id, or when together they pass
-    ``MAIL_ATTACHMENTS_MAX_BYTES``; dangerous files from a customer's mail are never sent out."""
+    400 naming ``attachment_ids`` for an unknown or pending id, a file from a customer's mail that
+    may be harmful (never sent out), or files that together pass ``MAIL_ATTACHMENTS_MAX_BYTES``."""
     if not attachment_ids:
         return []
     wanted = list(dict.fromkeys(attachment_ids))
@@ -365,13 +368,23 @@ def files_for_mail(ticket_id: str, attachment_ids: list[str]) -> list[dict[str, 
         raise InvalidInput(
             f"attachment_ids: {message}", details=[{"field": "attachment_ids", "message": message}]
         )
+    fields = ("attachment_id", "filename", "content_type", "size", "s3_key")
+    return [{name: known[a][name] for name in fields} for a in wanted]
+
+
+def read_for_mail(files: list[dict[str, Any]]) -> list[Any]:
+    """The bytes of files ``for_reply`` chose, as ``notify.compose.MailFile``s (S3 GetObject each)."""
+    from complaintdesk.notify.compose import MailFile
+
     s3 = aws.client("s3")
-    out = []
-    for attachment_id in wanted:
-        file = known[attachment_id]
-        body = s3.get_object(Bucket=bucket(), Key=file["s3_key"])["Body"].read()
-        out.append({"filename": file["filename"], "content_type": file["content_type"], "data": body})
-    return out
+    return [
+        MailFile(
+            file["filename"],
+            file["content_type"],
+            s3.get_object(Bucket=bucket(), Key=file["s3_key"])["Body"].read(),
+        )
+        for file in files
+    ]
 
 
 # -------------------------------------------------------------------------------------- helpers

@@ -146,6 +146,8 @@ class Notice:
     reason: str = ""
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
+    # Files an e-mail carries (an agent's reply): metadata from services/attachments.for_reply
+    attachments: tuple[dict[str, Any], ...] = ()
 
     @property
     def key(self) -> str:
@@ -535,14 +537,17 @@ def on_reopened(facts: Facts) -> list[Notice]:
 
 def on_comment_public(facts: Facts) -> list[Notice]:
     """An agent's public reply, word for word, on the customer's channels and in the ticket's thread:
-    the customer answers it like any of our mails and the answer lands on the same ticket."""
-    return to_customer(facts, "agent.reply", {"reply_text": facts.data.get("body") or ""})
+    the customer answers it like any of our mails and the answer lands on the same ticket. Files
+    the agent named go with the e-mail (an SMS points to the status page)."""
+    notices = to_customer(facts, "agent.reply", {"reply_text": facts.data.get("body") or ""})
+    files = tuple(facts.data.get("attachments") or ())
+    return [replace(notice, attachments=files) for notice in notices] if files else notices
 
 
 def what_was_tried(facts: Facts, language: str) -> list[str]:
     """The ticket's latest work, for managers, in their language: when (in the category's time zone,
     as the language writes it), what happened (the event type in words), on which step, and the
-    notes staff wrote. Notifications are left out."""
+    notes or comment staff wrote (in their words). Notifications are left out."""
     from complaintdesk.notify.templates import format_moment
 
     words = locale_for(language).labels.get("event", {})
@@ -555,7 +560,7 @@ def what_was_tried(facts: Facts, language: str) -> list[str]:
         step = data.get("step")
         if step and step != "resolution":
             what += f": {step_name(facts.defn, step, language, data.get('step_title'))}"
-        notes = " ".join(str(data.get("notes") or "").split())[:160]
+        notes = " ".join(str(data.get("notes") or data.get("body") or "").split())[:160]
         when = format_moment(clock.parse_iso(item.at), language, facts.timezone, short=True)
         lines.append(f"{when} — {what}" + (f" ({notes})" if notes else ""))
         if len(lines) == ATTEMPTS_SHOWN:
@@ -681,6 +686,11 @@ def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, 
     settings, recipient = get_settings(), notice.recipient
     assert recipient is not None
     message_id = new_message_id(notice.ticket_id, who.sender_domain())
+    files = []
+    if notice.attachments:
+        from complaintdesk.services.attachments import read_for_mail
+
+        files = read_for_mail(list(notice.attachments))
     message = build_email(
         rendered,
         to=recipient.address,
@@ -692,6 +702,7 @@ def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, 
         in_reply_to=notice.in_reply_to,
         references=notice.references,
         date=at,
+        attachments=files,
     )
     response = aws.client("ses").send_raw_email(
         Source=settings.sender_address,
@@ -711,6 +722,8 @@ def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, 
         "ses_thread_id": links[1] if ses_id else None,
         "in_reply_to": notice.in_reply_to,
     }
+    if files:
+        data["attachments"] = [file.filename for file in files]
     return data, writes
 
 
@@ -914,6 +927,8 @@ def public_status(token: str) -> dict[str, Any]:
             subject = " ".join(str(data.get("subject") or "").replace(f"[{ticket.ticket_id}]", " ").split())
             said = events["sms_sent"] if item["channel"] == "sms" else events["email_sent"]
             said += f": {subject}" if subject and item["channel"] != "sms" else ""
+        elif item["type"] == EventType.COMMENT_PUBLIC and data.get("body"):
+            said = str(data["body"])  # our public reply, word for word
         else:
             said = events.get(item["type"]) or events["other"]
         return {"at": when(item["at"]), "summary": said}

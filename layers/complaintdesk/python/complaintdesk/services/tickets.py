@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintdesk import clock
@@ -12,8 +12,8 @@ from complaintdesk.errors import Conflict, InvalidInput
 from complaintdesk.lifecycle import Plan
 from complaintdesk.observability import emit, logger
 from complaintdesk.services.customers import resolve_customer
+from complaintdesk.services.promises import first_response_due
 from complaintdesk.services.timeline import event_view
-from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import IntakeKey, Ticket
 
@@ -60,10 +60,13 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         fields=ticket.fields or {},
         updated_at=ticket.updated_at,
         created_by=ticket.created_by,
+        first_response_due=ticket.first_response_due,
         first_response_at=ticket.first_response_at,
         resolved_at=ticket.resolved_at,
         resolution=ticket.resolution,
         root_cause=ticket.root_cause,
+        requested_remedy=ticket.requested_remedy,
+        decisions=ticket.decisions or [],
         workflow={
             "current_step": ticket.current_step,
             "owner_team": ticket.owner_team,
@@ -130,7 +133,7 @@ def create_ticket(
             language=data.customer.language,
             actor=actor,
             at=at,
-            first_response_due=at + timedelta(hours=get_settings().first_response_hours),
+            first_response_due=first_response_due(at, category[1] if category else None),
             priority=data.priority,
             category=data.category,
             product=data.product,
@@ -141,6 +144,7 @@ def create_ticket(
             linked_tickets=linked_tickets,
             timeline_data=timeline_data,
             plan=plan,
+            requested_remedy=data.requested_remedy.model_dump() if data.requested_remedy else None,
         )
         writes: list[tuple[Any, Any]] = [
             *customer_writes,
@@ -276,10 +280,25 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
 
 
 def add_comment(
-    ticket_id: str, body: str, visibility: str, *, actor: str, from_customer: bool = False
+    ticket_id: str,
+    body: str | None,
+    visibility: str,
+    *,
+    actor: str,
+    from_customer: bool = False,
+    canned_reply_id: str | None = None,
+    attachment_ids: list[str] | None = None,
 ) -> dict[str, Any]:
-    """An internal note, a public reply the customer will receive, or the customer's own answer."""
+    """An internal note, a public reply the customer will receive, or the customer's own answer.
+
+    ``canned_reply_id`` instead of ``body``: that canned reply of the ticket's category, filled for
+    the ticket in the customer's language (``services/replies.py``), is the text."""
     ticket = load(ticket_id)
+    if canned_reply_id is not None:
+        from complaintdesk.services.replies import fill_for_ticket
+
+        body = fill_for_ticket(ticket, canned_reply_id)["text"]
+    assert body is not None  # CommentIn asks for one of the two
     at = clock.now()
     if from_customer:
         from complaintdesk.services import workflow
@@ -289,7 +308,12 @@ def add_comment(
         outcome = workflow.customer_replied(ticket.ticket_id, at=at, channel="api", actor=actor)
         change = ticket.customer_wrote(body, by=actor, at=at, resumed=outcome == "resumed")
     else:
-        change = ticket.commented(body, public=visibility == "public", by=actor, at=at)
+        files = None
+        if attachment_ids:  # files the reply's e-mail carries (services/attachments.py)
+            from complaintdesk.services.attachments import for_reply
+
+            files = for_reply(ticket.ticket_id, attachment_ids)
+        change = ticket.commented(body, public=visibility == "public", by=actor, at=at, attachments=files)
     repo.save_all(**change.save_args(ticket))
     return event_view(change.entries[-1])
 
