@@ -25,7 +25,7 @@ TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 
 # Routes anyone may call (signed link tokens instead of a login, the API's OpenAPI document): no
 # Cognito authorizer. The routes declare the same (roles=None); tests/unit/test_openapi_contract.py checks.
-PUBLIC_PATHS = frozenset({"/status/{token}", "/survey/{token}", "/openapi.json"})
+PUBLIC_PATHS = frozenset({"/status/{token}", "/survey/{token}", "/decision/{token}", "/openapi.json"})
 API_FUNCTION = "ApiFunction"
 EVENTS_BEGIN = "# BEGIN api-events"
 EVENTS_END = "# END api-events"

@@ -28,6 +28,10 @@ class Settings:
     state_machine_prefix: str = field(default_factory=lambda: _env("STATE_MACHINE_PREFIX", "complaintdesk"))
     # A customer may reopen a resolved ticket (by API or e-mail reply) this long after resolution.
     reopen_window_days: int = field(default_factory=lambda: int(_env("REOPEN_WINDOW_DAYS", "14")))
+    # Where a customer who rejects a resolution can turn (ISO 10002 recourse), unless the category
+    # names its own: a JSON list of {"kind": "internal"|"external", "names": {"tr","en","lv"},
+    # "url" or "contact"} (categories.model.Recourse). Empty: only our own review is named.
+    recourse_json: str = field(default_factory=lambda: _env("RECOURSE", ""))
     # Who acknowledgements and notifications come from, and where customers reply.
     sender_address: str = field(
         default_factory=lambda: _env("SENDER_ADDRESS", "support@complaintdesk.example")
@@ -50,7 +54,15 @@ class Settings:
     # Shrinks every SLA for the local demo (1 SLA hour = 1 second at 3600). Never set in production.
     time_scale: float = field(default_factory=lambda: float(_env("TIME_SCALE", "1") or "1"))
     max_description_chars: int = field(default_factory=lambda: int(_env("MAX_DESCRIPTION_CHARS", "20000")))
-    first_response_hours: int = field(default_factory=lambda: int(_env("FIRST_RESPONSE_HOURS", "24")))
+    # Phones written without a country code are read in this region (ISO 3166 alpha-2), unless the
+    # customer's country is given (complaintdesk.phones).
+    default_phone_region: str = field(default_factory=lambda: _env("DEFAULT_PHONE_REGION", "TR"))
+    # The desk's calendar where no category names one (uncategorised tickets): its working hours
+    # count the default first-response promise, its time zone shows the customer's dates.
+    default_calendar: str = field(default_factory=lambda: _env("DEFAULT_CALENDAR", "tr-istanbul"))
+    # The first reply an uncategorised ticket is promised: a duration ('4h', '1d' = one working
+    # day of the default calendar) in that calendar's business hours (services/promises.py).
+    first_response_sla: str = field(default_factory=lambda: _env("FIRST_RESPONSE_SLA", "1d"))
     idempotency_expiry_seconds: int = field(
         default_factory=lambda: int(_env("IDEMPOTENCY_EXPIRY_SECONDS", str(24 * 3600)))
     )

@@ -48,8 +48,14 @@ def _check_label(value: str, what: str) -> str:
     return value
 
 
+# Every name a customer or staff message prints exists in each of these (checked at publish).
+LANGUAGES = ("tr", "en", "lv")
+ROOT_CAUSE_CODE = r"^[a-z][a-z0-9_]{1,47}$"
+
+
 class Names(_Strict):
-    """Display names; Turkish and English are required, Latvian optional."""
+    """Display names; Turkish and English are required here, Latvian too when a version is published
+    (``incomplete_names``); a stored older version without Latvian still loads."""
 
     tr: str = Field(min_length=1, max_length=120)
     en: str = Field(min_length=1, max_length=120)
@@ -104,6 +110,7 @@ class NotifyTarget(_Strict):
 
 class EscalationLevel(_Strict):
     label: str = Field(min_length=1, max_length=30, description="who, as the state name shows it")
+    names: Names | None = Field(default=None, description="the label as messages print it, per language")
     notify: list[NotifyTarget] = Field(min_length=1)
     extra: str = Field(description="extra time granted at this level, e.g. '4h'")
 
@@ -125,6 +132,7 @@ class EscalationLevel(_Strict):
 class Step(_Strict):
     id: str = Field(pattern=SLUG)
     title: str = Field(min_length=1, max_length=40)
+    names: Names | None = Field(default=None, description="the title as messages print it, per language")
     owner_team: str
     instructions: Instructions
     sla: str = Field(description="e.g. '4h', '2d', '1d4h'")
@@ -146,6 +154,13 @@ class Step(_Strict):
     @property
     def sla_duration(self) -> Duration:
         return parse_duration(self.sla)
+
+
+class RootCause(_Strict):
+    """One cause a resolution can name (ISO 10002 improvement: causes are counted, so they are coded)."""
+
+    code: str = Field(pattern=ROOT_CAUSE_CODE)
+    names: Names
 
 
 class CustomField(_Strict):
@@ -218,17 +233,61 @@ class CustomerWait(_Strict):
         return self.reminders + 1
 
 
+class Recourse(_Strict):
+    """Where a customer can take the complaint when they do not accept our answer (ISO 10002 asks
+    to tell them): an internal appeal, or an external body (ombudsman, regulator, court)."""
+
+    kind: Literal["internal", "external"] = "external"
+    names: Names
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
+    contact: str | None = Field(default=None, min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Recourse:
+        if not self.url and not self.contact:
+            raise ValueError(f"recourse {self.names.en!r}: give a url or a contact")
+        return self
+
+
+class Review(_Strict):
+    """Who reviews a resolution the customer rejected (default: the owner team of the plan's last
+    step), and the recourse the customer is told about (default: the deployment's, settings)."""
+
+    team: str | None = None
+    recourse: list[Recourse] = Field(default_factory=list, max_length=10)
+
+
 class CategoryDefinition(_Strict):
     id: str = Field(pattern=CATEGORY_ID)
     names: Names
     description: Names | None = None
     default_priority: Priority = "normal"
     calendar: str = "tr-istanbul"
+    # The first reply promised to the customer, in business time of the first step's team calendar;
+    # without it the acknowledgement promises the first step's due time (services/promises.py).
+    first_response: str | None = Field(default=None, description="e.g. '4h', '1d' (business time)")
     teams: list[Team] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1, max_length=12)
     fields: list[CustomField] = Field(default_factory=list, max_length=40)
+    # The causes a resolution of this category may name (``POST /tickets/{id}/resolve`` root_cause).
+    root_causes: list[RootCause] = Field(default_factory=list, max_length=60)
     closing: Closing = Field(default_factory=Closing)
     customer_wait: CustomerWait = Field(default_factory=CustomerWait)
+    review: Review = Field(default_factory=Review)
+
+    @field_validator("first_response")
+    @classmethod
+    def _first_response(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        duration = parse_duration(value)
+        if duration.is_zero:
+            raise ValueError("must be longer than zero (leave it out to promise the first step's due time)")
+        return str(duration)
+
+    @property
+    def first_response_duration(self) -> Duration | None:
+        return parse_duration(self.first_response) if self.first_response else None
 
     @field_validator("calendar")
     @classmethod
@@ -246,6 +305,7 @@ class CategoryDefinition(_Strict):
         problems += _duplicates("step id", [s.id for s in self.steps], "steps")
         problems += _duplicates("step title", [s.title for s in self.steps], "steps")
         problems += _duplicates("field name", [f.name for f in self.fields], "fields")
+        problems += _duplicates("root cause code", [c.code for c in self.root_causes], "root_causes")
         team_ids = {team.id for team in self.teams}
         for index, step in enumerate(self.steps):
             if step.owner_team not in team_ids:
@@ -260,6 +320,8 @@ class CategoryDefinition(_Strict):
                             f"steps[{index}].escalation[{level}].notify[{target_index}].value: "
                             f"unknown team {target.value!r}"
                         )
+        if self.review.team is not None and self.review.team not in team_ids:
+            problems.append(f"review.team: unknown team {self.review.team!r}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -278,10 +340,101 @@ class CategoryDefinition(_Strict):
                 return team
         raise KeyError(f"category {self.id!r} has no team {team_id!r}")
 
+    def review_team(self, last_step: str | None = None) -> str:
+        """Who reviews a rejected resolution: ``review.team``, else the owner team of ``last_step``
+        (the step the ticket was resolved after), else of the plan's last step."""
+        if self.review.team:
+            return self.review.team
+        for step in self.steps:
+            if step.id == last_step:
+                return step.owner_team
+        return self.steps[-1].owner_team
+
+    def root_cause(self, code: str) -> RootCause:
+        for cause in self.root_causes:
+            if cause.code == code:
+                return cause
+        raise KeyError(f"category {self.id!r} has no root cause {code!r}")
+
+    def check_root_cause(self, code: str) -> str:
+        """``code`` when this category lists it (or lists no causes at all); else a 400 on root_cause."""
+        if not self.root_causes or any(cause.code == code for cause in self.root_causes):
+            return code
+        codes = ", ".join(cause.code for cause in self.root_causes)
+        raise InvalidInput(
+            f"root_cause {code!r} is not a root cause of category {self.id!r}; use one of: {codes}",
+            details=[{"field": "root_cause", "message": f"unknown root cause {code!r}; one of: {codes}"}],
+        )
+
+    # ---- names as messages print them, in one language (English, then the state name, as fallback) ----
+
+    def step_name(self, step_id: str, language: str) -> str:
+        step = self.step(step_id)
+        return _in(step.names, language) or step.title
+
+    def team_name(self, team_id: str, language: str) -> str:
+        team = self.team(team_id)
+        return _in(team.names, language) or team.name
+
+    def escalation_name(self, step_id: str, level: int, language: str) -> str:
+        """Level ``level`` (1 = the first escalation) of a step, e.g. "Faturalama ekip lideri"."""
+        escalation = self.step(step_id).escalation[level - 1]
+        return _in(escalation.names, language) or escalation.label
+
+    def root_cause_name(self, code: str, language: str) -> str:
+        return _in(self.root_cause(code).names, language) or code
+
     def next_step(self, step_id: str) -> Step | None:
         ids = [step.id for step in self.steps]
         position = ids.index(self.step(step_id).id)
         return self.steps[position + 1] if position + 1 < len(self.steps) else None
+
+
+def _in(names: Names | None, language: str) -> str:
+    if names is None:
+        return ""
+    return str(getattr(names, language, None) or names.en)
+
+
+def incomplete_names(defn: CategoryDefinition) -> list[str]:
+    """Where a name a message may print is missing in one of ``LANGUAGES``: "steps[0].names.lv"."""
+    found: list[tuple[str, Names | None]] = [("names", defn.names)]
+    if defn.description is not None:
+        found.append(("description", defn.description))
+    found += [(f"teams[{i}].names", team.names) for i, team in enumerate(defn.teams)]
+    for i, step in enumerate(defn.steps):
+        found.append((f"steps[{i}].names", step.names))
+        found += [(f"steps[{i}].escalation[{j}].names", e.names) for j, e in enumerate(step.escalation)]
+    found += [(f"root_causes[{i}].names", cause.names) for i, cause in enumerate(defn.root_causes)]
+    found += [(f"fields[{i}].labels", f.labels) for i, f in enumerate(defn.fields) if f.labels is not None]
+    review = getattr(defn, "review", None)
+    for i, recourse in enumerate(getattr(review, "recourse", None) or []):
+        found.append((f"review.recourse[{i}].names", recourse.names))
+    missing = []
+    for path, names in found:
+        if names is None:
+            missing.append(path)
+            continue
+        missing += [f"{path}.{code}" for code in LANGUAGES if not getattr(names, code, None)]
+    return missing
+
+
+def require_complete_names(defn: CategoryDefinition) -> CategoryDefinition:
+    """``defn`` when every printed name exists in tr, en and lv; else a CategoryError naming each gap."""
+    missing = incomplete_names(defn)
+    if not missing:
+        return defn
+    needed = ", ".join(LANGUAGES)
+    details = [
+        {"field": path, "loc": path, "message": f"{path}: missing (names are required in {needed})"}
+        for path in missing
+    ]
+    more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
+    raise CategoryError(
+        f"invalid category definition: names missing at {', '.join(missing[:5])}{more}; "
+        f"every name a message prints must be given in {needed}",
+        details=details,
+    )
 
 
 def _duplicates(what: str, values: list[str], where: str) -> list[str]:

@@ -1,14 +1,12 @@
 """The customer's signed links: no login, a token that names the ticket, expires and has one purpose.
 
 ``GET /status/{token}`` shows the ticket's status and public timeline (JSON, or a small HTML page
-for a browser); ``POST /survey/{token}`` records the satisfaction score once. A tampered, expired
-or wrong-purpose token gets 403.
+for a browser); ``POST /survey/{token}`` records the satisfaction score once; ``GET`` and ``POST
+/decision/{token}`` show the resolution and take the customer's accept or reject, once
+(``services/closure.py``). A tampered, expired or wrong-purpose token gets 403.
 """
 
 from __future__ import annotations
-
-import html
-from typing import Any
 
 from complaintdesk.routes import HTML, Routes
 
@@ -17,24 +15,37 @@ routes = Routes("public")
 
 @routes.endpoint("/status/{token}", "GET", roles=None, response="responses:PublicStatus", media=(HTML,))
 def public_status(call):
-    """The ticket's status and public timeline: JSON, or a small HTML page (Accept: text/html)."""
+    """The ticket's status and public timeline: JSON, or a page in the customer's language that
+    reads like a letter (Accept: text/html; ``complaintdesk.pages``)."""
+    from complaintdesk import pages
+
+    if pages.wants_html(call.headers):
+        from dataclasses import replace
+
+        from complaintdesk.services.customer_pages import status_view
+
+        view = status_view(call.params["token"])
+        language = pages.page_language(view.language, call.headers.get("accept-language"))
+        return pages.status_page(replace(view, language=language)).response()
     from complaintdesk.services.notifications import public_status
 
-    view = public_status(call.params["token"])
-    if "text/html" in call.headers.get("accept", ""):
-        from chalice import Response
+    return public_status(call.params["token"])
 
-        return Response(
-            body=status_page(view),
-            status_code=200,
-            headers={
-                "Content-Type": "text/html; charset=utf-8",
-                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
-    return view
+
+@routes.endpoint("/survey/{token}", "GET", roles=None, response="responses:SurveyState", media=(HTML,))
+def survey(call):
+    """The survey link: a 1-5 form (Accept: text/html; a plain form that posts back here), or, once
+    answered, a thank-you page. JSON: whether and how it was answered."""
+    from complaintdesk import pages
+    from complaintdesk.services.customer_pages import survey_view
+
+    view = survey_view(call.params["token"])
+    if not pages.wants_html(call.headers):
+        return {"ticket_id": view.ticket_id, "answered": view.score is not None, "score": view.score}
+    language = pages.page_language(view.language, call.headers.get("accept-language"))
+    if view.score is not None:
+        return pages.survey_done(language, view.score, just_now=False, status_url=view.status_url).response()
+    return pages.survey_form(language, view.ticket_id, action=call.params["token"]).response()
 
 
 @routes.endpoint(
@@ -44,36 +55,54 @@ def public_status(call):
     body="schemas:SurveyIn",
     status=201,
     response="responses:SurveyRecorded",
+    media=(HTML,),
+    forms=True,
 )
 def answer_survey(call):
-    """The customer's 1-5 score and comment; answered once (a second answer is 409)."""
+    """The customer's 1-5 score and comment; answered once (a second answer is 409). A plain HTML
+    form post is taken too; a browser (Accept: text/html) gets a thank-you page."""
+    from complaintdesk import pages
+    from complaintdesk.errors import Conflict
     from complaintdesk.services.notifications import answer_survey
 
-    return answer_survey(call.params["token"], call.body)
+    if not pages.wants_html(call.headers):
+        return answer_survey(call.params["token"], call.body)
+    from complaintdesk.services.customer_pages import survey_view
+
+    view = survey_view(call.params["token"])  # 403 before anything when the link does not verify
+    language = pages.page_language(view.language, call.headers.get("accept-language"))
+    try:
+        recorded = answer_survey(call.params["token"], call.body)
+    except Conflict:
+        again = survey_view(call.params["token"])
+        if again.score is None:  # the ticket was busy, not answered: the friendly 409 page
+            raise
+        return pages.survey_done(language, again.score, just_now=False, status_url=view.status_url).response()
+    score = recorded["survey"]["score"]
+    return pages.survey_done(language, score, just_now=True, status_url=view.status_url).response()
 
 
-def status_page(view: dict[str, Any]) -> str:
-    """The status view as a plain page; every value escaped."""
-    e = html.escape
-    rows = [
-        ("Status", view["status"]),
-        ("Category", view.get("category")),
-        ("Current step", view.get("current_step")),
-        ("First response by", view["expected"].get("first_response_by")),
-        ("Current step due", view["expected"].get("current_step_due")),
-        ("Resolved", view.get("resolved_at")),
-        ("Resolution", view.get("resolution")),
-        ("Closed", view.get("closed_at")),
-    ]
-    table = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows if v)
-    events = "".join(
-        f"<li><time>{e(item['at'])}</time> {e(item['summary'])}</li>" for item in view["timeline"]
-    )
-    title = e(f"[{view['ticket_id']}] {view['subject']}")
-    return (
-        f'<!doctype html><html lang="{e(view["language"])}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
-        "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}"
-        "th{text-align:left;padding-right:1em}</style></head>"
-        f"<body><h1>{title}</h1><table>{table}</table><h2>Timeline</h2><ol>{events}</ol></body></html>"
-    )
+@routes.endpoint("/decision/{token}", "GET", roles=None, response="responses:DecisionView")
+def decision(call):
+    """The resolution behind the customer's decision link, whether it was answered, and their recourse."""
+    from complaintdesk.services.closure import decision_view
+
+    return decision_view(call.params["token"])
+
+
+@routes.endpoint(
+    "/decision/{token}",
+    "POST",
+    roles=None,
+    body="schemas:DecisionIn",
+    response="responses:DecisionView",
+)
+def decide(call):
+    """Accept the resolution (the complaint closes) or reject it (it is reviewed again); once."""
+    from complaintdesk.schemas import DecisionIn, parse
+    from complaintdesk.services import closure
+
+    answer = parse(DecisionIn, call.body)
+    if answer.decision == "accept":
+        return closure.accept_resolution(call.params["token"])
+    return closure.reject_resolution(call.params["token"], answer.reason)

@@ -14,9 +14,12 @@ bounce mark, or a quarantine entry with a reason. Nothing is dropped: the raw st
    bounce is recorded on the ticket it threads to and ``email.bounced`` published. Never a ticket.
 7. More than ``sender_per_hour`` messages from one address in an hour → quarantine ``rate_limited``.
 8. Auto-reply: recorded (internal) on the ticket it threads to, never acknowledged; else quarantined.
-9. A message: threaded to a ticket → interaction ``email.received`` (and reopen or resume through
-   ``apply_customer_reply``); a resolved ticket past the reopen window or a closed one → a new
-   ticket linked to it; no thread → a new ticket (acknowledged by the notify function).
+9. A message: threaded to a ticket → interaction ``email.received`` (and a resume through
+   ``apply_customer_reply``). A reply to a resolved ticket within the reopen window is recorded and
+   never reopens it (only the customer's rejection through the decision link, or staff, reopen):
+   the owner team is told (``resolution.replied``, at most ``late_reply_notices_per_day`` a day)
+   and reopens it with one call if it should. A resolved ticket past the reopen window or a closed
+   one → a new ticket linked to it; no thread → a new ticket (acknowledged by the notify function).
 
 Threading evidence, in order: In-Reply-To/References of mail we sent or received; a recipient plus
 address ``support+C-2026-000123.<tag>@…`` whose HMAC tag verifies; a ``[C-2026-000123]`` subject
@@ -39,6 +42,7 @@ from typing import Any, Literal
 from complaintdesk import aws, clock, events, signing
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
 from complaintdesk.events import EventType
+from complaintdesk.lifecycle import AFTER_RESOLUTION
 from complaintdesk.mail import (
     DEFAULT_MAX_ATTACHMENT_BYTES,
     DEFAULT_MAX_ATTACHMENTS,
@@ -70,7 +74,8 @@ class IntakeLimits:
     """Limits of the intake; ``from_env`` reads the deployed values (defaults below)."""
 
     sender_per_hour: int = 20  # MAIL_SENDER_LIMIT_PER_HOUR
-    reopens_per_day: int = 3  # MAIL_REOPENS_PER_DAY: reopens by mail of one ticket per UTC day
+    # MAIL_LATE_REPLY_NOTICES_PER_DAY: team notices of replies to one resolved ticket per UTC day
+    late_reply_notices_per_day: int = 3
     reopen_window_days: int = 14  # settings.reopen_window_days (REOPEN_WINDOW_DAYS)
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
     max_attachments: int = DEFAULT_MAX_ATTACHMENTS
@@ -79,7 +84,9 @@ class IntakeLimits:
     def from_env(cls) -> IntakeLimits:
         return cls(
             sender_per_hour=int(os.environ.get("MAIL_SENDER_LIMIT_PER_HOUR", cls.sender_per_hour)),
-            reopens_per_day=int(os.environ.get("MAIL_REOPENS_PER_DAY", cls.reopens_per_day)),
+            late_reply_notices_per_day=int(
+                os.environ.get("MAIL_LATE_REPLY_NOTICES_PER_DAY", cls.late_reply_notices_per_day)
+            ),
             reopen_window_days=int(getattr(get_settings(), "reopen_window_days", cls.reopen_window_days)),
         )
 
@@ -394,8 +401,9 @@ def _within_rate(address: str, at: datetime, limit: int) -> bool:
     return int(counter.count) <= limit
 
 
-def _take_reopen(ticket_id: str, at: datetime, limit: int) -> bool:
-    """Use one of the ticket's reopens by mail for ``at``'s day; False when none are left."""
+def _take_late_reply_notice(ticket_id: str, at: datetime, limit: int) -> bool:
+    """Use one of the ticket's team notices of replies after resolution for ``at``'s day; False
+    when none are left (a mail storm to a resolved ticket tells the team a few times, not each)."""
     from pynamodb.exceptions import UpdateError
 
     repo.ready()
@@ -421,13 +429,13 @@ def apply_customer_reply(
     """What a customer's reply does to its ticket; the one place this is decided. Returns:
 
     - ``"resumed"``: the step was waiting for the customer → its SLA clock runs again;
-    - ``"reopened"``: resolved within the reopen window → open again (``ticket.reopened``);
-    - ``"reopen limit reached"``: within the window, but mail reopened it too often today;
+    - ``"after resolution"``: resolved within the reopen window → recorded, NOT reopened (a
+      "thank you" must not reopen a complaint); the caller tells the owner team, who may reopen;
     - ``"outside reopen window"``: resolved too long ago, or closed → the caller opens a new,
       linked ticket (nothing is changed here);
     - ``"recorded"``: open and being worked on.
 
-    Resuming and reopening answer the plan's task token through the workflow service.
+    Resuming answers the plan's task token through the workflow service.
     """
     from complaintdesk.services import workflow
 
@@ -438,8 +446,6 @@ def apply_customer_reply(
         resolved_at = clock.parse_iso(ticket.resolved_at or ticket.updated_at)
         if at - resolved_at > timedelta(days=limits.reopen_window_days):
             return "outside reopen window"
-        if channel == "email" and not _take_reopen(ticket.ticket_id, at, limits.reopens_per_day):
-            return "reopen limit reached"
     return workflow.customer_replied(ticket.ticket_id, at=at, channel=channel, actor=actor)
 
 
@@ -472,8 +478,19 @@ def _reply(
         events.CustomerReplied(channel="email", resumed=effect == "resumed", step=ticket.current_step),
         at=inbound.at,
     )
+    told = []
+    if effect == AFTER_RESOLUTION and _take_late_reply_notice(
+        ticket.ticket_id, inbound.at, limits.late_reply_notices_per_day
+    ):
+        resolved_at = clock.parse_iso(ticket.resolved_at or ticket.updated_at)
+        told = ticket.replied_after_resolution(
+            channel="email",
+            excerpt=event.data["new_text"],
+            at=inbound.at,
+            reopen_until=clock.iso(resolved_at + timedelta(days=limits.reopen_window_days)),
+        ).events
     try:
-        repo.save_all([_link(parsed, ticket.ticket_id, inbound), (event, None)], events=[replied])
+        repo.save_all([_link(parsed, ticket.ticket_id, inbound), (event, None)], events=[replied, *told])
     except Conflict as error:
         return _duplicate_or_raise(parsed, inbound, error)
     return IngestResult("interaction", inbound.key, ticket_id=ticket.ticket_id, reason=effect, detail=how)

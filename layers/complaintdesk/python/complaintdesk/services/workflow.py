@@ -18,7 +18,7 @@ from complaintdesk import aws, clock
 from complaintdesk.auth import Principal
 from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Conflict, Forbidden
-from complaintdesk.lifecycle import STEP_KINDS, Change, Plan
+from complaintdesk.lifecycle import AFTER_RESOLUTION, CLOSING_KINDS, STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories
 from complaintdesk.services.tickets import load, ticket_view
@@ -137,6 +137,17 @@ def _answer(ticket: Ticket, answer: TaskAnswer, change: Change, *, what: str) ->
     ticket.claim_answer(what, answer.to_output(), change, clock.now())
     repo.save_all([(ticket, None)])  # the claim: a concurrent or repeated answer fails here (409)
     _deliver_pending(ticket, first_try=True)
+
+
+def answer_closing_wait(ticket: Ticket, answer: TaskAnswer, change: Change, *, what: str) -> None:
+    """Answer the plan's closing wait (follow-up or survey) — the customer's decision on the
+    resolution (``services/closure.py``). 409 while the plan has not reached that wait yet."""
+    if ticket.task_kind not in CLOSING_KINDS or not ticket.task_token:
+        raise Conflict(
+            f"ticket {ticket.ticket_id} is still finishing its resolution (waiting for: "
+            f"{ticket.task_kind}); please try again in a minute"
+        )
+    _answer(ticket, answer, change, what=what)
 
 
 def _deliver_pending(ticket: Ticket, *, first_try: bool) -> str:
@@ -271,6 +282,8 @@ def resolve(ticket_id: str, body: TicketResolve | dict[str, Any], principal: Pri
     _may_work_on(principal, ticket)
     at = clock.now()
     defn = _definition(ticket) if ticket.category else None
+    if defn is not None:
+        root_cause = defn.check_root_cause(root_cause)  # a coded cause of the category (400 otherwise)
     change = ticket.resolved(
         resolution=resolution,
         root_cause=root_cause,
@@ -325,8 +338,9 @@ def reopen(
 
 
 def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) -> str:
-    """The customer answered: resume a step parked for them (with its remaining time), or reopen
-    a resolved ticket within the window. Returns what happened.
+    """The customer answered: resume a step parked for them (with its remaining time). A reply to a
+    resolved ticket reopens nothing (only the decision link's rejection or staff do): it is
+    ``"after resolution"``, and the caller tells the owner team. Returns what happened.
 
     A resume an earlier try claimed but did not finish (Step Functions refused to answer, the
     function died) is finished first: a redelivered reply lands the resume instead of finding
@@ -355,14 +369,7 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
     if ticket.status == "resolved":
         window = timedelta(days=get_settings().reopen_window_days)
         if ticket.resolved_at and at - clock.parse_iso(ticket.resolved_at) <= window:
-            # timed just after the reply that caused it, so the timeline reads in order
-            reopen(
-                ticket_id,
-                f"the customer replied by {channel}",
-                actor=actor,
-                at=at + timedelta(milliseconds=1),
-            )
-            return "reopened"
+            return AFTER_RESOLUTION
         return "outside reopen window"
     return "recorded"
 

@@ -115,6 +115,7 @@ class Ticket(TicketLifecycle, Item):
     pending_answer = JSONAttribute(null=True)
     paused_at = UnicodeAttribute(null=True)
     consumed_seconds = NumberAttribute(default=0)
+    first_response_due = UnicodeAttribute(null=True)  # promised at receipt (services/promises.py)
     first_response_at = UnicodeAttribute(null=True)
     resolved_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
@@ -128,6 +129,12 @@ class Ticket(TicketLifecycle, Item):
     recovery_actions = JSONAttribute(default=list)
     # {"score": 1-5, "comment", "at"} once the customer answered the survey
     survey = JSONAttribute(null=True)
+    # {"type": "refund" | "replacement" | "apology" | "repair" | "explanation" | "other", "details"}:
+    # what the customer asked for at receipt (ISO 10002), when they said
+    requested_remedy = JSONAttribute(null=True)
+    # [{"round", "decision": "accepted" | "rejected", "reason", "at"}]: the customer's answers to the
+    # decision links, one per resolution round (``reopen_count`` when it was resolved)
+    decisions = JSONAttribute(default=list)
     version = VersionAttribute()
 
     status_index = StatusIndex()
@@ -279,6 +286,26 @@ class IntakeKey(Item):
     @staticmethod
     def key(digest: str) -> tuple[str, str]:
         return f"INTAKEKEY#{digest}", "INTAKEKEY"
+
+
+class CannedReply(Item):
+    """A reply prepared for a category, one text per language (``notify/canned.py`` says which
+    placeholders it may use). The category's replies are one partition, read by Query, sorted by id."""
+
+    SK_PREFIX: ClassVar[str] = "REPLY#"
+
+    category_id = UnicodeAttribute()
+    reply_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    texts = JSONAttribute(default=dict)  # language -> text
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+    version = VersionAttribute()
+
+    @staticmethod
+    def key(category_id: str, reply_id: str) -> tuple[str, str]:
+        return f"CANNED#{category_id}", f"{CannedReply.SK_PREFIX}{reply_id}"
 
 
 class Counter(Item):

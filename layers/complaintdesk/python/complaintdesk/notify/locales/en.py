@@ -143,7 +143,11 @@ Do you accept this decision? Tell us with one click: {decision_url}
 {?decision_url}Accept or reject: {decision_url}
 {!decision_url}{brand}: we have sent you our decision on complaint {ticket_id} by e-mail.
 """,
-        sms_fallback="{brand}: our decision on complaint {ticket_id} (details: {status_url}):\n{resolution}",
+        sms_fallback="""
+{?decision_url}{brand}: our decision on {ticket_id} (accept or reject: {decision_url}):
+{!decision_url}{brand}: our decision on {ticket_id} (details: {status_url}):
+{resolution}
+""",
     ),
     "ticket.followup": Text(
         subject="""

@@ -133,7 +133,11 @@ Vai piekrītat šim lēmumam? Paziņojiet mums ar vienu klikšķi: {decision_url
 {?decision_url}Pieņemt vai noraidīt: {decision_url}
 {!decision_url}{brand}: lēmums par jūsu sūdzību {ticket_id} ir nosūtīts uz jūsu e-pastu.
 """,
-        sms_fallback="{brand}: mūsu lēmums par sūdzību {ticket_id} (sīkāk: {status_url}):\n{resolution}",
+        sms_fallback="""
+{?decision_url}{brand}: lēmums par {ticket_id} (pieņemt vai noraidīt: {decision_url}):
+{!decision_url}{brand}: lēmums par {ticket_id} (sīkāk: {status_url}):
+{resolution}
+""",
     ),
     "ticket.followup": Text(
         subject="""

@@ -138,7 +138,11 @@ Bu kararı kabul ediyor musunuz? Tek tıkla bize bildirin: {decision_url}
 {?decision_url}Kabul veya ret: {decision_url}
 {!decision_url}{brand}: {ticket_id} numaralı şikâyetiniz hakkındaki kararımızı e-postayla gönderdik.
 """,
-        sms_fallback="{brand}: {ticket_id} numaralı şikâyetiniz hakkındaki kararımız (ayrıntılar: {status_url}):\n{resolution}",
+        sms_fallback="""
+{?decision_url}{brand}: {ticket_id} kararımız (kabul veya ret: {decision_url}):
+{!decision_url}{brand}: {ticket_id} kararımız (ayrıntılar: {status_url}):
+{resolution}
+""",
     ),
     "ticket.followup": Text(
         subject="""
