@@ -5,7 +5,7 @@
 | ``QuarantineEntry`` | ``QUARANTINE#<yyyy-mm>`` | ``<at>#<entry_id>`` | mail kept out of the ticket flow, listed by month |
 | ``InboundMark`` | ``INBOUND#<dedupe key>`` | ``OUTCOME`` | replay safety for mail that made no ticket or interaction |
 | ``SenderRate`` | ``MAILRATE#<address>`` | ``<yyyy-mm-ddThh>`` | messages per sender per hour (TTL ``expires_at``) |
-| ``MailReopens`` | ``MAILREOPEN#<ticket id>`` | ``<yyyy-mm-dd>`` | reopens by mail of one ticket per day (TTL) |
+| ``MailReopens`` | ``MAILREOPEN#<ticket id>`` | ``<yyyy-mm-dd>`` | team notices of replies to one resolved ticket per day (TTL; the key kept from when replies reopened) |
 
 Mail that became a ticket or an interaction is remembered by its ``MessageLink`` instead (written
 in the same transaction), so one read answers "seen before?" for it.
@@ -95,7 +95,8 @@ class SenderRate(Item):
 
 
 class MailReopens(Item):
-    """How many times mail reopened one ticket on one (UTC) day."""
+    """How many times the team was told of a reply to one resolved ticket on one (UTC) day (a reply
+    no longer reopens; the name and key stay so counters written before still read)."""
 
     count = NumberAttribute(default=0)
     expires_at = NumberAttribute(null=True)
