@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from complaintdesk.routes import Endpoint, endpoints, model
+from complaintdesk.routes import FORM, Endpoint, endpoints, model
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -39,7 +39,7 @@ ERRORS = {
     404: "No such resource",
     409: "A conflict: a stale version, a repeated action, a state that does not allow it",
     413: "The request body is larger than the API accepts",
-    415: "The body is not sent as application/json",
+    415: "The body is not sent as application/json (or, where the route takes one, as a plain HTML form)",
     429: "Too many requests (the API's throttling): retry later",
     "5XX": "The API failed; the request may be retried",
 }
@@ -126,10 +126,11 @@ def _operation(route: Endpoint, refs: dict[Any, Any], components: dict[str, Any]
     if parameters:
         operation["parameters"] = parameters
     if route.body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": _schema(route.body, "validation", refs)}},
-        }
+        body_schema = _schema(route.body, "validation", refs)
+        media = {"application/json": {"schema": body_schema}}
+        if route.forms:  # a plain HTML form posts the same fields, each as text
+            media[FORM] = {"schema": body_schema}
+        operation["requestBody"] = {"required": True, "content": media}
     responses: dict[str, Any] = {}
     for status, answer in sorted(_answers(route).items()):
         content: dict[str, Any] = {"application/json": {"schema": _schema(answer, "serialization", refs)}}

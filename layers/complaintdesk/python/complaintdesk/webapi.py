@@ -22,6 +22,7 @@ MAX_BODY_BYTES = 256 * 1024
 # Python's recursion limit and DynamoDB's 32 levels of nested attributes.
 MAX_JSON_DEPTH = 20
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORM_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -63,6 +64,30 @@ class Call:
             _check_json(data)
             self._json = data
         return self._json
+
+    def form(self) -> dict[str, str]:
+        """The body as a plain HTML form (``application/x-www-form-urlencoded``): at most
+        MAX_BODY_BYTES, UTF-8, each field once, no control characters but line ends and tabs."""
+        from urllib.parse import parse_qsl
+
+        if len(self.raw_body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge(
+                f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                details=[{"field": "body", "message": f"is larger than {MAX_BODY_BYTES} bytes"}],
+            )
+        try:
+            text = self.raw_body.decode("utf-8")
+            pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise _bad_body("the form is not URL-encoded UTF-8 text", "is not URL-encoded text") from None
+        fields: dict[str, str] = {}
+        for name, value in pairs:
+            if name in fields:
+                raise _bad_body(f"the form gives {name} more than once", "is given more than once", name)
+            if _FORM_CONTROL.search(value) or _FORM_CONTROL.search(name):
+                raise _bad_body(f"{name} contains control characters", "contains control characters", name)
+            fields[name] = value
+        return fields
 
     @property
     def actor(self) -> str:
@@ -134,6 +159,11 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
     )
 
 
+def _browser(headers: Mapping[str, str]) -> bool:
+    """A request that asks for a page (``Accept: text/html``), as a browser following a link does."""
+    return "text/html" in (headers.get("accept") or "").lower()
+
+
 def is_response(result: Any) -> bool:
     from chalice import Response
 
@@ -150,6 +180,7 @@ def handle(
     if "ticket_id" in params:
         params["ticket_id"] = params["ticket_id"].upper()
         bind_ticket(params["ticket_id"])
+    headers: dict[str, str] = {}
     try:
         headers = {k.lower(): v for k, v in (request.headers or {}).items()}
         principal = None
@@ -174,9 +205,17 @@ def handle(
         return json_response(status, body)
     except DomainError as error:
         log.info("request refused", extra={"status": error.status, "reason": error.message})
+        if roles is None and _browser(headers):  # a customer's signed link: a page, not JSON
+            from complaintdesk.pages import error_page
+
+            return error_page(error.status, headers)
         return json_response(error.status, error.to_body())
     except Exception:
         log.exception("request failed")
+        if roles is None and _browser(headers):
+            from complaintdesk.pages import error_page
+
+            return error_page(500, headers)
         return json_response(
             500, {"error": {"code": "internal_error", "message": "an internal error occurred"}}
         )

@@ -27,6 +27,8 @@ ADMINS = frozenset({"admin"})
 # Other media types a route may answer with on its success status (besides JSON).
 HTML = "text/html"
 CSV = "text/csv"
+# A plain HTML form's body, which a route declared with ``forms=True`` takes besides JSON.
+FORM = "application/x-www-form-urlencoded"
 
 
 def _modules() -> list[Any]:
@@ -65,6 +67,7 @@ __all__ = [
     "ADMINS",
     "ANY_ROLE",
     "CSV",
+    "FORM",
     "HTML",
     "MANAGERS",
     "STAFF",
@@ -86,6 +89,8 @@ class Endpoint:
     ``media``: other content types of the success answer (HTML page, CSV file).
     ``validate=False``: the body model is the contract, but the service validates it (in its own
     terms: a category plan's problems are named by their place in the plan); the view reads ``call.json()``.
+    ``forms=True``: the body may also come from a plain HTML form (``application/x-www-form-urlencoded``),
+    read into the same body model (``schemas.parse_form``); every other route takes JSON only (415).
     """
 
     area: str
@@ -101,6 +106,7 @@ class Endpoint:
     media: tuple[str, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     validate: bool = True
+    forms: bool = False
 
     @property
     def public(self) -> bool:
@@ -133,6 +139,7 @@ class Routes:
         media: tuple[str, ...] = (),
         headers: Mapping[str, str] | None = None,
         validate: bool = True,
+        forms: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register ``view(call)`` at ``method path``.
 
@@ -154,6 +161,7 @@ class Routes:
                 media=media,
                 headers=dict(headers or {}),
                 validate=validate,
+                forms=forms,
             )
 
             def route(**params: str) -> Any:
@@ -179,12 +187,16 @@ def run(spec: Endpoint, call: Any) -> Any:
 
         _once(call.query)
         call.args = parse_query(model(spec.query), call.query)
-    if spec.body is not None:
-        _json_only(call.headers.get("content-type"))
-    if spec.body is not None and spec.validate:
-        from complaintdesk.schemas import parse
+    if spec.body is not None and spec.forms and _media(call.headers.get("content-type")) == FORM:
+        from complaintdesk.schemas import parse_form
 
-        call.body = parse(model(spec.body), call.json())
+        call.body = parse_form(model(spec.body), call.form())
+    elif spec.body is not None:
+        _json_only(call.headers.get("content-type"))
+        if spec.validate:
+            from complaintdesk.schemas import parse
+
+            call.body = parse(model(spec.body), call.json())
     result = spec.view(call)
     if isinstance(result, tuple):
         return result
@@ -193,9 +205,14 @@ def run(spec: Endpoint, call: Any) -> Any:
     return result if is_response(result) else (spec.status, result)
 
 
+def _media(content_type: str | None) -> str:
+    """The media type of a Content-Type header, without parameters (none given: JSON)."""
+    return (content_type or "application/json").split(";")[0].strip().lower()
+
+
 def _json_only(content_type: str | None) -> None:
     """A body is JSON: ``application/json`` (any parameters), or no Content-Type at all."""
-    media = (content_type or "application/json").split(";")[0].strip().lower()
+    media = _media(content_type)
     if media != "application/json":
         from complaintdesk.errors import UnsupportedMediaType
 
