@@ -13,7 +13,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install lock run test test-fast lint checkov format bench openapi clean
+.PHONY: install lock run test test-fast browser lint checkov format bench openapi clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,23 @@ lock:
 run: $(STAMP)
 	$(PY) -m infra.local.stack $(ARGS)
 
-## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP).
-test: $(STAMP)
+## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP,
+## the customer pages in headless Chromium).
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+## Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright):
+## installed when missing and apt-get is usable (root). Without it the browser tests skip, saying why,
+## unless COMPLAINTDESK_REQUIRE_BROWSER=1 (CI), then they fail.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update && apt-get install -y --no-install-recommends chromium \
+				|| echo "could not install chromium: the browser tests will skip"; \
+		else \
+			echo "no /usr/bin/chromium (install Debian's chromium package as root): the browser tests will skip"; \
+		fi; \
+	fi
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not e2e" -x -q
