@@ -35,12 +35,17 @@ def demo_category(**changes: Any) -> dict[str, Any]:
                 "email": "billing-desk@example.com",
                 "manager_email": "aylin.lead@example.com",
             },
-            {"id": "finance", "name": "Finance"},
+            {
+                "id": "finance",
+                "name": "Finance",
+                "names": {"tr": "Finans", "en": "Finance", "lv": "Finanses"},
+            },
         ],
         "steps": [
             {
                 "id": "investigate",
                 "title": "Investigate",
+                "names": {"tr": "Faturanın incelenmesi", "en": "Investigate", "lv": "Rēķina izpēte"},
                 "owner_team": "billing",
                 "instructions": {
                     "en": "Compare the invoice with the contract.",
@@ -52,11 +57,17 @@ def demo_category(**changes: Any) -> dict[str, Any]:
                 "escalation": [
                     {
                         "label": "Billing lead",
+                        "names": {
+                            "tr": "Faturalama ekip lideri",
+                            "en": "Billing lead",
+                            "lv": "Norēķinu vadītājs",
+                        },
                         "notify": [{"kind": "manager", "value": "billing"}],
                         "extra": "1d",
                     },
                     {
                         "label": "Finance manager",
+                        "names": {"tr": "Finans müdürü", "en": "Finance manager", "lv": "Finanšu vadītājs"},
                         "notify": [
                             {"kind": "manager", "value": "finance"},
                             {"kind": "role", "value": "cfo_office"},
@@ -69,9 +80,24 @@ def demo_category(**changes: Any) -> dict[str, Any]:
             {
                 "id": "correct",
                 "title": "Correct the invoice",
+                "names": {
+                    "tr": "Faturanın düzeltilmesi",
+                    "en": "Correct the invoice",
+                    "lv": "Rēķina labošana",
+                },
                 "owner_team": "finance",
                 "instructions": {"en": "Issue the credit note."},
                 "sla": "1d",
+            },
+        ],
+        "root_causes": [
+            {
+                "code": "billing_system_error",
+                "names": {
+                    "tr": "Faturalama sistemindeki bir hata",
+                    "en": "A fault in the billing system",
+                    "lv": "Kļūda norēķinu sistēmā",
+                },
             },
         ],
     }

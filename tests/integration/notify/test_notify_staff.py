@@ -34,8 +34,10 @@ def test_escalation_goes_once_to_each_target_of_the_level(notify):
         "finance-lead@complaintdesk.example",
     ]
     text = staff[0].text
-    assert "Investigate" in staff[0].subject and "2" in staff[0].subject
-    assert "Asked the bank for the statement." in text  # what was tried
+    assert "Faturanın incelenmesi" in staff[0].subject and "2" in staff[0].subject
+    assert "Asked the bank for the statement." in text  # what was tried, in the staff's own words
+    assert "Kime yükseltildi: Finans müdürü" in text  # the level, as the category names it
+    assert "UTC" not in text and "T15:00" not in text  # history times in Istanbul time, in Turkish
     assert "30 Kasım 2026" in text  # the new deadline, in Istanbul time, in the category's language
     assert all(s.message["Auto-Submitted"] == "auto-replied" for s in staff)
     # And the timeline records them as internal notifications, never shown to the customer

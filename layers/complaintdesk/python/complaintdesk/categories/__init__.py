@@ -21,9 +21,12 @@ if TYPE_CHECKING:
         CustomField,
         EscalationLevel,
         NotifyTarget,
+        RootCause,
         Step,
         Team,
+        incomplete_names,
         parse_category,
+        require_complete_names,
     )
 
 _HOMES = {
@@ -40,9 +43,12 @@ _HOMES = {
     "CustomField": "model",
     "EscalationLevel": "model",
     "NotifyTarget": "model",
+    "RootCause": "model",
     "Step": "model",
     "Team": "model",
+    "incomplete_names": "model",
     "parse_category": "model",
+    "require_complete_names": "model",
 }
 
 __all__ = [
@@ -55,12 +61,15 @@ __all__ = [
     "EscalationLevel",
     "FieldValidationError",
     "NotifyTarget",
+    "RootCause",
     "Step",
     "Team",
     "format_duration",
+    "incomplete_names",
     "load_default_categories",
     "parse_category",
     "parse_duration",
+    "require_complete_names",
     "validate_ticket_fields",
 ]
 

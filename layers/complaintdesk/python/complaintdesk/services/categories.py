@@ -12,7 +12,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from complaintdesk import aws, clock
-from complaintdesk.categories import CategoryDefinition, load_default_categories, parse_category
+from complaintdesk.categories import (
+    CategoryDefinition,
+    load_default_categories,
+    parse_category,
+    require_complete_names,
+)
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
 from complaintdesk.observability import logger
 from complaintdesk.settings import get_settings
@@ -124,7 +129,7 @@ def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str,
         raise InvalidInput(
             f"the definition's id {data.get('id')!r} does not match the path ({category_id!r})"
         )
-    defn = parse_category({**data, "id": category_id})
+    defn = require_complete_names(parse_category({**data, "id": category_id}))
     normalized = json.loads(defn.model_dump_json(exclude_none=True))
     head = _head(category_id)
     previous = version_item(category_id, int(head.current_version)) if head else None

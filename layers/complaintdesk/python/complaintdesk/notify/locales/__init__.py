@@ -18,6 +18,9 @@ class Text:
     subject: str
     body: str
     sms: str
+    # The SMS when it stands in for the e-mail (the address bounces, or there is none): it carries
+    # the substance (the decision, what we ask) instead of pointing at an e-mail. Empty: ``sms``.
+    sms_fallback: str = ""
 
 
 @dataclass(frozen=True)
