@@ -9,7 +9,7 @@ routes = Routes("customers")
 
 @routes.endpoint("/customers", query="schemas:CustomerLookupQuery", response="responses:Customer360")
 def find_customer(call):
-    """The customer 360 view found by ?email= or ?phone=."""
+    """The customer 360 view found by ?email= or ?phone= (any format; national ones read in ?country=)."""
     from complaintdesk.services.customers import find_customer
 
     return find_customer(email=call.args.email, phone=call.args.phone)

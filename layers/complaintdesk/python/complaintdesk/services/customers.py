@@ -116,6 +116,9 @@ def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
 
 
 def find_customer(*, email: str | None = None, phone: str | None = None) -> dict[str, Any]:
+    """The 360 view of the customer with this contact. The route passes values its query model
+    already normalized (a phone in E.164, read in ``?country=`` or the default region), which
+    normalize again to themselves; other callers may pass any format."""
     from complaintdesk.schemas import CustomerLookupQuery, parse_query
 
     query = parse_query(CustomerLookupQuery, {"email": email, "phone": phone})  # exactly one, normalized
