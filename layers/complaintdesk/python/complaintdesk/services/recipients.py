@@ -5,6 +5,8 @@ Pure decisions on data already loaded (customer, category definition); nothing h
 - Customer: e-mail while the address is deliverable; SMS as well when the customer has a phone and
   agreed to SMS. Once the address bounces, SMS takes its place when there is a phone (a message
   about the customer's own complaint, not marketing), else the message is skipped with a reason.
+  An SMS in place of the e-mail (bouncing or no address) says the substance itself
+  (``Recipient.instead_of_email``: the template's ``sms_fallback``), never "see our e-mail".
 - Team: ``Team.email`` from the category, else ``<team>@<sender domain>``.
 - Escalation targets: ``manager`` → ``Team.manager_email`` else ``<team>-lead@<sender domain>``;
   ``team`` → the team address; ``role`` → ``<role>@<sender domain>``; ``email`` → as given.
@@ -36,6 +38,7 @@ class Recipient:
     name: str = ""
     language: str = "en"
     why: str = ""  # how this recipient was chosen ("team billing", "manager of finance", "bounce fallback")
+    instead_of_email: bool = False  # an SMS that is the customer's only message: it carries the substance
 
     @property
     def key(self) -> str:
@@ -71,12 +74,13 @@ def customer_recipients(customer: Customer, language: str) -> tuple[list[Recipie
         found.append(
             Recipient("customer", "email", customer.email or "", customer.name, language, "customer")
         )
-    if customer.phone and customer.sms_opt_in:
+    if customer.phone and not email_ok:
+        why = "e-mail fallback" if customer.email else "no e-mail address"
+        found.append(Recipient("customer", "sms", customer.phone, customer.name, language, why, True))
+    elif customer.phone and customer.sms_opt_in:
         found.append(
             Recipient("customer", "sms", customer.phone, customer.name, language, "customer sms opt-in")
         )
-    elif customer.phone and not email_ok:
-        found.append(Recipient("customer", "sms", customer.phone, customer.name, language, "e-mail fallback"))
     if found:
         return found, None
     if customer.email and not email_ok:
