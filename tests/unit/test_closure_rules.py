@@ -162,3 +162,27 @@ def test_decision_tokens_name_the_round_and_refuse_anything_else(monkeypatch):
     ):
         with pytest.raises(Forbidden, match="decision link is not valid"):
             closure._verified(bad)
+
+
+@pytest.mark.parametrize("language", ["tr", "en", "lv"])
+def test_the_resolution_sms_and_mail_carry_the_decision_link_in_every_language(language):
+    from datetime import UTC, datetime
+
+    from complaintdesk.notify.templates import render
+
+    link = "https://desk.example/decision/eyJwIjoiZGVjaXNpb24ifQ.c2ln"
+    rendered = render(
+        "ticket.resolved",
+        language,
+        {
+            "ticket_id": "C-2026-000123",
+            "resolution": "Refunded.",
+            "decision_url": link,
+            "decision_until": datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+            "timezone": "Europe/Istanbul",
+        },
+    )
+    assert link in rendered.sms and link in rendered.text and f'href="{link}"' in rendered.html
+    assert (
+        "2026" in rendered.text and "UTC" not in rendered.text
+    )  # the answer-by date, in the customer's zone
