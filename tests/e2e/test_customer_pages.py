@@ -252,3 +252,75 @@ def test_a_tampered_link_gets_a_friendly_page(chromium, tickets, screenshots, la
         page.screenshot(path=str(screenshots / f"refused-{language}.png"), full_page=True)
     finally:
         context.close()
+
+
+DECISIONS = {
+    "tr": ("reject", ["Bu karar sorununuzu çözüyor mu?", "Hayır, kabul etmiyorum"], "yeniden inceliyoruz"),
+    "en": ("accept", ["Does this decision solve your problem?", "Yes, I accept the decision"], "is closed"),
+    "lv": ("accept", ["Vai šis lēmums atrisina jūsu problēmu?", "Jā, es pieņemu lēmumu"], "ir slēgta"),
+}
+
+
+RESOLUTIONS = {
+    "tr": "İkinci çekimi kartınıza iade ettik.",
+    "en": "We refunded the second charge to your card.",
+    "lv": "Otro maksājumu atmaksājām uz jūsu karti.",
+}
+
+
+def decision_link(stack: RunningStack, ticket_id: str) -> str:
+    """The accept/reject link of the resolution e-mail the customer received (from the outbox)."""
+
+    def found() -> str | None:
+        for path in sorted(stack.outbox.glob(f"*{ticket_id}*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            match = re.search(r"https?://\S+/decision/[A-Za-z0-9._~=-]+", text)
+            if match:
+                return match.group(0)
+        return None
+
+    return wait_for(found, 30, "the resolution e-mail with its decision link")
+
+
+@pytest.mark.parametrize("language", list(DECISIONS))
+def test_decision_accepted_or_rejected_by_clicking(chromium, running_stack, screenshots, language):
+    stack, (choice, asked, told) = running_stack, DECISIONS[language]
+    customer = {**CUSTOMERS[language]["customer"], "email": f"decision-{language}@example.com"}
+    body = {
+        "channel": "web",
+        "subject": CUSTOMERS[language]["subject"],
+        "description": "Charged twice.",
+        "customer": customer,
+    }
+    status, ticket = stack.call("POST", "/tickets", body)
+    assert status == 201, ticket
+    tid = ticket["ticket_id"]
+    resolution = {"resolution": RESOLUTIONS[language], "root_cause": "misunderstanding"}
+    status, answer = stack.call("POST", f"/tickets/{tid}/resolve", resolution, role="manager")
+    assert status == 200, answer
+    link = decision_link(stack, tid)
+    context = chromium.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        assert page.goto(link).status == 200
+        assert page.get_attribute("html", "lang") == language
+        text = visible_text(page)
+        for words in [*asked, resolution["resolution"]]:
+            assert words in text, (language, words)
+        assert_customer_words(text)
+        page.screenshot(path=str(screenshots / f"decision-{language}.png"), full_page=True)
+        # When the customer clicks their answer (a reason typed in the labelled box when rejecting)
+        if choice == "reject":
+            page.get_by_label(re.compile("Hâlâ sorun olan nedir")).fill("Para kartıma gelmedi.")
+        with page.expect_navigation():
+            page.locator(f"form:has(input[name=decision][value={choice}]) button").click()
+        # Then the page thanks them and says what happens now
+        text = visible_text(page)
+        assert told in text and page.locator("form").count() == 0, text
+        assert_customer_words(text)
+        page.screenshot(path=str(screenshots / f"decision-{choice}ed-{language}.png"), full_page=True)
+    finally:
+        context.close()
+    status, view = stack.call("GET", f"/tickets/{tid}")
+    assert status == 200 and view["status"] == ("open" if choice == "reject" else "closed")

@@ -201,3 +201,59 @@ def test_refused_links_get_a_friendly_page_in_the_browsers_language(notify):
     # API clients keep the error shape
     status, error = notify.api.get(f"/status/{expired}", role=None)
     assert status == 403 and error["error"]["code"] == "forbidden"
+
+
+def resolved_without_plan(notify, customer: dict) -> str:
+    tid = notify.ticket(customer=customer)["ticket_id"]
+    resolution = {"resolution": "Ikmēneša maksa <atmaksāta>.", "root_cause": "misunderstanding"}
+    status, body = notify.api.post(f"/tickets/{tid}/resolve", resolution, role="manager")
+    assert status == 200, body
+    return tid
+
+
+def test_decision_page_accept_and_reject_by_plain_form_posts(notify):
+    from complaintdesk.services.closure import decision_token
+
+    lv = {"name": "Jānis Ozols", "email": "janis@example.com", "language": "lv"}
+    tid = resolved_without_plan(notify, lv)
+    token = decision_token(tid, 0)
+    # The link in a browser: the decision, escaped, and two forms, in Latvian
+    response = browser(notify, "GET", f"/decision/{token}", "en")
+    assert response.status_code == 200
+    shown, markup = page(response), response.body.decode()
+    assert shown.lang == "lv" and "Vai šis lēmums atrisina jūsu problēmu?" in shown.text
+    assert "Ikmēneša maksa <atmaksāta>." in shown.text and "<atmaksāta>" not in markup
+    assert 'name="decision" value="reject"' in markup and '<label for="reason">' in markup
+    assert not ISO.search(shown.text)
+    # The status page links to it while it is unanswered
+    status_token = signing.sign_token("status", tid, 3600)
+    assert "/decision/" in browser(notify, "GET", f"/status/{status_token}").body.decode()
+    # Rejecting with a reason from the form keeps the complaint open and says so
+    form = urlencode({"decision": "reject", "reason": "Nauda nav atnākusi"})
+    response = browser(notify, "POST", f"/decision/{token}", body=form)
+    assert response.status_code == 200
+    text = page(response).text
+    assert (
+        "Paldies par atbildi." in text
+        and "izskatām vēlreiz" in text
+        and "<form" not in response.body.decode()
+    )
+    status, view = notify.api.get(f"/decision/{token}", role=None)
+    assert status == 200 and view["decided"] == "rejected"
+    assert notify.api.get(f"/tickets/{tid}")[1]["status"] == "open"
+    rejected = [e for e in notify.timeline(tid) if e["type"] == "resolution.rejected"]
+    assert rejected and rejected[0]["data"]["reason"] == "Nauda nav atnākusi"
+    # A second post is the friendly page of what was decided, not an error
+    again = browser(notify, "POST", f"/decision/{token}", body="decision=accept")
+    assert again.status_code == 200 and "Jūs nepieņēmāt mūsu lēmumu" in page(again).text
+    # Accepting from the form closes a complaint; JSON clients get the view as before
+    other = resolved_without_plan(notify, {"name": "Ayşe", "email": "ayse2@example.com", "language": "tr"})
+    response = browser(notify, "POST", f"/decision/{decision_token(other, 0)}", body="decision=accept")
+    assert response.status_code == 200 and "Şikâyetiniz kapatıldı." in page(response).text
+    assert notify.api.get(f"/tickets/{other}")[1]["status"] == "closed"
+    bad = notify.api.http.post(
+        f"/decision/{decision_token(other, 0)}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body="decision=maybe",
+    )
+    assert bad.status_code == 400 and json.loads(bad.body)["error"]["details"][0]["field"] == "decision"

@@ -250,6 +250,68 @@ def survey_done(language: str, score: int, *, just_now: bool, status_url: str | 
     return Page(language, words(language)[f"{key}.title"], body, 201 if just_now else 200)
 
 
+# --- the decision on a resolution ----------------------------------------------------------------------
+
+
+def decision_page(
+    view: Mapping[str, Any], language: str, zone: str, action: str, *, just_now: bool = False
+) -> Page:
+    """The decision link's page (``closure.decision_view``): the resolution, then either an accept
+    form and a reject form (with an optional reason) or what the customer decided; their recourse."""
+    lang, e = language, html.escape
+    parts = [_p(say(lang, "decision.intro", subject=view["subject"]))]
+    if view.get("resolution"):
+        parts.append(
+            f'<blockquote style="white-space:pre-wrap;margin:0 0 1em">{e(view["resolution"])}</blockquote>'
+        )
+    if view.get("resolved_at"):
+        parts.append(_dl([(say(lang, "label.resolved"), moment(view["resolved_at"], lang, zone))]))
+    if just_now:
+        parts.append(_p(f"<strong>{say(lang, 'decision.thanks')}</strong>"))
+    decided = view.get("decided")
+    if decided in ("accepted", "rejected"):
+        when = moment(view.get("decided_at"), lang, zone)
+        parts.append(_p(html.escape(words(lang)[f"decision.{decided}"], quote=False).format(at=when)))
+    elif view.get("status") == "resolved" and view.get("resolution"):
+        question = say(lang, "decision.question")
+        if view.get("answer_by"):
+            due = moment(view["answer_by"], lang, zone)
+            question += " " + html.escape(words(lang)["decision.answer_by"], quote=False).format(due=due)
+        parts.append(f"<h2>{say(lang, 'decision.heading')}</h2>")
+        parts.append(_p(question))
+        parts.append(
+            f'<form method="post" action="{e(action)}" accept-charset="utf-8">'
+            '<input type="hidden" name="decision" value="accept">'
+            f"<p>{say(lang, 'decision.accept.note')}</p>"
+            f'<button type="submit">{say(lang, "decision.accept")}</button></form>'
+        )
+        parts.append(
+            f'<form method="post" action="{e(action)}" accept-charset="utf-8">'
+            '<input type="hidden" name="decision" value="reject">'
+            f'<p><label for="reason">{say(lang, "decision.reason")}</label>'
+            '<textarea id="reason" name="reason" rows="4" maxlength="2000"></textarea></p>'
+            f"<p>{say(lang, 'decision.reject.note')}</p>"
+            f'<button type="submit" class="secondary">{say(lang, "decision.reject")}</button></form>'
+        )
+    else:
+        parts.append(_p(say(lang, "decision.closed")))
+    recourse = list(view.get("recourse") or [])
+    if recourse:
+        parts.append(f"<h2>{say(lang, 'recourse.heading')}</h2>")
+        items = []
+        for item in recourse:
+            where = item.get("url") or item.get("contact") or ""
+            if item.get("url") and str(where).lower().startswith(("https://", "http://")):
+                where_html = f'<a href="{e(str(where))}">{e(str(where))}</a>'
+            else:
+                where_html = e(str(where))
+            kind = say(lang, f"recourse.{item.get('kind', 'internal')}")
+            items.append(f"<li>{kind}: <strong>{e(str(item.get('name', '')))}</strong> — {where_html}</li>")
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    title = words(lang)["decision.title"].format(ticket_id=view["ticket_id"])
+    return Page(lang, title, "\n".join(parts))
+
+
 # --- refused requests --------------------------------------------------------------------------------
 
 

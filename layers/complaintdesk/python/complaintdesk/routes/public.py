@@ -82,12 +82,21 @@ def answer_survey(call):
     return pages.survey_done(language, score, just_now=True, status_url=view.status_url).response()
 
 
-@routes.endpoint("/decision/{token}", "GET", roles=None, response="responses:DecisionView")
+@routes.endpoint("/decision/{token}", "GET", roles=None, response="responses:DecisionView", media=(HTML,))
 def decision(call):
-    """The resolution behind the customer's decision link, whether it was answered, and their recourse."""
+    """The resolution behind the customer's decision link, whether it was answered, and their recourse.
+    A browser (Accept: text/html) gets the page with an accept and a reject form (plain form posts)."""
+    from complaintdesk import pages
     from complaintdesk.services.closure import decision_view
 
-    return decision_view(call.params["token"])
+    view = decision_view(call.params["token"])
+    if pages.wants_html(call.headers):
+        from complaintdesk.services.customer_pages import ticket_zone
+
+        language = pages.page_language(view["language"], call.headers.get("accept-language"))
+        zone = ticket_zone(view["ticket_id"])
+        return pages.decision_page(view, language, zone, action=call.params["token"]).response()
+    return view
 
 
 @routes.endpoint(
@@ -96,13 +105,36 @@ def decision(call):
     roles=None,
     body="schemas:DecisionIn",
     response="responses:DecisionView",
+    media=(HTML,),
+    forms=True,
 )
 def decide(call):
-    """Accept the resolution (the complaint closes) or reject it (it is reviewed again); once."""
+    """Accept the resolution (the complaint closes) or reject it (it is reviewed again); once.
+    A plain HTML form post is taken too; a browser gets the decision page, thanking for the answer."""
+    from complaintdesk import pages
+    from complaintdesk.errors import Conflict
     from complaintdesk.schemas import DecisionIn, parse
     from complaintdesk.services import closure
 
     answer = parse(DecisionIn, call.body)
-    if answer.decision == "accept":
-        return closure.accept_resolution(call.params["token"])
-    return closure.reject_resolution(call.params["token"], answer.reason)
+    token = call.params["token"]
+    if not pages.wants_html(call.headers):
+        if answer.decision == "accept":
+            return closure.accept_resolution(token)
+        return closure.reject_resolution(token, answer.reason)
+    from complaintdesk.services.customer_pages import ticket_zone
+
+    before = closure.decision_view(token)  # 403 before anything when the link does not verify
+    language = pages.page_language(before["language"], call.headers.get("accept-language"))
+    zone = ticket_zone(before["ticket_id"])
+    try:
+        if answer.decision == "accept":
+            view = closure.accept_resolution(token)
+        else:
+            view = closure.reject_resolution(token, answer.reason)
+    except Conflict:
+        view = closure.decision_view(token)
+        if not view["decided"]:  # not answered before: the friendly 409 page
+            raise
+        return pages.decision_page(view, language, zone, action=token).response()
+    return pages.decision_page(view, language, zone, action=token, just_now=True).response()

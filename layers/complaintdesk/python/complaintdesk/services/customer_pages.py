@@ -33,6 +33,8 @@ SENTENCES = frozenset(
         "ticket.reopened",
         "ticket.closed",
         "survey.answered",
+        "resolution.accepted",
+        "resolution.rejected",
     }
 )
 
@@ -97,13 +99,22 @@ class StatusView:
         return "next.working", {}, False
 
 
+def ticket_zone(ticket_id: str) -> str:
+    """The time zone the customer's dates of ``ticket_id`` are written in (see ``_zone``)."""
+    from complaintdesk.store import repository as repo
+    from complaintdesk.store.models import Ticket
+
+    ticket = repo.get(Ticket, Ticket.key(ticket_id), "ticket")
+    return _zone(ticket.category, ticket.category_version)
+
+
 def _zone(category: str | None, version: int | None) -> str:
     """The time zone of the category's calendar, else of the desk's default calendar, else UTC."""
     from complaintdesk.calendars.registry import get_calendar
     from complaintdesk.services.notifications import category_definition
 
     defn = category_definition(category, version)
-    calendar = defn.calendar if defn is not None else getattr(get_settings(), "default_calendar", None)
+    calendar = defn.calendar if defn is not None else get_settings().default_calendar
     if not calendar:
         return "UTC"
     try:
@@ -155,6 +166,11 @@ def status_view(token: str) -> StatusView:
             if text:
                 messages.append(Message(item.at, from_us, text))
     happenings = [h for h in (_happening(item) for item in public) if h is not None]
+    decision_url = None
+    if ticket.status == "resolved" and ticket.decision_for(ticket.resolution_round()) is None:
+        from complaintdesk.services.closure import decision_url as signed_decision_url
+
+        decision_url = signed_decision_url(ticket.ticket_id, ticket.resolution_round())
     return StatusView(
         ticket_id=view["ticket_id"],
         subject=view["subject"],
@@ -173,6 +189,7 @@ def status_view(token: str) -> StatusView:
         messages=messages,
         timeline=happenings,
         now=clock.now(),
+        decision_url=decision_url,
     )
 
 
