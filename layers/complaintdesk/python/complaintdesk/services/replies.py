@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from complaintdesk import clock
 from complaintdesk.errors import Conflict, NotFound
 from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.notify.canned import fill, placeholders
+from complaintdesk.schemas import CANNED_REPLY_ID
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import CannedReply, Customer, Ticket
 
@@ -54,6 +56,8 @@ def _category(category_id: str) -> None:
 
 
 def _load(category_id: str, reply_id: str) -> CannedReply:
+    if not re.fullmatch(CANNED_REPLY_ID, reply_id):  # no such id was ever saved (nor fits a key)
+        raise NotFound(f"no canned reply {reply_id[:80]!r}: ids are lower-case letters, digits and dashes")
     return repo.get(
         CannedReply,
         CannedReply.key(category_id, reply_id),
