@@ -9,6 +9,8 @@ from email.message import EmailMessage
 
 import boto3
 
+from tests.integration.notify.conftest import REPO
+
 REPLY = "Labdien, Jāni!\n\nMēs atradām otro maksājumu.\nNauda <atgriezīsies> piecu darba dienu laikā."
 
 
@@ -119,3 +121,21 @@ def test_the_customers_answer_to_the_reply_threads_back_by_the_id_ses_gave_it(no
     assert len(received) == 1 and received[0]["data"]["new_text"] == "Paldies, gaidīšu naudu."
     status, customer = notify.api.get(f"/customers/{ticket['customer_id']}")
     assert status == 200 and [t["ticket_id"] for t in customer["tickets"]] == [tid]
+
+
+def test_the_sample_event_runs_through_the_notify_handler(notify):
+    """events/notify/comment_public.json, as `sam local invoke NotifyFunction` would send it."""
+    from functions.notify.app import lambda_handler
+    from infra.local.pollers import LambdaContext
+
+    tid = notify.ticket({"name": "Ayşe Yılmaz", "email": "ayse@example.com", "language": "tr"})["ticket_id"]
+    sample = json.loads((REPO / "events" / "notify" / "comment_public.json").read_text(encoding="utf-8"))
+    record = sample["Records"][0]
+    event = {**json.loads(record["body"]), "ticket_id": tid}
+    result = lambda_handler(
+        {"Records": [{**record, "body": json.dumps(event)}]}, LambdaContext("NotifyFunction")
+    )
+    assert result == {"batchItemFailures": []}
+    sent = notify.emails()[-1]
+    assert sent.subject.startswith(f"[{tid}] Şikâyetinizle ilgili yanıtımız")
+    assert "started the refund of 249.90 EUR.\nYou will see it" in sent.text.replace("\r\n", "\n")
