@@ -218,27 +218,31 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
     return parent, tuple(thread)
 
 
-def reason_passed(template: str, facts: Facts) -> str | None:
-    """Why a customer message that asks for something would come too late, or None while it holds.
+# Why a customer message that asks for something would come too late (None while it holds); the
+# rules pass it to ``to_customer(..., passed=...)``. Read when the event is handled and again on every
+# redelivery (a notice that failed, an SMS the provider refused, is retried with the facts of that
+# moment): a survey answered, a decision accepted or a request answered in between stops the rest.
 
-    Read when the event is handled, and again on every redelivery (a notice that failed, an SMS
-    the provider refused, is retried with the facts of that moment): so a survey answered, a
-    decision accepted or a request answered in between stops what is left of the message."""
-    ticket = facts.ticket
-    if template == "ticket.survey" and ticket.survey:
-        return "the customer already answered the survey"
-    if template == "ticket.followup":
-        if ticket.status == "closed":
-            return "the complaint is closed"
-        said = {EventType.RESOLUTION_ACCEPTED, EventType.RESOLUTION_REJECTED}
-        if any(e.event_type in said for e in _since_last(facts.recent, EventType.TICKET_RESOLVED)):
-            return "the customer already told us whether our answer solved it"
-    if template == "customer.reminder":
-        if ticket.status in ("resolved", "closed"):
-            return f"the complaint is {ticket.status}"
-        answered = {EventType.CUSTOMER_REPLIED, EventType.TICKET_RESUMED}
-        if any(e.event_type in answered for e in _since_last(facts.recent, EventType.CUSTOMER_WAITING)):
-            return "the customer already answered what we asked"
+
+def survey_passed(facts: Facts) -> str | None:
+    return "the customer already answered the survey" if facts.ticket.survey else None
+
+
+def followup_passed(facts: Facts) -> str | None:
+    if facts.ticket.status == "closed":
+        return "the complaint is closed"
+    said = {EventType.RESOLUTION_ACCEPTED, EventType.RESOLUTION_REJECTED}
+    if any(e.event_type in said for e in _since_last(facts.recent, EventType.TICKET_RESOLVED)):
+        return "the customer already told us whether our answer solved it"
+    return None
+
+
+def request_passed(facts: Facts) -> str | None:
+    if facts.ticket.status in ("resolved", "closed"):
+        return f"the complaint is {facts.ticket.status}"
+    answered = {EventType.CUSTOMER_REPLIED, EventType.TICKET_RESUMED}
+    if any(e.event_type in answered for e in _since_last(facts.recent, EventType.CUSTOMER_WAITING)):
+        return "the customer already answered what we asked"
     return None
 
 
@@ -253,10 +257,12 @@ def _since_last(recent: list[TimelineEvent], event_type: str) -> list[TimelineEv
     return []
 
 
-def to_customer(facts: Facts, template: str, context: dict[str, Any]) -> list[Notice]:
+def to_customer(
+    facts: Facts, template: str, context: dict[str, Any], *, passed: str | None = None
+) -> list[Notice]:
+    """The notices of one customer message; ``passed``: why it would come too late (then skipped)."""
     ticket = facts.ticket
     base = Notice(template, ticket.ticket_id, ticket.customer_id, facts.event["event_id"])
-    passed = reason_passed(template, facts)
     if passed is not None:
         return [replace(base, reason=passed)]
     language = who.customer_language(facts.customer, ticket.language)
@@ -423,7 +429,7 @@ def on_customer_reminder(facts: Facts) -> list[Notice]:
         "reply_by": reply_by,
         "closes": data.get("then", "close") == "close",
     }
-    return to_customer(facts, "customer.reminder", context)
+    return to_customer(facts, "customer.reminder", context, passed=request_passed(facts))
 
 
 def recovery_context(actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -522,8 +528,11 @@ def on_resolution_replied(facts: Facts) -> list[Notice]:
 
 def on_survey(facts: Facts) -> list[Notice]:
     expires = clock.now() + timedelta(seconds=SURVEY_LINK_TTL)
-    return to_customer(facts, "ticket.followup", {}) + to_customer(
-        facts, "ticket.survey", {"survey_url": survey_url(facts.ticket.ticket_id), "survey_expires": expires}
+    return to_customer(facts, "ticket.followup", {}, passed=followup_passed(facts)) + to_customer(
+        facts,
+        "ticket.survey",
+        {"survey_url": survey_url(facts.ticket.ticket_id), "survey_expires": expires},
+        passed=survey_passed(facts),
     )
 
 
