@@ -26,7 +26,7 @@ def test_acceptance_is_recorded_once_and_a_plan_closes_the_ticket_itself():
         0, by="customer", at=AT + timedelta(days=1), window=WINDOW, closes_here=False
     )
 
-    assert ticket.status == "resolved"  # the plan's "Close" state writes closed
+    assert ticket.status == "closed"  # the plan's "Close" state writes it again and publishes ticket.closed
     assert (
         ticket.decision_for(0)["decision"] == "accepted"
         and ticket.decision_for(0)["resolution"] == "Refunded"

@@ -838,14 +838,15 @@ class TicketLifecycle:
     def resolution_accepted(
         self, round_: int, *, by: str, at: datetime, window: timedelta, closes_here: bool
     ) -> Change:
-        """The customer accepts the resolution (``resolution.accepted``): the complaint closes. With a
-        plan, its closing wait is answered ``close`` and the plan's "Close" state closes the ticket;
-        without one (``closes_here``) it closes here and ``ticket.closed`` is published."""
+        """The customer accepts the resolution (``resolution.accepted``): the complaint closes now.
+        With a plan, its closing wait is answered ``close`` and the plan's "Close" state writes the
+        same status again and publishes ``ticket.closed``; without one (``closes_here``) that event
+        is published here. (The ticket says closed itself: the plan's write lands while the answer
+        is being recorded, and a store that is not atomic across threads — moto — can lose it.)"""
         self.may_decide(round_, at, window)
         t: Any = self
         self._decided(round_, "accepted", None, at)
-        if closes_here:
-            t.status, t.closed_at = "closed", clock.iso(at)
+        t.status, t.closed_at = "closed", clock.iso(at)
         self._touch(at)
         data = {"decision": "accepted", "round": round_}
         change = self._recorded(
