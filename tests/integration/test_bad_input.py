@@ -237,6 +237,16 @@ BODIES = [
     ("survey-score-text", "POST", "/survey/not-a-token", {"score": "5"}, None, "score"),
     ("survey-score-six", "POST", "/survey/not-a-token", {"score": 6}, None, "score"),
     ("survey-unknown", "POST", "/survey/not-a-token", {"score": 5, "name": "x"}, None, "name"),
+    # POST /decision/{token} (the token is checked after the body)
+    ("decision-maybe", "POST", "/decision/not-a-token", {"decision": "maybe"}, None, "decision"),
+    (
+        "decision-reason-object",
+        "POST",
+        "/decision/not-a-token",
+        {"decision": "reject", "reason": {"a": 1}},
+        None,
+        "reason",
+    ),
     # POST /categories/{id}/preview
     (
         "preview-year-9999",
