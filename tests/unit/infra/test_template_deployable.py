@@ -86,6 +86,7 @@ def test_every_route_becomes_an_api_method_with_the_right_auth(translated: dict[
         public = routes[(method, path)].get("Auth", {}).get("Authorizer") == "NONE"
         assert spec["security"] == ([{"NONE": []}] if public else [{"CognitoAuthorizer": []}]), (method, path)
     assert {path for (_, path), props in routes.items() if "Auth" in props} == {
+        "/decision/{token}",
         "/openapi.json",
         "/status/{token}",
         "/survey/{token}",
