@@ -261,6 +261,7 @@ DECISIONS = {
 }
 
 
+RESOLVED = {"tr": "Çözüldü", "en": "Resolved", "lv": "Atrisināta"}
 RESOLUTIONS = {
     "tr": "İkinci çekimi kartınıza iade ettik.",
     "en": "We refunded the second charge to your card.",
@@ -303,6 +304,13 @@ def test_decision_accepted_or_rejected_by_clicking(chromium, running_stack, scre
     context = chromium.new_context(locale="de-DE", java_script_enabled=False)
     page = context.new_page()
     try:
+        # The status page says it is resolved and leads to the decision
+        assert page.goto(status_link(stack, tid)).status == 200
+        text = visible_text(page)
+        assert RESOLVED[language] in text and RESOLUTIONS[language] in text, text
+        assert_customer_words(text)
+        page.screenshot(path=str(screenshots / f"status-resolved-{language}.png"), full_page=True)
+        assert page.locator("a[href*='/decision/']").count() == 1
         assert page.goto(link).status == 200
         assert page.get_attribute("html", "lang") == language
         text = visible_text(page)

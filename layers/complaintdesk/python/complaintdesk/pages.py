@@ -196,8 +196,6 @@ def status_page(view: Any) -> Page:
     parts.append(_p(text, "late" if late else ""))
     if view.decision_url:
         parts.append(_p(f'<a href="{e(view.decision_url)}">{say(lang, "decision.link")}</a>'))
-    if view.survey_url:
-        parts.append(_p(f'<a href="{e(view.survey_url)}">{say(lang, "survey.title")}</a>'))
     parts.append(f"<h2>{say(lang, 'conversation.heading')}</h2>")
     if view.messages:
         for message in view.messages:

@@ -74,8 +74,7 @@ class StatusView:
     messages: list[Message]
     timeline: list[Happening]
     now: datetime
-    decision_url: str | None = None
-    survey_url: str | None = None
+    decision_url: str | None = None  # while a resolution waits for the customer's answer
 
     def next_step(self) -> tuple[str, dict[str, Any], bool]:
         """(words key, values, late) of "what happens next": an open ticket never promises a time

@@ -470,8 +470,8 @@ PAGES: dict[str, str] = {
     "next.working": "We are working on your complaint and will write to you as soon as there is news.",
     "next.waiting": "Please answer our last message by replying to our e-mail. We go on as soon as we "
     "hear from you.",
-    "next.resolved": "If our decision does not solve your problem, reply to our e-mail and we will look "
-    "at it again.",
+    "next.resolved": "Please tell us whether our decision solves your problem: you can accept it or reject "
+    "it below. If you reject it, we look at your complaint again.",
     "next.closed": "Nothing more is planned. If something new goes wrong, write to us at any time.",
     "conversation.heading": "Messages",
     "conversation.us": "Our reply",

@@ -461,8 +461,8 @@ PAGES: dict[str, str] = {
     "next.working": "Mēs strādājam pie jūsu sūdzības un jums uzrakstīsim, tiklīdz būs jaunumi.",
     "next.waiting": "Lūdzu, atbildiet uz mūsu pēdējo ziņu, atbildot uz mūsu e-pastu. Turpināsim, tiklīdz "
     "saņemsim jūsu atbildi.",
-    "next.resolved": "Ja mūsu lēmums neatrisina jūsu problēmu, atbildiet uz mūsu e-pastu, un mēs to "
-    "izskatīsim vēlreiz.",
+    "next.resolved": "Lūdzu, pastāstiet, vai mūsu lēmums atrisina jūsu problēmu: zemāk varat to pieņemt "
+    "vai noraidīt. Ja to noraidīsiet, mēs jūsu sūdzību izskatīsim vēlreiz.",
     "next.closed": "Nekas vairs nav plānots. Ja kaut kas jauns notiek nepareizi, rakstiet mums jebkurā laikā.",
     "conversation.heading": "Ziņas",
     "conversation.us": "Mūsu atbilde",

@@ -465,7 +465,8 @@ PAGES: dict[str, str] = {
     "kısa süre içinde size yazacağız.",
     "next.working": "Şikâyetiniz üzerinde çalışıyoruz; bir gelişme olduğunda size hemen yazacağız.",
     "next.waiting": "Lütfen son mesajımızı e-postamızı yanıtlayarak cevaplayın. Sizden haber alır almaz devam ediyoruz.",
-    "next.resolved": "Kararımız sorununuzu çözmediyse e-postamızı yanıtlayın; konuyu yeniden inceleyelim.",
+    "next.resolved": "Lütfen kararımızın sorununuzu çözüp çözmediğini bize bildirin: aşağıdaki bağlantıdan "
+    "kabul edebilir ya da reddedebilirsiniz. Reddederseniz şikâyetinizi yeniden inceleriz.",
     "next.closed": "Planlanan başka bir işlem yok. Yeni bir sorun olursa bize dilediğiniz zaman yazabilirsiniz.",
     "conversation.heading": "Mesajlar",
     "conversation.us": "Yanıtımız",
