@@ -161,7 +161,9 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
 
 def _browser(headers: Mapping[str, str]) -> bool:
     """A request that asks for a page (``Accept: text/html``), as a browser following a link does."""
-    return "text/html" in (headers.get("accept") or "").lower()
+    from complaintdesk.pages import wants_html
+
+    return wants_html(headers)
 
 
 def is_response(result: Any) -> bool:
