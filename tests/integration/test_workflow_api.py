@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from complaintdesk.settings import reset_settings
-from tests.integration.workflow.plans import three_step
+from tests.integration.workflow.plans import names, three_step
 
 
 def plan(investigate_sla: str = "3h", **changes):
@@ -148,7 +148,7 @@ def test_a_ticket_follows_its_plan_with_escalations(flow):
     flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "resolution", "the resolution task")
     status, resolved = api.post(
         f"/tickets/{tid}/resolve",
-        {"resolution": "We refunded the second charge.", "root_cause": "billing-system-error"},
+        {"resolution": "We refunded the second charge.", "root_cause": "billing_system_error"},
     )
     assert status == 200 and resolved["status"] == "resolved"
     flow.until(tid, lambda t: t["workflow"]["waiting_for"] == "follow_up", "the follow-up wait")
@@ -272,6 +272,7 @@ def test_a_top_level_breach_in_a_real_execution_emits_what_the_alarm_watches(flo
             {
                 "id": "call_back",
                 "title": "Call back",
+                "names": names("Geri arama", "Call back", "Atzvanīšana"),
                 "owner_team": "billing",
                 "instructions": {"en": "Call."},
                 "sla": "1h",
