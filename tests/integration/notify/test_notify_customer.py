@@ -34,7 +34,7 @@ def test_acknowledgement_by_email_and_sms_in_the_customers_language(notify):
     assert sent.to == ["janis@example.lv"]
     assert sent.message["Content-Language"] == "lv"
     assert sent.subject.startswith(f"[{tid}]")
-    assert sent.message["Auto-Submitted"] == "auto-replied"
+    assert sent.message["Auto-Submitted"] == "auto-generated"  # filed on the web: answers no e-mail of theirs
     assert sent.message["Reply-To"].addresses[0].addr_spec == signing.reply_address(tid)
     assert sent.message["Message-ID"].startswith(f"<{tid}.")
     assert "/status/" in sent.text and "Jānis" in sent.text

@@ -39,7 +39,7 @@ def test_escalation_goes_once_to_each_target_of_the_level(notify):
     assert "Kime yükseltildi: Finans müdürü" in text  # the level, as the category names it
     assert "UTC" not in text and "T15:00" not in text  # history times in Istanbul time, in Turkish
     assert "30 Kasım 2026" in text  # the new deadline, in Istanbul time, in the category's language
-    assert all(s.message["Auto-Submitted"] == "auto-replied" for s in staff)
+    assert all(s.message["Auto-Submitted"] == "auto-generated" for s in staff)
     # And the timeline records them as internal notifications, never shown to the customer
     notes = notify.notes(tid, "notification.sent")[1:]
     assert len(notes) == 3 and {n["visibility"] for n in notes} == {"internal"}

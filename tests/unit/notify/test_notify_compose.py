@@ -45,7 +45,7 @@ def _round_trip(message: EmailMessage) -> EmailMessage:
 def test_every_message_has_the_required_headers_and_two_utf8_parts() -> None:
     parsed = _round_trip(_build())
 
-    assert parsed["Auto-Submitted"] == "auto-replied"
+    assert parsed["Auto-Submitted"] == "auto-generated"  # the default: a notification
     assert parsed["X-Complaintdesk-Ticket"] == TICKET
     assert parsed["Message-ID"].startswith(f"<{TICKET}.") and parsed["Message-ID"].endswith(
         "@complaintdesk.example>"

@@ -4,6 +4,14 @@ Names and subjects come from customers, so every header value is cleaned of CR, 
 characters before it reaches the message; addresses and message ids that still look wrong are refused
 (addresses) or left out (foreign message ids). Non-ASCII names and subjects are RFC 2047 encoded by
 ``email.policy.SMTP``; both bodies are UTF-8, quoted-printable, so the message is 7-bit clean for SES.
+
+Message-ID, In-Reply-To and References are never encoded: a message id is ASCII by construction
+(anything else is left out) and is folded only between ids, one per line when the line would pass 78
+characters (RFC 5322 3.6.4). ``email.policy.SMTP`` alone would write an id longer than a line (SES ids
+are) as an RFC 2047 encoded word, which no mail client matches against the ids it knows.
+
+``Auto-Submitted`` (RFC 3834) is chosen by the caller: ``auto-generated`` for a notification,
+``auto-replied`` for an automatic answer to the customer's message, none for a person's reply.
 """
 
 from __future__ import annotations
@@ -13,15 +21,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import format_datetime
 
 from complaintdesk.notify.templates import Rendered, clean_line, ensure_ticket_token
 
 TICKET_ID = re.compile(r"^[A-Z]-\d{4}-\d{6,}$")
-_MESSAGE_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
+_MESSAGE_ID = re.compile(r"^<[!-;=?A-~]+@[!-;=?A-~]+>$")  # printable ASCII but <, > and a second @
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 _DOMAIN = re.compile(
     r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
@@ -30,6 +38,7 @@ DISPLAY_NAME_LIMIT = 100
 SUBJECT_LIMIT = 200
 # SES sends raw messages up to 40 MB, headers and base64-encoded attachments included.
 SES_RAW_MESSAGE_LIMIT = 40 * 1024 * 1024
+AUTO_SUBMITTED_VALUES = ("auto-generated", "auto-replied")
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,32 @@ class MailFile:
     filename: str
     content_type: str
     data: bytes
+
+
+class MessageIdsHeader(UnstructuredHeader):
+    """Message-ID, In-Reply-To, References: message ids written as they are, folded between ids."""
+
+    max_count = 1
+
+    def fold(self, *, policy: Policy) -> str:
+        width = policy.max_line_length or 78
+        lines = [f"{self.name}:"]
+        for item in str(self).split():
+            if len(lines[-1]) + 1 + len(item) > width and lines[-1].strip() and not lines[-1].endswith(":"):
+                lines.append("")
+            lines[-1] += f" {item}"
+        return policy.linesep.join(lines) + policy.linesep
+
+
+def _registry() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    for name in ("message-id", "in-reply-to", "references"):
+        registry.map_to_type(name, MessageIdsHeader)
+    return registry
+
+
+# SMTP (CRLF, RFC 2047 for text) with message ids left unencoded; the ids are checked before they get here.
+MAIL_POLICY = SMTP.clone(header_factory=_registry())
 
 
 class MessageTooLarge(ValueError):
@@ -91,6 +126,7 @@ def build_email(
     references: Sequence[str] = (),
     date: datetime | None = None,
     attachments: Sequence[MailFile] = (),
+    auto_submitted: str | None = "auto-generated",
 ) -> EmailMessage:
     """A multipart/alternative (text + HTML) message about ``ticket_id``, ready for SES or an .eml file;
     with ``attachments``, a multipart/mixed holding that and one base64 part per file (at most
@@ -98,11 +134,15 @@ def build_email(
 
     ``reply_to`` is the signed plus address (``complaintdesk.signing.reply_address``). ``references`` is the
     thread so far, oldest first; ``in_reply_to`` is appended to it when missing. Message ids that are not
-    of the ``<left@right>`` form are left out rather than copied into a header.
+    of the ``<left@right>`` form (printable ASCII) are left out rather than copied into a header.
+    ``auto_submitted``: ``auto-generated`` (a notification), ``auto-replied`` (an automatic answer to the
+    customer's message) or None (a person wrote it: no Auto-Submitted header).
     """
+    if auto_submitted is not None and auto_submitted not in AUTO_SUBMITTED_VALUES:
+        raise ValueError(f"not an Auto-Submitted value we send: {auto_submitted!r}")
     ticket = _ticket(ticket_id)
     sender_address = clean_address(sender)
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = Address(display_name=clean_display_name(sender_name), addr_spec=sender_address)
     message["To"] = Address(display_name=clean_display_name(to_name), addr_spec=clean_address(to))
     message["Reply-To"] = Address(addr_spec=clean_address(reply_to))
@@ -118,8 +158,10 @@ def build_email(
         message["In-Reply-To"] = parent
     if thread:
         message["References"] = " ".join(dict.fromkeys(thread))
-    # RFC 3834: tells auto-responders (out-of-office, other help desks) not to answer and start a loop.
-    message["Auto-Submitted"] = "auto-replied"
+    if auto_submitted:
+        # RFC 3834: tells auto-responders (out-of-office, other help desks) not to answer and start a loop.
+        message["Auto-Submitted"] = auto_submitted
+    # Exchange's own: no out-of-office or read receipts back, whoever wrote the message.
     message["X-Auto-Response-Suppress"] = "All"
     message["X-Complaintdesk-Ticket"] = ticket
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")

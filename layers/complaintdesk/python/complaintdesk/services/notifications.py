@@ -146,6 +146,8 @@ class Notice:
     reason: str = ""
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
+    # In-Reply-To is the customer's own message (not one of ours): an acknowledgement then answers it
+    answers_customer: bool = False
     # Files an e-mail carries (an agent's reply): metadata from services/attachments.for_reply
     attachments: tuple[dict[str, Any], ...] = ()
 
@@ -192,14 +194,16 @@ def load_facts(event: dict[str, Any]) -> Facts:
 # --- the rules: who hears what ------------------------------------------------------------------
 
 
-def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
-    """In-Reply-To and References for a customer e-mail: the messages of this ticket so far.
+def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...], bool]:
+    """In-Reply-To and References for a customer e-mail: the messages of this ticket so far, and
+    whether In-Reply-To is the customer's own message.
 
     In-Reply-To is the newest of them: the customer's own message, or the Message-ID we built for
     ours. References also carries the id SES gave our messages, which is what the customer saw on AWS.
     """
     ids: list[str] = []
     parent: str | None = None
+    theirs = False
     for item in reversed(facts.recent):  # oldest first
         data = item.data or {}
         if (
@@ -208,14 +212,15 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...]]:
             and item.visibility == "public"
         ):
             ids += [data.get("message_id"), data.get("ses_thread_id")]
-            parent = data.get("message_id") or parent
+            if data.get("message_id"):
+                parent, theirs = data["message_id"], False
         elif item.event_type in (EventType.TICKET_RECEIVED, EventType.EMAIL_RECEIVED) and data.get(
             "message_id"
         ):
             ids.append(data["message_id"])
-            parent = data["message_id"]
+            parent, theirs = data["message_id"], True
     thread = [i for i in dict.fromkeys(ids) if i][-THREAD_DEPTH:]
-    return parent, tuple(thread)
+    return parent, tuple(thread), theirs
 
 
 # Why a customer message that asks for something would come too late (None while it holds); the
@@ -277,9 +282,17 @@ def to_customer(
         "fallback_language": who.staff_language(facts.defn),
         **context,
     }
-    parent, references = _thread(facts)
+    parent, references, theirs = _thread(facts)
     return [
-        replace(base, recipient=r, context=full, in_reply_to=parent, references=references) for r in chosen
+        replace(
+            base,
+            recipient=r,
+            context=full,
+            in_reply_to=parent,
+            references=references,
+            answers_customer=theirs,
+        )
+        for r in chosen
     ]
 
 
@@ -654,8 +667,30 @@ RULES: dict[EventType, Callable[[Facts], list[Notice]]] = {
 # --- delivery -------------------------------------------------------------------------------------
 
 
+# RFC 3834 for what we send by itself. A person's words (an agent's reply) carry no Auto-Submitted, so
+# the customer's mail system treats them as any letter; an automatic answer to the customer's own
+# message is ``auto-replied``; every other notification (status, reminder, survey) ``auto-generated``.
+HUMAN_TEMPLATES = frozenset({"agent.reply"})
+AUTO_REPLY_TEMPLATES = frozenset({"ticket.acknowledged"})
+
+
+def auto_submitted(notice: Notice) -> str | None:
+    """The ``Auto-Submitted`` value of ``notice``'s e-mail, None for none."""
+    if notice.template in HUMAN_TEMPLATES:
+        return None
+    if notice.template in AUTO_REPLY_TEMPLATES and notice.answers_customer:
+        return "auto-replied"  # the acknowledgement of a complaint that came by e-mail
+    return "auto-generated"  # also the acknowledgement of one filed on the web or by phone
+
+
 def ses_thread_id(ses_message_id: str) -> str:
-    """The Message-ID SES puts on a message it sends (it replaces ours): ``<id@<region>.amazonses.com>``."""
+    """The Message-ID SES most likely put on a message it sent (it replaces ours), for References only.
+
+    AWS documents that SES replaces the Message-ID, not the domain it uses: mail seen from SES reads
+    ``<id@email.amazonses.com>`` (us-east-1) and ``<id@<region>.amazonses.com>``. A wrong guess here
+    costs nothing but a References entry the customer's client does not know; the link that threads
+    the customer's reply is keyed by the id alone (``message_id_key``), whatever the domain.
+    """
     region = get_settings().region
     domain = "email.amazonses.com" if region == "us-east-1" else f"{region}.amazonses.com"
     return f"<{ses_message_id}@{domain}>"
@@ -690,6 +725,7 @@ def _record(
 
 
 def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, Any], list[Any]]:
+    from complaintdesk.mail.references import SES_DOMAIN
     from complaintdesk.notify.compose import build_email, new_message_id
 
     settings, recipient = get_settings(), notice.recipient
@@ -712,6 +748,7 @@ def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, 
         references=notice.references,
         date=at,
         attachments=files,
+        auto_submitted=auto_submitted(notice),
     )
     response = aws.client("ses").send_raw_email(
         Source=settings.sender_address,
@@ -719,16 +756,17 @@ def _send_email(notice: Notice, rendered: Any, at: datetime) -> tuple[dict[str, 
         RawMessage={"Data": message.as_bytes()},
     )
     ses_id = response.get("MessageId")
-    links = [message_id, ses_thread_id(ses_id)] if ses_id else [message_id]
-    writes = []
-    for link_id in links:
-        pk, sk = MessageLink.key(link_id)
-        writes.append(MessageLink(pk, sk, ticket_id=notice.ticket_id, at=clock.iso(at), direction="out"))
+    # Our id (what the local outbox and the SES logs show) and SES's (what the customer got on AWS),
+    # the latter keyed by the returned id alone: a reply threads whatever amazonses.com domain it quotes.
+    keys = [MessageLink.key(message_id)] + ([MessageLink.key(f"<{ses_id}@{SES_DOMAIN}>")] if ses_id else [])
+    writes = [
+        MessageLink(pk, sk, ticket_id=notice.ticket_id, at=clock.iso(at), direction="out") for pk, sk in keys
+    ]
     data = {
         "subject": rendered.subject,
         "message_id": message_id,
         "ses_message_id": ses_id,
-        "ses_thread_id": links[1] if ses_id else None,
+        "ses_thread_id": ses_thread_id(ses_id) if ses_id else None,
         "in_reply_to": notice.in_reply_to,
     }
     if files:
@@ -866,7 +904,10 @@ def status_facts(token: str) -> dict[str, Any]:
     """What the customer may see, as data for a page to word: the status code, ISO times (UTC),
     the current step in the customer's language, the public timeline entries as recorded."""
     ticket = _ticket_for(token, "status")
-    defn = category_definition(ticket.category, ticket.category_version)
+    return _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
+
+
+def _status_facts(ticket: Ticket, defn: CategoryDefinition | None) -> dict[str, Any]:
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
     language = who.customer_language(customer, ticket.language)
     step = None
@@ -920,9 +961,9 @@ def public_status(token: str) -> dict[str, Any]:
     time zone as the language writes it. No status code, event type or UTC time reaches the customer."""
     from complaintdesk.notify.templates import format_moment, resolve_language
 
-    facts = status_facts(token)
     ticket = _ticket_for(token, "status")
     defn = category_definition(ticket.category, ticket.category_version)
+    facts = _status_facts(ticket, defn)
     language = resolve_language(facts["language"], who.staff_language(defn))
     labels = locale_for(language).labels
     zone = _zone_of(defn)

@@ -220,6 +220,15 @@ class MessageLink(Item):
 
     @staticmethod
     def key(message_id: str) -> tuple[str, str]:
+        """One key per message, whatever the spelling: an SES id under any regional domain
+        (``complaintdesk.mail.references.message_id_key``)."""
+        from complaintdesk.mail.references import message_id_key
+
+        return f"MSGID#{message_id_key(message_id)}", "MSGID"
+
+    @staticmethod
+    def legacy_key(message_id: str) -> tuple[str, str]:
+        """The key links were written under before SES ids were keyed by their left part alone."""
         return f"MSGID#{message_id.strip('<>').lower()}", "MSGID"
 
 

@@ -176,7 +176,8 @@ def customer_for_contact(kind: str, value: str) -> str | None:
 
 
 def ticket_for_message(message_id: str) -> str | None:
-    link = find(MessageLink, MessageLink.key(message_id))
+    key, legacy = MessageLink.key(message_id), MessageLink.legacy_key(message_id)
+    link = find(MessageLink, key) or (find(MessageLink, legacy) if legacy != key else None)
     return link.ticket_id if link else None
 
 
