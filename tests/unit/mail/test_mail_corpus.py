@@ -61,7 +61,7 @@ def test_every_corpus_message_parses_to_a_kind(name: str) -> None:
         assert EXPECTED_QUARANTINE[name] in caught.value.reason
         return
     parsed = parse_email(raw)
-    assert parsed.kind in ("message", "auto_reply", "bounce", "feedback_report")
+    assert parsed.kind in ("message", "auto_reply", "bounce", "feedback_report", "machine_suspected")
     assert parsed.subject or parsed.text or parsed.bounce or parsed.attachments
     assert parsed.dedupe_key
     if parsed.kind == "message":

@@ -30,16 +30,26 @@ CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
 LANGUAGES = ("tr", "en", "lv")
 CANNED_REPLY_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
-# A practical addr-spec check: one @, a dotted domain, no spaces or control characters.
+# A practical addr-spec check: a dot-atom local part, or an RFC 5322 quoted string
+# ("first last"@example.com: printable ASCII and spaces, \" and \\ escaped), then one @ and a dotted
+# domain; no control characters.
 _EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"^(?:[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+|\"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])+\")"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 
 
 def normalize_email(value: str) -> str:
     value = value.strip()
-    if len(value) > 254 or not _EMAIL_RE.match(value) or ".." in value:
+    local = value.rpartition("@")[0]
+    dotted = not local.startswith('"')
+    if (
+        len(value) > 254
+        or not _EMAIL_RE.match(value)
+        or (dotted and ".." in local)
+        or ".." in value.rpartition("@")[2]
+    ):
         raise ValueError("is not a valid e-mail address")
     local, _, domain = value.rpartition("@")
     return f"{local}@{domain.lower()}".lower()

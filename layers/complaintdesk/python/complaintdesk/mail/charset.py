@@ -8,7 +8,10 @@ full of letters that language does not have.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
+import re
 from dataclasses import dataclass
 
 _TURKISH = frozenset("ğĞşŞıİ")
@@ -40,6 +43,28 @@ _DOUBTFUL = frozenset(
     {"ascii", "iso8859-1", "iso8859-15", "cp1252", "cp1254", "cp1257", "iso8859-9", "iso8859-13", "iso8859-2"}
 )
 _TYPOGRAPHY = frozenset("€£©®°«»–—‘’“”…•§¶±×÷·¡¿ ")
+# The letters of one language each: a Latin label whose text uses letters of a single one of these
+# alphabets reads as that language, and no guess replaces it (German äöüß stays German).
+_ALPHABETS: tuple[frozenset[str], ...] = tuple(
+    frozenset(letters + letters.upper())
+    for letters in (
+        "äöüß",  # German
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "áéíñóúü",  # Spanish
+        "àèéìíòóù",  # Italian
+        "ãõáâêôçàéíóú",  # Portuguese
+        "åäöæøé",  # Nordic
+        "ëïéèáóö",  # Dutch
+        "çöüâîûğşıİ",  # Turkish (for labels that hold it)
+        "āčēģīķļņšūžõäöü",  # Latvian (idem)
+    )
+)
+# Charsets that encode ASCII as itself but use escape or shift sequences inside 7-bit bytes: the
+# all-ASCII shortcut must still decode them.
+_SEVEN_BIT = frozenset({"utf-7", "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004",
+                        "iso2022_jp_3", "iso2022_jp_ext", "iso2022_kr", "hz"})  # fmt: skip
+# Wider codecs tried in order when the named 7-bit one refuses (vendor extensions in the wild).
+_SEVEN_BIT_WIDER = {"iso2022_jp": ("iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +139,51 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if non_ascii >= 8 and damaged <= 1 + non_ascii // 50 else None
 
 
+def reads_as_one_language(text: str, codec: str) -> bool:
+    """Every non-ASCII letter of ``text`` belongs to one language's alphabet (and nothing is a C1
+    control or a replacement character): the label that produced it is believable."""
+    letters = set()
+    for char in text:
+        if char < "\x80" or char in _TYPOGRAPHY:
+            continue
+        if "\x80" <= char <= "\x9f" or char == "\ufffd" or not char.isalpha():
+            return False
+        letters.add(char)
+    if codec in ("cp1254", "iso8859-9") or codec in ("cp1257", "iso8859-13"):
+        alphabets = _ALPHABETS
+    else:  # Turkish and Latvian letters cannot come out of a western label
+        alphabets = _ALPHABETS[:-2]
+    return any(letters <= alphabet for alphabet in alphabets)
+
+
+def _decode_seven_bit(data: bytes, codec: str | None) -> Decoded | None:
+    """ISO-2022-*, UTF-7 and HZ text is all ASCII bytes; decode it with its codec (also when an
+    unlabelled message carries ISO-2022-JP escape sequences)."""
+    if codec is None and (b"\x1b$B" in data or b"\x1b$@" in data or b"\x1b(J" in data):
+        codec = "iso2022_jp"
+        note = "declared none, escape sequences of iso-2022-jp"
+    else:
+        note = None
+    if codec not in _SEVEN_BIT:
+        return None
+    for name in (codec, *_SEVEN_BIT_WIDER.get(codec, ())):
+        try:
+            return Decoded(data.decode(name), name, note)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return Decoded(
+        data.decode(codec, errors="replace"), codec, f"declared {codec}, invalid sequences replaced"
+    )
+
+
 def decode_bytes(data: bytes, declared: str | None) -> Decoded:
     """Decode ``data`` labelled ``declared``; falls back sensibly and says so in ``fallback``."""
     codec = codec_name(declared)
     label = (declared or "").strip().lower() or "none"
     if data.isascii():
+        seven_bit = _decode_seven_bit(data, codec)
+        if seven_bit is not None:
+            return seven_bit
         return Decoded(data.decode("ascii"), codec or "us-ascii")
     if codec is not None:
         try:
@@ -136,6 +201,8 @@ def decode_bytes(data: bytes, declared: str | None) -> Decoded:
                 return Decoded(data.decode("utf-8"), "utf-8", f"declared {label}, looks like utf-8")
             except UnicodeDecodeError:
                 pass
+            if reads_as_one_language(text, codec):
+                return Decoded(text, codec)  # a guess never overrides a believable label
             guess, name, guess_score = _guess_single_byte(data)
             if guess_score <= _score(text, *_sets_for(codec)) + 3:
                 return Decoded(text, codec)
@@ -157,3 +224,62 @@ def repair_surrogates(value: str) -> tuple[str, str | None]:
         return value, None
     decoded = decode_bytes(value.encode("utf-8", errors="surrogateescape"), None)
     return decoded.text, decoded.fallback
+
+
+_ENCODED_WORD_RE = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=")
+_BETWEEN_WORDS_RE = re.compile(r"[ \t\r\n]*")
+
+
+def _word_bytes(encoding: str, payload: str) -> bytes:
+    if encoding in "Bb":
+        cleaned = re.sub(r"[^A-Za-z0-9+/]", "", payload)
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4)) if len(cleaned) % 4 != 1 else b""
+    return binascii.a2b_qp(payload.encode("ascii", "replace"), header=True)
+
+
+def decode_header_words(value: str) -> tuple[str, list[str]]:
+    """An unstructured header (Subject) with its RFC 2047 encoded words decoded by ``decode_bytes``,
+    so a word's doubtful label gets the same repair as a body's; ``(text, fallback notes)``.
+
+    Adjacent encoded words of one charset are joined before decoding (a multi-byte character may be
+    split across them) and the white space between encoded words is dropped, as RFC 2047 says.
+    """
+    if "=?" not in value:
+        return value, []
+    out: list[str] = []
+    notes: list[str] = []
+    pending: tuple[str, bytearray] | None = None
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            decoded = decode_bytes(bytes(pending[1]), pending[0])
+            out.append(decoded.text)
+            if decoded.fallback and decoded.fallback not in notes:
+                notes.append(decoded.fallback)
+            pending = None
+
+    position = 0
+    for match in _ENCODED_WORD_RE.finditer(value):
+        between = value[position : match.start()]
+        if pending is None or _BETWEEN_WORDS_RE.fullmatch(between) is None:
+            flush()
+            out.append(between)
+        charset, encoding, payload = match.groups()
+        try:
+            data = _word_bytes(encoding, payload)
+        except (binascii.Error, ValueError):
+            flush()
+            out.append(match.group(0))
+            position = match.end()
+            continue
+        label = charset.lower()
+        if pending is not None and pending[0] == label:
+            pending[1].extend(data)
+        else:
+            flush()
+            pending = (label, bytearray(data))
+        position = match.end()
+    flush()
+    out.append(value[position:])
+    return "".join(out), notes

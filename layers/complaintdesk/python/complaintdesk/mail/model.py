@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-MailKind = Literal["message", "auto_reply", "bounce", "feedback_report"]
+MailKind = Literal["message", "auto_reply", "bounce", "feedback_report", "machine_suspected"]
 
 
 class MailParseError(Exception):

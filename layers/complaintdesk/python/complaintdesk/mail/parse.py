@@ -20,12 +20,15 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from complaintdesk.mail.charset import decode_bytes, repair_surrogates
+from complaintdesk.mail.charset import decode_bytes, decode_header_words, repair_surrogates
 from complaintdesk.mail.classify import (
     auto_reply_reason,
     delivery_report,
+    failed_recipients_header,
     header_lookup,
     heuristic_bounce,
+    machine_suspicion,
+    provider_notification,
     report_verdict,
 )
 from complaintdesk.mail.model import Attachment, Bounce, MailKind, MailParseError, ParsedEmail
@@ -35,7 +38,8 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENTS = 20
 MAX_DEPTH = 20  # nesting of multiparts and enclosed messages we follow
 MAX_TEXT_CHARS = 1_000_000  # readable text kept per message; the raw stays in S3
-MAX_HEADER_CHARS = 2_000  # subject characters decoded (a ticket subject needs far fewer)
+MAX_HEADER_CHARS = 2_000  # subject characters kept once decoded (a ticket subject needs far fewer)
+MAX_RAW_HEADER_CHARS = 200_000  # raw subject read at all (cut at white space, between encoded words)
 MAX_ADDRESS_HEADER_CHARS = 20_000  # per address header
 
 
@@ -64,6 +68,10 @@ class _MemoHeaderRegistry(HeaderRegistry):
 _REGISTRY = _MemoHeaderRegistry()
 _POLICY = policy.default.clone(header_factory=_REGISTRY)
 _PARSER = BytesParser(policy=_POLICY)
+# RFC 3464's part, its RFC 6533 twin, and the text/ spelling some MTAs use.
+_STATUS_TYPES = frozenset(
+    {"message/delivery-status", "message/global-delivery-status", "text/delivery-status"}
+)
 _MSGID_RE = re.compile(r"<([^<>\s]+)>")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -162,21 +170,25 @@ def _bounded(value: str, name: str, limit: int, ctx: _Context) -> str:
     if len(value) <= limit:
         return value
     ctx.defect(f"header {name} longer than {limit} characters, truncated")
-    cut = value.rfind(" ", 0, limit)
+    cut = max(value.rfind(" ", 0, limit), value.rfind("\t", 0, limit))
     return value[: cut if cut > 0 else limit]
 
 
 def _header_text(raw: dict[str, list[str]], name: str, ctx: _Context) -> str | None:
-    """A decoded header (RFC 2047 by policy.default), falling back to a lenient decoder."""
+    """An unstructured header decoded first (RFC 2047 words through the same charset repair as
+    bodies), then cut to ``MAX_HEADER_CHARS`` at a word boundary: never inside an encoded word."""
     values = raw.get(name)
     if not values:
         return None
-    value = _repaired(_bounded(values[0], name, MAX_HEADER_CHARS, ctx), name, ctx)
-    try:
-        text = str(_POLICY.header_factory(name, value))
-    except Exception as exc:
-        ctx.defect(f"header {name}: {type(exc).__name__}")
-        text = _decode_raw_header(value)
+    value = _repaired(_bounded(values[0], name, MAX_RAW_HEADER_CHARS, ctx), name, ctx)
+    text, notes = decode_header_words(value)
+    for note in notes:
+        ctx.fallback(name, note)
+    text = " ".join(text.split())
+    if len(text) > MAX_HEADER_CHARS:
+        ctx.defect(f"header {name} longer than {MAX_HEADER_CHARS} characters once decoded, cut")
+        cut = text.rfind(" ", 0, MAX_HEADER_CHARS)
+        text = text[: cut if cut > MAX_HEADER_CHARS // 2 else MAX_HEADER_CHARS]
     return text
 
 
@@ -355,7 +367,7 @@ def _collect(part: Message, body: _Body, ctx: _Context, depth: int) -> None:
         return
     content_type = _content_type(part, ctx)
     maintype, _, subtype = content_type.partition("/")
-    if maintype == "message" and subtype in ("delivery-status", "global-delivery-status"):
+    if content_type in _STATUS_TYPES:
         body.status_parts.append(part)
         return
     if maintype == "message":
@@ -377,10 +389,7 @@ def _collect(part: Message, body: _Body, ctx: _Context, depth: int) -> None:
             body.report_type = body.report_type.lower()
         for index, child in enumerate(children):
             child_type = _content_type(child, ctx)
-            if subtype == "report" and child_type in (
-                "message/delivery-status",
-                "message/global-delivery-status",
-            ):
+            if subtype == "report" and child_type in _STATUS_TYPES:
                 body.status_parts.append(child)
                 continue
             if subtype == "report" and index > 0 and child_type.startswith("text/"):
@@ -487,16 +496,24 @@ def _kind(
         return kind, reason, bounce  # type: ignore[return-value]
     if bounce is not None and bounce.action == "failed":
         return "bounce", "delivery status notification", bounce
-    guess = heuristic_bounce(sender[0], sender[1], subject, text, to)
+    provider = provider_notification(sender[0], text)
+    if provider is not None:
+        return provider  # type: ignore[return-value]
+    guess = heuristic_bounce(sender[0], sender[1], subject, text, to, failed_recipients_header(header))
     if guess is not None:
         kind, found = guess
         reason = (
-            "delivery failure notice" if kind == "bounce" else "delivery delay or sender verification notice"
+            "delivery failure notice"
+            if kind == "bounce"
+            else "delivery delay, success or sender verification notice"
         )
         return kind, reason, found  # type: ignore[return-value]
     reason = auto_reply_reason(header, subject)
     if reason is not None:
         return "auto_reply", reason, None
+    suspicion = machine_suspicion(sender[0], sender[1], text)
+    if suspicion is not None:
+        return "machine_suspected", suspicion, None
     return "message", None, None
 
 

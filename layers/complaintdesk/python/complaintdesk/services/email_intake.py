@@ -12,8 +12,12 @@ bounce mark, or a quarantine entry with a reason. Nothing is dropped: the raw st
 5. Sent from our own address (a loop) → quarantine. ARF feedback report → quarantine.
 6. Bounce (DSN): permanently failed recipients who are customers are marked ``bouncing``; the
    bounce is recorded on the ticket it threads to and ``email.bounced`` published. Never a ticket.
+   Doubtful machine mail (a daemon or list-software sender with no recognised notice, delivery-status
+   fields in a body, an unreadable provider notification) → quarantine ``machine_suspected``.
 7. More than ``sender_per_hour`` messages from one address in an hour → quarantine ``rate_limited``.
 8. Auto-reply: recorded (internal) on the ticket it threads to, never acknowledged; else quarantined.
+   Mail that is automatic only as list mail (List-*, ``Precedence: list``) is a message when its
+   sender is already a customer.
 9. A message: threaded to a ticket → interaction ``email.received`` (and a resume through
    ``apply_customer_reply``). A reply to a resolved ticket within the reopen window is recorded and
    never reopens it (only the customer's rejection through the decision link, or staff, reopen):
@@ -33,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -51,6 +55,7 @@ from complaintdesk.mail import (
     parse_email,
     ticket_references,
 )
+from complaintdesk.mail.classify import LIST_REASON_PREFIX
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.schemas import TicketCreate, normalize_email, parse
 from complaintdesk.services import tickets
@@ -176,10 +181,16 @@ def _ingest(inbound: _Inbound, limits: IntakeLimits) -> IngestResult:
         return quarantine(inbound, "feedback_report", parsed.auto_reason or "abuse report", parsed=parsed)
     if parsed.kind == "bounce":
         return _bounce(inbound, parsed)
+    if parsed.kind == "machine_suspected":
+        return quarantine(
+            inbound, "machine_suspected", parsed.auto_reason or "looks automatic", parsed=parsed
+        )
     if parsed.from_address and not _within_rate(parsed.from_address, inbound.at, limits.sender_per_hour):
         detail = f"more than {limits.sender_per_hour} messages from this sender within an hour"
         return quarantine(inbound, "rate_limited", detail, parsed=parsed)
     thread = find_thread(parsed, inbound.envelope_to)
+    if _list_mail_from_customer(parsed):
+        parsed = replace(parsed, kind="message", auto_submitted=False)
     if parsed.kind == "auto_reply":
         if thread is None:
             return quarantine(inbound, "auto_reply", parsed.auto_reason or "automatic reply", parsed=parsed)
@@ -187,6 +198,17 @@ def _ingest(inbound: _Inbound, limits: IntakeLimits) -> IngestResult:
     if thread is None:
         return _open_ticket(inbound, parsed)
     return _reply(inbound, parsed, thread[0], thread[1], limits)
+
+
+def _list_mail_from_customer(parsed: ParsedEmail) -> bool:
+    """Mail that is automatic only because it came through a mailing list (List-*, Precedence:
+    list) is a message when its sender is already a customer; from anyone else it is list mail."""
+    reason = parsed.auto_reason or ""
+    return (
+        parsed.kind == "auto_reply"
+        and reason.startswith(LIST_REASON_PREFIX)
+        and _customer_of(parsed.from_address) is not None
+    )
 
 
 def _seen(dedupe_key: str) -> tuple[str | None, str | None] | None:
@@ -634,7 +656,7 @@ def _ticket_body(parsed: ParsedEmail) -> dict[str, Any]:
     text = (parsed.new_text or parsed.reply_text or parsed.text).strip()
     if not text:
         text = "(the message has no text" + ("; see the attachments)" if parsed.attachments else ")")
-    local = parsed.from_address.partition("@")[0]
+    local = parsed.from_address.rpartition("@")[0].strip('"')
     name = " ".join(parsed.from_name.split())[:200] or local[:200] or "E-mail customer"
     return {
         "channel": "email",
