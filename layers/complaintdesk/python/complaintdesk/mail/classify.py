@@ -1,16 +1,22 @@
-"""Is this a person writing to us, an automatic reply, a bounce, or an abuse report?
+"""Is this a person writing to us, an automatic reply, a bounce, an abuse report, or doubtful
+machine mail? No machine mail may open a ticket (issue 12).
 
-Rules (also in docs/email-intake.md):
-- ``multipart/report; report-type=feedback-report`` (ARF) → ``feedback_report``.
-- ``multipart/report; report-type=delivery-status`` (RFC 3464): recipients whose Action is
-  ``failed`` make a ``bounce`` (``permanent`` when the status is 5.x.x); a report that only says
-  ``delayed``, or that is a challenge/response "approve this sender" notice, is an ``auto_reply``.
-- Non-standard bounces: a daemon sender (MAILER-DAEMON, postmaster, "Mail Delivery System", or
-  none at all) with a failure subject or failure wording in the body.
+Rules (in order; also in docs/email-intake.md):
+- ``multipart/report`` (RFC 3464/3798/5965): ``feedback-report`` (ARF) → ``feedback_report``;
+  ``disposition-notification`` → ``auto_reply``; ``delivery-status`` with its status part as
+  ``message/delivery-status``, ``message/global-delivery-status`` or ``text/delivery-status``:
+  recipients whose Action is ``failed`` make a ``bounce`` (``permanent`` when the status is
+  5.x.x); ``delayed``/``delivered``/``relayed`` or a challenge/response notice → ``auto_reply``.
+- Amazon SES notifications mailed through SNS (JSON bodies): Bounce → ``bounce`` with its
+  recipients, Complaint → ``feedback_report``, the rest → ``auto_reply``.
+- Non-standard bounces: a daemon sender (mailer-daemon/postmaster in any spelling, "Mail Delivery
+  System", none at all) or ``X-Failed-Recipients``: delay and success notices → ``auto_reply``;
+  failure subjects or bodies (en/de/tr/lv/ru/ja) and flattened DSN fields → ``bounce``.
 - Auto replies (RFC 3834 and the de-facto headers): Auto-Submitted other than ``no``, Precedence
-  bulk/junk/list/auto_reply, X-Autoreply, X-Autorespond, X-Auto-Response-Suppress All/OOF/AutoReply,
-  List-Id/List-Unsubscribe, a null Return-Path, read receipts, and (weak) a subject that *starts*
-  with a vacation phrase.
+  bulk/junk/auto_reply, X-Autoreply and friends, a null Return-Path, a vacation subject; last,
+  list mail (RFC 2369/2919 List-*, Precedence: list), reason prefixed ``LIST_REASON_PREFIX``.
+- Doubtful → ``machine_suspected``: a daemon or list-software sender with no recognised notice,
+  delivery-status fields in an ordinary body.
 """
 
 from __future__ import annotations
