@@ -132,3 +132,22 @@ def test_normalize_email_accepts_rfc_5322_quoted_strings(value: str, valid: bool
     else:
         with pytest.raises(ValueError):
             normalize_email(value)
+
+
+def test_an_encoded_word_display_name_gets_the_same_repair() -> None:
+    raw = (
+        "From: =?iso-8859-1?Q?Ay=FEe_Y=FDlmaz?= <ayse@ornek.com.tr>\r\n"
+        "To: support@complaintdesk.example\r\nSubject: Kargo\r\n\r\nMerhaba, kargom gelmedi.\r\n"
+    ).encode("ascii")
+    mail = parse_email(raw)
+    assert mail.from_name == "Ayşe Yılmaz" and mail.from_address == "ayse@ornek.com.tr"
+    assert "from name: declared iso-8859-1, looks like windows-1254" in mail.charset_fallbacks
+
+
+def test_a_clean_encoded_word_display_name_is_unchanged() -> None:
+    raw = (
+        'From: "=?utf-8?B?SsO2cmcgTcO8bGxlcg==?=" <j@beispiel.de>\r\n'
+        "To: support@complaintdesk.example\r\nSubject: Hallo\r\n\r\nHallo\r\n"
+    ).encode("ascii")
+    mail = parse_email(raw)
+    assert mail.from_name == "Jörg Müller" and mail.charset_fallbacks == []

@@ -83,6 +83,28 @@ def test_daemon_sender_spellings(address: str) -> None:
     assert is_daemon_sender(address, "")
 
 
+@pytest.mark.parametrize(
+    ("sender", "subject", "body"),
+    [
+        (
+            "Kaito Sato <store-admin@example.jp>",
+            "不在票が入っていましたが荷物が届きません",
+            "再配達をお願いします。",
+        ),
+        ("Klaus Postmann <postmann@beispiel.de>", "Lieferung", "Meine Lieferung fehlt."),
+        ("Masha <bounce.house@example.ru>", "Батут сломан", "Батут порвался через день."),
+    ],
+)
+def test_customers_that_look_a_little_like_machines_are_customers(
+    sender: str, subject: str, body: str
+) -> None:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, "support@complaintdesk.example", subject
+    mail.set_content(body)
+    parsed = parse_email(mail.as_bytes())
+    assert (parsed.kind, parsed.auto_reason) == ("message", None)
+
+
 def test_a_person_named_like_a_post_office_is_not_a_daemon() -> None:
     assert not is_daemon_sender("postmann@example.de", "Klaus Postmann")
     assert not is_daemon_sender("master@example.com", "")

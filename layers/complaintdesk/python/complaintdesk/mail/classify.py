@@ -47,9 +47,7 @@ _DAEMON_LOCALS = frozenset(
 )  # fmt: skip
 _SEPARATORS_RE = re.compile(r"[._\-\s]+")
 # Mailing-list software's own addresses (RFC 2142 -request, owner-, -bounces).
-_LIST_ADMIN_RE = re.compile(
-    r"(?i)^(owner-.+|.+-(request|owner|bounces?|admin)|mailman|majordomo|listserv|sympa)$"
-)
+_LIST_ADMIN_RE = re.compile(r"(?i)^(owner-.+|.+-(request|owner|bounces?)|mailman|majordomo|listserv|sympa)$")
 _PROVIDER_DOMAINS = ("sns.amazonaws.com", "amazonses.com")
 _DAEMON_NAME_RE = re.compile(
     r"(?i)(mail delivery|mailer[- _.]?daemon|post[- _]?master|delivery (status|subsystem)"
@@ -100,7 +98,7 @@ _VACATION_SUBJECT_RE = re.compile(
     r"|abwesenheitsnotiz|abwesend|automatische antwort|réponse automatique|absence|risposta automatica"
     r"|respuesta automática|fuera de la oficina|otomatik yanıt|otomatik cevap|ofis dışında"
     r"|automātiskā atbilde|prombūtnē|\[automatyczna odpowied|on vacation|vacation reply"
-    r"|автоответ|автоматический ответ|不在|自動応答|自動返信)"
+    r"|автоответ|автоматический ответ|不在(のお知らせ|通知|連絡)|自動応答|自動返信)"
 )
 _LIST_HEADERS = (
     "list-id",

@@ -216,13 +216,35 @@ def _address_list(raw: dict[str, list[str]], name: str, ctx: _Context) -> list[t
     except Exception as exc:
         ctx.defect(f"header {name}: {type(exc).__name__}, read leniently")
         pairs = [(_decode_raw_header(n), a) for n, a in getaddresses([v.replace("\n", " ") for v in values])]
+    words = _encoded_display_names(values, name, ctx)
     out: list[tuple[str, str]] = []
     for display, spec in pairs:
         spec = repair_surrogates(spec.strip().strip("<>").strip())[0].lower()
         if not spec or spec == "<>":
             continue
+        display = words.get(spec, display)
         out.append((" ".join(repair_surrogates(display or "")[0].split()), spec))
     return out
+
+
+def _encoded_display_names(values: list[str], name: str, ctx: _Context) -> dict[str, str]:
+    """Display names written as RFC 2047 words, decoded through the same charset repair as the
+    subject and bodies (a Turkish name labelled iso-8859-1), by lower-cased addr-spec."""
+    if not any("=?" in value for value in values):
+        return {}
+    names: dict[str, str] = {}
+    try:
+        found = getaddresses([value.replace("\n", " ") for value in values])
+    except Exception:  # the policy parser's names stand
+        return {}
+    for display, spec in found:
+        if "=?" not in display:
+            continue
+        text, notes = decode_header_words(display)
+        for note in notes:
+            ctx.fallback(f"{name} name", note)
+        names.setdefault(spec.strip().strip("<>").strip().lower(), text)
+    return names
 
 
 def _addresses(raw: dict[str, list[str]], names: tuple[str, ...], ctx: _Context) -> list[str]:
