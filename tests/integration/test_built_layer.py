@@ -61,6 +61,7 @@ SAMPLE_MAIL_KEY = "inbound/kettle complaintü.eml"
 # What each sample answers once adapted to this stack (its ticket exists, its mail is stored).
 EXPECTED: dict[str, Any] = {
     "api/post_tickets.json": 201,  # statusCode
+    "notify/comment_public.json": {"batchItemFailures": []},
     "notify/step_assigned.json": {"batchItemFailures": []},
     "notify/step_escalated.json": {"batchItemFailures": []},
     "notify/ticket_created.json": {"batchItemFailures": []},
