@@ -107,7 +107,9 @@ def test_path_parameters_bodies_and_answers_come_from_the_declarations(spec: dic
     assert {"400", "404", "409"} <= set(complete["responses"])
     create = ops[("POST", "/tickets")]
     assert "201" in create["responses"] and "200" not in create["responses"]
-    assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/TicketCreated")
+    assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/TicketCreated"
+    )
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in create["parameters"])
     queue = {p["name"]: p for p in ops[("GET", "/tickets")]["parameters"]}
     assert set(queue) >= {"status", "category", "team", "customer", "limit", "cursor"}

@@ -241,7 +241,7 @@ def survey_form(language: str, ticket_id: str, action: str) -> Page:
 
 def survey_done(language: str, score: int, *, just_now: bool, status_url: str | None = None) -> Page:
     """Thanks for the answer just sent (201), or the friendly page of a survey answered before."""
-    key = "survey.thanks" if just_now else "survey.answered"
+    key = "survey.thanks" if just_now else "survey.already"
     body = _p(say(language, key, score=score))
     if status_url:
         body += _p(f'<a href="{html.escape(status_url)}">{say(language, "link.status")}</a>')

@@ -16,25 +16,26 @@ from datetime import datetime
 from typing import Any
 
 from complaintdesk import clock
+from complaintdesk.events import EventType
 from complaintdesk.settings import get_settings
 
 # Timeline entries the page shows as messages, not as events: (from us, the data field with the text).
 MESSAGES = {
-    "comment.public": (True, "body"),
-    "customer.replied": (False, "body"),
-    "email.received": (False, "new_text"),
+    EventType.COMMENT_PUBLIC: (True, "body"),
+    EventType.CUSTOMER_REPLIED: (False, "body"),
+    EventType.EMAIL_RECEIVED: (False, "new_text"),
 }
 # Public timeline entries that have a sentence of their own (``event.<type>`` in the page words).
 SENTENCES = frozenset(
     {
-        "ticket.received",
-        "customer.waiting",
-        "ticket.resolved",
-        "ticket.reopened",
-        "ticket.closed",
-        "survey.answered",
-        "resolution.accepted",
-        "resolution.rejected",
+        EventType.TICKET_RECEIVED,
+        EventType.CUSTOMER_WAITING,
+        EventType.TICKET_RESOLVED,
+        EventType.TICKET_REOPENED,
+        EventType.TICKET_CLOSED,
+        EventType.SURVEY_ANSWERED,
+        EventType.RESOLUTION_ACCEPTED,
+        EventType.RESOLUTION_REJECTED,
     }
 )
 
@@ -126,14 +127,14 @@ def _happening(item: Any) -> Happening | None:
     data = item.data or {}
     if item.event_type in MESSAGES:
         return None
-    if item.event_type == "notification.sent":
+    if item.event_type == EventType.NOTIFICATION_SENT:
         if item.channel == "sms":
             return Happening(item.at, "event.sms_sent")
         subject = _without_ticket_token(str(data.get("subject") or ""), item.ticket_id)
         if subject:
             return Happening(item.at, "event.email_sent", {"subject": subject})
         return Happening(item.at, "event.email_sent_plain")
-    if item.event_type == "survey.answered":
+    if item.event_type == EventType.SURVEY_ANSWERED:
         return Happening(item.at, "event.survey.answered", {"score": data.get("score", "")})
     if item.event_type in SENTENCES:
         return Happening(item.at, f"event.{item.event_type}")

@@ -522,8 +522,8 @@ PAGES: dict[str, str] = {
     "survey.submit": "Send my answer",
     "survey.thanks.title": "Thank you",
     "survey.thanks": "Thank you for your answer. You rated us {score} out of 5.",
-    "survey.answered.title": "Already answered",
-    "survey.answered": "You have already answered this survey ({score} out of 5). Thank you!",
+    "survey.already.title": "Already answered",
+    "survey.already": "You have already answered this survey ({score} out of 5). Thank you!",
     "link.status": "See the status of your complaint",
     "error.403.title": "This link does not work",
     "error.403": "The link is not valid any more: it may have expired, or been cut short when it was copied. "

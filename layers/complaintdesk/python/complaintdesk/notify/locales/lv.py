@@ -512,8 +512,8 @@ PAGES: dict[str, str] = {
     "survey.submit": "Nosūtīt atbildi",
     "survey.thanks.title": "Paldies",
     "survey.thanks": "Paldies par atbildi. Jūs mūs novērtējāt ar {score} no 5.",
-    "survey.answered.title": "Jau atbildēts",
-    "survey.answered": "Jūs jau esat atbildējis uz šo aptauju ({score} no 5). Paldies!",
+    "survey.already.title": "Jau atbildēts",
+    "survey.already": "Jūs jau esat atbildējis uz šo aptauju ({score} no 5). Paldies!",
     "link.status": "Skatīt sūdzības statusu",
     "error.403.title": "Šī saite nedarbojas",
     "error.403": "Saite vairs nav derīga: iespējams, tās derīguma termiņš ir beidzies vai tā kopējot tika "

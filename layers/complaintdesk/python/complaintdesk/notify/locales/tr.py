@@ -516,8 +516,8 @@ PAGES: dict[str, str] = {
     "survey.submit": "Yanıtımı gönder",
     "survey.thanks.title": "Teşekkür ederiz",
     "survey.thanks": "Yanıtınız için teşekkür ederiz. Bize 5 üzerinden {score} puan verdiniz.",
-    "survey.answered.title": "Zaten yanıtladınız",
-    "survey.answered": "Bu anketi zaten yanıtladınız (5 üzerinden {score}). Teşekkür ederiz!",
+    "survey.already.title": "Zaten yanıtladınız",
+    "survey.already": "Bu anketi zaten yanıtladınız (5 üzerinden {score}). Teşekkür ederiz!",
     "link.status": "Şikâyetinizin durumunu görün",
     "error.403.title": "Bu bağlantı çalışmıyor",
     "error.403": "Bağlantı artık geçerli değil: süresi dolmuş ya da kopyalanırken kısalmış olabilir. "
