@@ -671,7 +671,7 @@ RULES: dict[EventType, Callable[[Facts], list[Notice]]] = {
 # the customer's mail system treats them as any letter; an automatic answer to the customer's own
 # message is ``auto-replied``; every other notification (status, reminder, survey) ``auto-generated``.
 HUMAN_TEMPLATES = frozenset({"agent.reply"})
-AUTO_REPLY_TEMPLATES = frozenset({"ticket.acknowledged"})
+AUTO_REPLY_TEMPLATES = frozenset({EventType.TICKET_ACKNOWLEDGED.value})
 
 
 def auto_submitted(notice: Notice) -> str | None:
