@@ -151,3 +151,34 @@ def test_a_clean_encoded_word_display_name_is_unchanged() -> None:
     ).encode("ascii")
     mail = parse_email(raw)
     assert mail.from_name == "Jörg Müller" and mail.charset_fallbacks == []
+
+
+JA = "お世話になっております。届いた商品が壊れていました。"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label", "charset"),
+    [
+        ("shift_jis", None, "cp932"),
+        ("euc_jp", None, "euc_jp"),
+        ("shift_jis", "iso-8859-1", "cp932"),
+        ("shift_jis", "iso-2022-jp", "cp932"),  # labelled 7-bit, sent 8-bit
+        ("iso2022_jp", "us-ascii", "iso2022_jp"),
+        ("iso2022_jp", "iso-8859-1", "iso2022_jp"),
+    ],
+)
+def test_japanese_without_a_usable_label_is_read_by_its_kana(
+    encoding: str, label: str | None, charset: str
+) -> None:
+    decoded = decode_bytes(JA.encode(encoding), label)
+    assert (decoded.text, decoded.charset) == (JA, charset)
+    assert decoded.fallback is not None
+
+
+def test_latin_text_never_comes_out_japanese() -> None:
+    for text, charset in [
+        ("Şikâyet: ağır iş", "windows-1254"),
+        ("Grüße, Jörg", "cp1252"),
+        ("ķēķis", "windows-1257"),
+    ]:
+        assert decode_bytes(text.encode(charset), None).text == text

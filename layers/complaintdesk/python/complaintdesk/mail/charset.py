@@ -159,9 +159,9 @@ def reads_as_one_language(text: str, codec: str) -> bool:
 def _decode_seven_bit(data: bytes, codec: str | None) -> Decoded | None:
     """ISO-2022-*, UTF-7 and HZ text is all ASCII bytes; decode it with its codec (also when an
     unlabelled message carries ISO-2022-JP escape sequences)."""
-    if codec is None and (b"\x1b$B" in data or b"\x1b$@" in data or b"\x1b(J" in data):
+    if codec not in _SEVEN_BIT and (b"\x1b$B" in data or b"\x1b$@" in data or b"\x1b(J" in data):
+        note = f"declared {codec or 'none'}, escape sequences of iso-2022-jp"
         codec = "iso2022_jp"
-        note = "declared none, escape sequences of iso-2022-jp"
     else:
         note = None
     if codec not in _SEVEN_BIT:
@@ -203,6 +203,9 @@ def decode_bytes(data: bytes, declared: str | None) -> Decoded:
                 pass
             if reads_as_one_language(text, codec):
                 return Decoded(text, codec)  # a guess never overrides a believable label
+            japanese = _japanese(data)
+            if japanese is not None:
+                return Decoded(japanese[0], japanese[1], f"declared {label}, looks like {japanese[1]}")
             guess, name, guess_score = _guess_single_byte(data)
             if guess_score <= _score(text, *_sets_for(codec)) + 3:
                 return Decoded(text, codec)
@@ -214,8 +217,28 @@ def decode_bytes(data: bytes, declared: str | None) -> Decoded:
     mostly = _mostly_utf8(data)
     if mostly is not None:
         return Decoded(mostly, "utf-8", f"declared {label}, used utf-8 (a few invalid bytes replaced)")
+    japanese = _japanese(data)
+    if japanese is not None:
+        return Decoded(japanese[0], japanese[1], f"declared {label}, used {japanese[1]}")
     text, name, _ = _guess_single_byte(data)
     return Decoded(text, name, f"declared {label}, used {name}")
+
+
+_KANA = re.compile("[\u3041-\u30ff]")
+
+
+def _japanese(data: bytes) -> tuple[str, str] | None:
+    """Shift_JIS (cp932) or EUC-JP bytes that decode strictly and give kana: Japanese mail without
+    a usable label. Kana is the test because Latin single-byte text almost never produces it."""
+    for name in ("cp932", "euc_jp"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        wide = sum(1 for char in text if char > "\x7f")
+        if wide >= 2 and len(_KANA.findall(text)) * 5 >= wide:
+            return text, name
+    return None
 
 
 def repair_surrogates(value: str) -> tuple[str, str | None]:
