@@ -50,7 +50,7 @@ test: $(STAMP) browser
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update && apt-get install -y --no-install-recommends chromium \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
 				|| echo "could not install chromium: the browser tests will skip"; \
 		else \
 			echo "no /usr/bin/chromium (install Debian's chromium package as root): the browser tests will skip"; \
