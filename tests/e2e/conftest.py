@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import email
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from email import policy
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,14 @@ def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def acknowledgement_text(stack: RunningStack, ticket_id: str) -> str:
+    """The plain text of the first mail the stack sent about ``ticket_id`` (its acknowledgement),
+    as the customer reads it from the outbox."""
+    files = wait_for(lambda: sorted(stack.outbox.glob(f"*{ticket_id}*.eml")), 30, "the acknowledgement")
+    message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    return str(message.get_body(preferencelist=("plain",)).get_content())
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,9 @@ Deterministic: a fixed seed, derandomized generation, a bounded number of exampl
 
 from __future__ import annotations
 
-import email
 import json
 import re
 import urllib.request
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.conftest import RunningStack, acknowledgement_text
 
 pytestmark = pytest.mark.e2e
 
@@ -54,9 +52,7 @@ def served_document(stack: RunningStack) -> dict:
 
 def status_token(stack: RunningStack, ticket_id: str) -> str:
     """The customer's status link, from the acknowledgement the stack sent them."""
-    files = wait_for(lambda: sorted(stack.outbox.glob(f"*{ticket_id}*.eml")), 30, "the acknowledgement")
-    message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
-    text = message.get_body(preferencelist=("plain",)).get_content()
+    text = acknowledgement_text(stack, ticket_id)
     return re.search(r"/status/([A-Za-z0-9._~=-]+)", text).group(1)
 
 

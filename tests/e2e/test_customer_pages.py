@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import REPO, RunningStack, wait_for
+from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -132,9 +132,7 @@ def signed_link(stack: RunningStack, purpose: str, ticket_id: str) -> str:
 
 def status_link(stack: RunningStack, ticket_id: str) -> str:
     """The status link of the acknowledgement the customer received (from the outbox)."""
-    files = wait_for(lambda: sorted(stack.outbox.glob(f"*{ticket_id}*.eml")), 30, "the acknowledgement")
-    message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
-    text = message.get_body(preferencelist=("plain",)).get_content()
+    text = acknowledgement_text(stack, ticket_id)
     return re.search(r"https?://\S+/status/[A-Za-z0-9._~=-]+", text).group(0)
 
 

@@ -40,17 +40,21 @@ class Call:
     args: Any = None
     _json: Any = field(default=None, repr=False)
 
+    def _within_size(self) -> None:
+        """At most MAX_BODY_BYTES, whatever the media type (else 413)."""
+        if len(self.raw_body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge(
+                f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                details=[{"field": "body", "message": f"is larger than {MAX_BODY_BYTES} bytes"}],
+            )
+
     def json(self) -> Any:
         """The body as JSON: at most MAX_BODY_BYTES (else 413), UTF-8 text, nested at most
         MAX_JSON_DEPTH deep, every string valid Unicode (no lone surrogate such as ``"\\ud800"``)."""
         if self._json is None:
             if not self.raw_body:
                 raise _bad_body("the request body is empty; send a JSON object", "is empty")
-            if len(self.raw_body) > MAX_BODY_BYTES:
-                raise PayloadTooLarge(
-                    f"the request body is larger than {MAX_BODY_BYTES} bytes",
-                    details=[{"field": "body", "message": f"is larger than {MAX_BODY_BYTES} bytes"}],
-                )
+            self._within_size()
             try:
                 text = self.raw_body.decode("utf-8")
             except UnicodeDecodeError:
@@ -70,11 +74,7 @@ class Call:
         MAX_BODY_BYTES, UTF-8, each field once, no control characters but line ends and tabs."""
         from urllib.parse import parse_qsl
 
-        if len(self.raw_body) > MAX_BODY_BYTES:
-            raise PayloadTooLarge(
-                f"the request body is larger than {MAX_BODY_BYTES} bytes",
-                details=[{"field": "body", "message": f"is larger than {MAX_BODY_BYTES} bytes"}],
-            )
+        self._within_size()
         try:
             text = self.raw_body.decode("utf-8")
             pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
