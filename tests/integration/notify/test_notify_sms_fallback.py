@@ -105,3 +105,23 @@ def test_no_reminder_once_the_customer_answered(notify):
     [skipped] = notify.notes(tid, "notification.skipped")
     assert skipped["data"]["template"] == "customer.reminder"
     assert skipped["data"]["reason"] == "the customer already answered what we asked"
+
+
+def test_an_agents_reply_to_a_bouncing_customer_arrives_by_sms_in_its_own_words(notify):
+    # Given a customer whose e-mail bounces, with a phone
+    ticket = notify.ticket(
+        {"name": "Līga", "email": "liga@example.com", "phone": "+371 2900 0111", "language": "lv"}
+    )
+    tid = ticket["ticket_id"]
+    set_customer(ticket["customer_id"], email_status="bouncing")
+    # When an agent answers her publicly
+    reply = "Otro maksājumu atmaksājām; nauda būs kontā 3 darba dienu laikā."
+    status, _ = notify.api.post(f"/tickets/{tid}/comments", {"body": reply, "visibility": "public"})
+    assert status == 201
+    notify.drain()
+    # Then the SMS standing in for the e-mail carries the agent's words and the status link
+    [(phone, text)] = notify.sms()
+    assert phone == "+37129000111"
+    assert reply in text and "/status/" in text
+    [note] = [n for n in notify.notes(tid) if n["data"].get("template") == "agent.reply"]
+    assert note["data"]["recipient"] == "e-mail fallback"

@@ -236,6 +236,7 @@ To answer, simply reply to this e-mail: your answer goes to the team handling yo
         + _TICKET
         + _STATUS,
         sms="{brand}: we have answered you about {ticket_id}.\nRead our reply: {status_url}",
+        sms_fallback="{brand}: our reply about {ticket_id} (details: {status_url}):\n{reply_text}",
     ),
     "resolution.rejected": Text(
         subject="""

@@ -226,6 +226,7 @@ Lai atbildētu, vienkārši atbildiet uz šo e-pastu: jūsu atbilde nonāks pie 
         + _TICKET
         + _STATUS,
         sms="{brand}: esam atbildējuši par jūsu sūdzību {ticket_id}.\nMūsu atbilde: {status_url}",
+        sms_fallback="{brand}: mūsu atbilde par {ticket_id} (sīkāk: {status_url}):\n{reply_text}",
     ),
     "resolution.rejected": Text(
         subject="""

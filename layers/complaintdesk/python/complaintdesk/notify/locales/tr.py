@@ -231,6 +231,7 @@ Bize yazmak için bu e-postayı yanıtlamanız yeterli: yanıtınız şikâyetin
         + _TICKET
         + _STATUS,
         sms="{brand}: {ticket_id} numaralı şikâyetinizi yanıtladık.\nYanıtımız: {status_url}",
+        sms_fallback="{brand}: {ticket_id} yanıtımız (ayrıntılar: {status_url}):\n{reply_text}",
     ),
     "resolution.rejected": Text(
         subject="""
