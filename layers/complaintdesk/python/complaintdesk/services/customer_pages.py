@@ -17,7 +17,6 @@ from typing import Any
 
 from complaintdesk import clock
 from complaintdesk.events import EventType
-from complaintdesk.settings import get_settings
 
 # Timeline entries the page shows as messages, not as events: (from us, the data field with the text).
 MESSAGES = {
@@ -109,17 +108,15 @@ def ticket_zone(ticket_id: str) -> str:
 
 
 def _zone(category: str | None, version: int | None) -> str:
-    """The time zone of the category's calendar, else of the desk's default calendar, else UTC."""
-    from complaintdesk.calendars.registry import get_calendar
+    """The time zone of the category's calendar, else of the desk's default calendar
+    (``promises.zone_of``); UTC when no calendar is known by that id, so a page still renders."""
+    from complaintdesk.calendars.registry import UnknownCalendar
     from complaintdesk.services.notifications import category_definition
+    from complaintdesk.services.promises import zone_of
 
-    defn = category_definition(category, version)
-    calendar = defn.calendar if defn is not None else get_settings().default_calendar
-    if not calendar:
-        return "UTC"
     try:
-        return get_calendar(calendar).timezone
-    except (KeyError, ValueError):
+        return zone_of(category_definition(category, version))
+    except UnknownCalendar:
         return "UTC"
 
 

@@ -966,7 +966,9 @@ def public_status(token: str) -> dict[str, Any]:
     facts = _status_facts(ticket, defn)
     language = resolve_language(facts["language"], who.staff_language(defn))
     labels = locale_for(language).labels
-    zone = _zone_of(defn)
+    from complaintdesk.services.promises import zone_of
+
+    zone = zone_of(defn)
 
     def when(value: str | None) -> str | None:
         return format_moment(clock.parse_iso(value), language, zone) if value else None
@@ -993,12 +995,6 @@ def public_status(token: str) -> dict[str, Any]:
         "closed_at": when(facts["closed_at"]),
         "timeline": [entry(item) for item in facts["timeline"]],
     }
-
-
-def _zone_of(defn: CategoryDefinition | None) -> str:
-    from complaintdesk.services.promises import zone_of
-
-    return zone_of(defn)
 
 
 def answer_survey(token: str, data: Any) -> dict[str, Any]:

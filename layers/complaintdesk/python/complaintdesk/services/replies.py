@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
 from typing import Any
 
 from complaintdesk import clock
@@ -131,19 +130,12 @@ def delete_reply(category_id: str, reply_id: str) -> dict[str, Any]:
 # --- filling one for a ticket ------------------------------------------------------------------------
 
 
-def format_due(moment: datetime, language: str, timezone: str) -> str:
-    """A due time as the language's notifications write it ("27 Kasım 2026 15:00"), in ``timezone``."""
-    from complaintdesk.notify.templates import format_moment
-
-    return format_moment(moment, language, timezone)
-
-
 def _timezone(ticket: Ticket) -> str:
-    from complaintdesk.calendars.registry import get_calendar
     from complaintdesk.services.notifications import category_definition
+    from complaintdesk.services.promises import zone_of
 
     defn = category_definition(ticket.category, ticket.category_version)
-    return get_calendar(defn.calendar).timezone if defn is not None else "UTC"
+    return zone_of(defn) if defn is not None else "UTC"
 
 
 def fill_for_ticket(ticket: Ticket, reply_id: str, language: str | None = None) -> dict[str, Any]:
@@ -168,7 +160,9 @@ def fill_for_ticket(ticket: Ticket, reply_id: str, language: str | None = None) 
     text = texts[language]
     due = None
     if "due_date" in placeholders(text) and ticket.step_due_at and ticket.status in ACTIVE_STATUSES:
-        due = format_due(clock.parse_iso(ticket.step_due_at), language, _timezone(ticket))
+        from complaintdesk.notify.templates import format_moment
+
+        due = format_moment(clock.parse_iso(ticket.step_due_at), language, _timezone(ticket))
     values = {
         "customer_name": customer.name,
         "ticket_id": ticket.ticket_id,
