@@ -8,8 +8,10 @@ in the wire envelope, so these tests do not depend on how the event reaches the 
 
 from __future__ import annotations
 
+import email
 import json
 import uuid
+from email import policy
 from typing import Any
 
 import pytest
@@ -201,3 +203,48 @@ def test_a_failed_timeline_write_after_the_send_does_not_send_twice(api, one, fa
     notify_mapping.until_done([record])
     assert len(emails_to(address)) == 1
     acknowledged_once(api, ticket, address)
+
+
+# ---- an agent's public reply (e-mail and SMS from one event) ----------------------------------
+
+
+def test_an_agents_reply_whose_email_fails_is_redelivered_without_a_second_sms(api, faults, notify_mapping):
+    from moto.sns.models import sns_backends
+
+    # Given a customer who takes e-mail and SMS, and an agent's public reply on her ticket
+    status, ticket = api.post(
+        "/tickets",
+        {
+            "channel": "web",
+            "subject": "Billed twice for November",
+            "description": "My November invoice was charged twice.",
+            "customer": {"name": "Ayşe Yılmaz", "email": "ayse@example.com", "phone": "+905321234567",
+                         "language": "tr", "sms_opt_in": True},
+        },
+    )  # fmt: skip
+    assert status == 201, ticket
+    tid = ticket["ticket_id"]
+    reply = "İkinci tahsilatı iade ettik."
+    status, comment = api.post(f"/tickets/{tid}/comments", {"body": reply, "visibility": "public"})
+    assert status == 201
+    event = {
+        "event_id": comment["event_id"],
+        "event_type": "comment.public",
+        "occurred_at": comment["at"],
+        "ticket_id": tid,
+        "data": {"body": reply, "by": "agent"},
+    }
+    texts = sns_backends["123456789012"]["us-east-1"].sms_messages
+    before = len(texts)
+    # When SES refuses the reply's e-mail outright the first time, and SQS delivers the event again
+    faults.hard("ses", "SendRawEmail", code="ServiceUnavailable", status=503)
+    assert notify_mapping.until_done([sqs_record(json.dumps(event), queue="NotifyQueue")]) == 2
+    # Then the reply reached her once by e-mail and once by SMS: the redelivery sent only what failed
+    assert faults.tally("ses", "SendRawEmail").calls == 2
+    [sent] = emails_to("ayse@example.com")  # the acknowledgement's event was not delivered here
+    body = email.message_from_string(sent.raw_data, policy=policy.default).get_body(("plain",)).get_content()
+    assert reply in body
+    assert len(texts) - before == 1
+    kinds = timeline_types(api, tid)
+    assert kinds.count("notification.failed") == 1
+    assert notify_mapping.dead == []
