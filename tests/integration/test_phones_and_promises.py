@@ -127,7 +127,7 @@ def test_a_friday_afternoon_complaint_is_promised_monday_as_its_first_step_falls
     assert "30 Kasım 2026 09:22" in text and "28 Kasım" not in text
     # And the customer's status page expects the same moment
     from complaintdesk import signing
-    from complaintdesk.services.notifications import status_facts
+    from complaintdesk.services.customer_pages import status_facts
 
     facts = status_facts(signing.sign_token("status", created["ticket_id"], 3600))
     assert facts["expected"]["first_response_by"] == "2026-11-30T06:22:00.000Z"

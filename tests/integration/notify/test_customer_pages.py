@@ -81,8 +81,8 @@ def test_status_page_reads_like_a_letter_in_the_customers_language(notify):
         assert not re.search(rf"\b{re.escape(raw)}\b", shown.text), raw
     assert not ISO.search(shown.text) and "UTC" not in shown.text
     assert "Kasım" in shown.text or "Aralık" in shown.text or re.search(r"\d{4}", shown.text)
-    # And the JSON view is in the customer's words too (notifications.public_status; the page is
-    # built from notifications.status_facts)
+    # And the JSON view is in the customer's words too (customer_pages.public_status; the page is
+    # built from customer_pages.status_facts)
     status, view = notify.api.get(f"/status/{token}", role=None)
     assert status == 200 and view["status"] == "ele alınıyor" and not ISO.search(str(view["expected"]))
 

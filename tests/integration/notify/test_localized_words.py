@@ -14,7 +14,8 @@ import re
 
 from complaintdesk import signing
 from complaintdesk.categories.defaults import shipped_categories_dir
-from complaintdesk.services.notifications import STATUS_LINK_TTL, public_status
+from complaintdesk.services.customer_pages import public_status
+from complaintdesk.services.notifications import STATUS_LINK_TTL
 from tests.integration.notify.test_notify_journey import until, waiting_on
 from tests.support.english_leaks import leaks, strings_in, visible_text
 

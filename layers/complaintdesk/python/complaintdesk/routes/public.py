@@ -27,7 +27,7 @@ def public_status(call):
         view = status_view(call.params["token"])
         language = pages.page_language(view.language, call.headers.get("accept-language"))
         return pages.status_page(replace(view, language=language)).response()
-    from complaintdesk.services.notifications import public_status
+    from complaintdesk.services.customer_pages import public_status
 
     return public_status(call.params["token"])
 
@@ -63,7 +63,7 @@ def answer_survey(call):
     form post is taken too; a browser (Accept: text/html) gets a thank-you page."""
     from complaintdesk import pages
     from complaintdesk.errors import Conflict
-    from complaintdesk.services.notifications import answer_survey
+    from complaintdesk.services.customer_pages import answer_survey
 
     if not pages.wants_html(call.headers):
         return answer_survey(call.params["token"], call.body)

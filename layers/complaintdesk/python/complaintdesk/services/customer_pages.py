@@ -1,12 +1,19 @@
-"""What the customer's pages show (``complaintdesk.pages`` renders it; ``routes/public.py`` serves it).
+"""The customer's pages behind the signed links: what they show and what they take.
+(``complaintdesk.pages`` renders the HTML; ``routes/public.py`` serves them; the links themselves are
+signed by ``notifications.status_url`` / ``survey_url``.) A tampered, expired or wrong-purpose token
+is 403 (``ticket_for_link``).
 
-- ``status_view(token, accept_language)``: the status link's JSON view (``notifications.public_status``:
-  status, expected dates, public timeline) plus what a page that reads like a letter needs — the
-  customer's name and language, the time zone of the category's calendar (else the desk's), the
-  public conversation (our public replies, the customer's own messages) and each public timeline
-  entry as a sentence key with its values. A tampered, expired or wrong-purpose token is 403.
-- ``survey_view(token, accept_language)``: whom the survey link names, in which language, and the
-  answer already given (a second answer is refused by ``notifications.answer_survey``).
+- ``status_facts(token)``: what the customer may see, as data (status code, ISO times in UTC, the
+  current step in their language, the public timeline as recorded).
+- ``public_status(token)``: the status link's JSON view, in words: the same facts with the status,
+  the expected dates and each public timeline entry in the customer's language, times in the
+  category's time zone.
+- ``status_view(token)``: what a page that reads like a letter needs besides: the customer's name
+  and language, the time zone of the category's calendar (else the desk's), the public
+  conversation (our public replies, the customer's own messages) and each public timeline entry as
+  a sentence key with its values.
+- ``survey_view(token)``: whom the survey link names, in which language, and the answer already
+  given; ``answer_survey(token, data)`` records the 1-5 score once (a second answer is 409).
 """
 
 from __future__ import annotations
@@ -15,8 +22,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from complaintdesk import clock
+from complaintdesk import clock, signing
+from complaintdesk.categories import CategoryDefinition
+from complaintdesk.errors import Conflict, Forbidden
 from complaintdesk.events import EventType
+from complaintdesk.lifecycle import ACTIVE_STATUSES
+from complaintdesk.services import recipients as who
+from complaintdesk.services.notifications import category_definition, locale_for, status_url, step_name
+from complaintdesk.store import repository as repo
+from complaintdesk.store.models import Customer, Ticket
 
 # Timeline entries the page shows as messages, not as events: (from us, the data field with the text).
 MESSAGES = {
@@ -100,9 +114,6 @@ class StatusView:
 
 def ticket_zone(ticket_id: str) -> str:
     """The time zone the customer's dates of ``ticket_id`` are written in (see ``_zone``)."""
-    from complaintdesk.store import repository as repo
-    from complaintdesk.store.models import Ticket
-
     ticket = repo.get(Ticket, Ticket.key(ticket_id), "ticket")
     return _zone(ticket.category, ticket.category_version)
 
@@ -111,13 +122,155 @@ def _zone(category: str | None, version: int | None) -> str:
     """The time zone of the category's calendar, else of the desk's default calendar
     (``promises.zone_of``); UTC when no calendar is known by that id, so a page still renders."""
     from complaintdesk.calendars.registry import UnknownCalendar
-    from complaintdesk.services.notifications import category_definition
     from complaintdesk.services.promises import zone_of
 
     try:
         return zone_of(category_definition(category, version))
     except UnknownCalendar:
         return "UTC"
+
+
+# --- the link's ticket and what it may show -----------------------------------------------------
+
+
+def ticket_for_link(token: str, purpose: str) -> Ticket:
+    """The ticket a link token names; any token that does not verify for ``purpose`` is refused (403)."""
+    try:
+        ticket_id = signing.verify_token(token, purpose)
+    except signing.TokenError as exc:
+        raise Forbidden(f"this {purpose} link is not valid ({exc}); ask us for a new one") from None
+    return repo.get(Ticket, Ticket.key(ticket_id), "ticket")
+
+
+def status_facts(token: str) -> dict[str, Any]:
+    """What the customer may see, as data for a page to word: the status code, ISO times (UTC),
+    the current step in the customer's language, the public timeline entries as recorded."""
+    ticket = ticket_for_link(token, "status")
+    return _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
+
+
+def _status_facts(ticket: Ticket, defn: CategoryDefinition | None) -> dict[str, Any]:
+    customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
+    language = who.customer_language(customer, ticket.language)
+    step = None
+    if ticket.current_step and ticket.status in ACTIVE_STATUSES and ticket.current_step != "resolution":
+        step = step_name(defn, ticket.current_step, language)
+    first_response_by = None
+    if not ticket.first_response_at:
+        from complaintdesk.services.promises import first_response_due
+
+        first_response_by = ticket.first_response_due or clock.iso(
+            first_response_due(clock.parse_iso(ticket.created_at), defn)
+        )
+    items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
+    category = None
+    if defn is not None:
+        category = getattr(defn.names, language, None) or defn.names.en
+    return {
+        "ticket_id": ticket.ticket_id,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "language": language,
+        "category": category,
+        "current_step": step,
+        "waiting_for_you": ticket.status == "waiting_customer",
+        "expected": {
+            "first_response_by": first_response_by,
+            "current_step_due": ticket.step_due_at if step else None,
+        },
+        "received_at": ticket.created_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+        "resolution": ticket.resolution if ticket.resolved_at else None,
+        "survey_answered": bool(ticket.survey),
+        "timeline": [
+            {
+                "at": item.at,
+                "type": item.event_type,
+                "summary": item.summary,
+                "channel": item.channel,
+                "data": item.data or {},
+            }
+            for item in items
+            if item.visibility == "public"
+        ],
+    }
+
+
+def public_status(token: str) -> dict[str, Any]:
+    """What the customer may see without logging in, in words: the status, the current step, the
+    expected dates and the public timeline in the customer's language, every time in the category's
+    time zone as the language writes it. No status code, event type or UTC time reaches the customer."""
+    from complaintdesk.notify.templates import format_moment, resolve_language
+
+    ticket = ticket_for_link(token, "status")
+    defn = category_definition(ticket.category, ticket.category_version)
+    facts = _status_facts(ticket, defn)
+    language = resolve_language(facts["language"], who.staff_language(defn))
+    labels = locale_for(language).labels
+    from complaintdesk.services.promises import zone_of
+
+    zone = zone_of(defn)
+
+    def when(value: str | None) -> str | None:
+        return format_moment(clock.parse_iso(value), language, zone) if value else None
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        events, data = labels.get("event", {}), item["data"]
+        if item["type"] == EventType.NOTIFICATION_SENT:
+            subject = " ".join(str(data.get("subject") or "").replace(f"[{ticket.ticket_id}]", " ").split())
+            said = events["sms_sent"] if item["channel"] == "sms" else events["email_sent"]
+            said += f": {subject}" if subject and item["channel"] != "sms" else ""
+        elif item["type"] == EventType.COMMENT_PUBLIC and data.get("body"):
+            said = str(data["body"])  # our public reply, word for word
+        else:
+            said = events.get(item["type"]) or events["other"]
+        return {"at": when(item["at"]), "summary": said}
+
+    return {
+        **facts,
+        "language": language,
+        "status": labels.get("status", {}).get(facts["status"], facts["status"]),
+        "expected": {key: when(value) for key, value in facts["expected"].items()},
+        "received_at": when(facts["received_at"]),
+        "resolved_at": when(facts["resolved_at"]),
+        "closed_at": when(facts["closed_at"]),
+        "timeline": [entry(item) for item in facts["timeline"]],
+    }
+
+
+def answer_survey(token: str, data: Any) -> dict[str, Any]:
+    """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from complaintdesk.schemas import SurveyIn, parse
+
+    answer_in = parse(SurveyIn, data)
+    ticket = ticket_for_link(token, "survey")
+    for _ in range(3):  # a concurrent change of the ticket (version) is retried; a second answer is not
+        change = ticket.survey_answered(answer_in.score, answer_in.comment, clock.now())  # 409 if answered
+        try:
+            with repo.transaction() as tx:
+                # an update, not a save: the state machine may write the ticket meanwhile (closing)
+                tx.update(
+                    ticket,
+                    actions=[Ticket.survey.set(ticket.survey), Ticket.updated_at.set(ticket.updated_at)],
+                    condition=Ticket.survey.does_not_exist(),
+                )
+                for entry in change.entries:
+                    tx.save(entry)
+                for item in repo.outbox(ticket.ticket_id, change.events):
+                    tx.save(item)
+        except TransactWriteError as exc:
+            if not repo.is_condition_failure(exc):
+                raise
+            ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
+            continue
+        return {"ticket_id": ticket.ticket_id, "survey": ticket.survey}
+    raise Conflict("the ticket is being changed right now; please send your answer again")
+
+
+# --- the letter-like status page and the survey's ---------------------------------------------------
 
 
 def _happening(item: Any) -> Happening | None:
@@ -145,13 +298,8 @@ def _without_ticket_token(subject: str, ticket_id: str) -> str:
 
 def status_view(token: str) -> StatusView:
     """The status page's content for the ticket the status link names (403 if it does not verify)."""
-    from complaintdesk.services import recipients as who
-    from complaintdesk.services.notifications import _ticket_for, status_facts
-    from complaintdesk.store import repository as repo
-    from complaintdesk.store.models import Customer
-
-    view = status_facts(token)  # the data (codes, ISO times); public_status words it
-    ticket = _ticket_for(token, "status")
+    ticket = ticket_for_link(token, "status")
+    view = _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
     items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
     public = [item for item in items if item.visibility == "public"]
@@ -200,12 +348,7 @@ class SurveyView:
 
 def survey_view(token: str) -> SurveyView:
     """Whom the survey link names and whether they answered (403 if the link does not verify)."""
-    from complaintdesk.services import recipients as who
-    from complaintdesk.services.notifications import _ticket_for, status_url
-    from complaintdesk.store import repository as repo
-    from complaintdesk.store.models import Customer
-
-    ticket = _ticket_for(token, "survey")
+    ticket = ticket_for_link(token, "survey")
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
     score = (ticket.survey or {}).get("score")
     return SurveyView(

@@ -21,6 +21,9 @@ what keeps failing) or ``notification.skipped`` (with the reason).
 | ticket.closed / ticket.reopened | ticket.closed / ticket.reopened | | |
 | comment.public (an agent's reply) | agent.reply (the agent's words, threaded) | | |
 | step.escalated | | | step.escalated to each target of the level |
+
+The pages the customer's links open (status page, survey) are ``services/customer_pages.py``; this
+module only signs the links the notices carry (``status_url``, ``survey_url``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 
 from complaintdesk import aws, clock, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
-from complaintdesk.errors import Conflict, Forbidden, NotFound
+from complaintdesk.errors import Conflict, NotFound
 from complaintdesk.events import EventType
 from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.observability import bind_ticket, emit, logger
@@ -886,143 +889,3 @@ def handle_event(event: dict[str, Any], lambda_context: Any = None) -> dict[str,
             f"{len(failures)} of {len(failures) + len(results)} notifications for {event['event_type']} failed"
         ) from failures[0]
     return {"event_type": event["event_type"], "notifications": results}
-
-
-# --- the customer's signed links: status page and survey ------------------------------------------
-
-
-def _ticket_for(token: str, purpose: str) -> Ticket:
-    """The ticket a link token names; any token that does not verify for ``purpose`` is refused (403)."""
-    try:
-        ticket_id = signing.verify_token(token, purpose)
-    except signing.TokenError as exc:
-        raise Forbidden(f"this {purpose} link is not valid ({exc}); ask us for a new one") from None
-    return repo.get(Ticket, Ticket.key(ticket_id), "ticket")
-
-
-def status_facts(token: str) -> dict[str, Any]:
-    """What the customer may see, as data for a page to word: the status code, ISO times (UTC),
-    the current step in the customer's language, the public timeline entries as recorded."""
-    ticket = _ticket_for(token, "status")
-    return _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
-
-
-def _status_facts(ticket: Ticket, defn: CategoryDefinition | None) -> dict[str, Any]:
-    customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
-    language = who.customer_language(customer, ticket.language)
-    step = None
-    if ticket.current_step and ticket.status in ACTIVE_STATUSES and ticket.current_step != "resolution":
-        step = step_name(defn, ticket.current_step, language)
-    first_response_by = None
-    if not ticket.first_response_at:
-        from complaintdesk.services.promises import first_response_due
-
-        first_response_by = ticket.first_response_due or clock.iso(
-            first_response_due(clock.parse_iso(ticket.created_at), defn)
-        )
-    items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
-    category = None
-    if defn is not None:
-        category = getattr(defn.names, language, None) or defn.names.en
-    return {
-        "ticket_id": ticket.ticket_id,
-        "subject": ticket.subject,
-        "status": ticket.status,
-        "language": language,
-        "category": category,
-        "current_step": step,
-        "waiting_for_you": ticket.status == "waiting_customer",
-        "expected": {
-            "first_response_by": first_response_by,
-            "current_step_due": ticket.step_due_at if step else None,
-        },
-        "received_at": ticket.created_at,
-        "resolved_at": ticket.resolved_at,
-        "closed_at": ticket.closed_at,
-        "resolution": ticket.resolution if ticket.resolved_at else None,
-        "survey_answered": bool(ticket.survey),
-        "timeline": [
-            {
-                "at": item.at,
-                "type": item.event_type,
-                "summary": item.summary,
-                "channel": item.channel,
-                "data": item.data or {},
-            }
-            for item in items
-            if item.visibility == "public"
-        ],
-    }
-
-
-def public_status(token: str) -> dict[str, Any]:
-    """What the customer may see without logging in, in words: the status, the current step, the
-    expected dates and the public timeline in the customer's language, every time in the category's
-    time zone as the language writes it. No status code, event type or UTC time reaches the customer."""
-    from complaintdesk.notify.templates import format_moment, resolve_language
-
-    ticket = _ticket_for(token, "status")
-    defn = category_definition(ticket.category, ticket.category_version)
-    facts = _status_facts(ticket, defn)
-    language = resolve_language(facts["language"], who.staff_language(defn))
-    labels = locale_for(language).labels
-    from complaintdesk.services.promises import zone_of
-
-    zone = zone_of(defn)
-
-    def when(value: str | None) -> str | None:
-        return format_moment(clock.parse_iso(value), language, zone) if value else None
-
-    def entry(item: dict[str, Any]) -> dict[str, Any]:
-        events, data = labels.get("event", {}), item["data"]
-        if item["type"] == EventType.NOTIFICATION_SENT:
-            subject = " ".join(str(data.get("subject") or "").replace(f"[{ticket.ticket_id}]", " ").split())
-            said = events["sms_sent"] if item["channel"] == "sms" else events["email_sent"]
-            said += f": {subject}" if subject and item["channel"] != "sms" else ""
-        elif item["type"] == EventType.COMMENT_PUBLIC and data.get("body"):
-            said = str(data["body"])  # our public reply, word for word
-        else:
-            said = events.get(item["type"]) or events["other"]
-        return {"at": when(item["at"]), "summary": said}
-
-    return {
-        **facts,
-        "language": language,
-        "status": labels.get("status", {}).get(facts["status"], facts["status"]),
-        "expected": {key: when(value) for key, value in facts["expected"].items()},
-        "received_at": when(facts["received_at"]),
-        "resolved_at": when(facts["resolved_at"]),
-        "closed_at": when(facts["closed_at"]),
-        "timeline": [entry(item) for item in facts["timeline"]],
-    }
-
-
-def answer_survey(token: str, data: Any) -> dict[str, Any]:
-    """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
-    from pynamodb.exceptions import TransactWriteError
-
-    from complaintdesk.schemas import SurveyIn, parse
-
-    answer_in = parse(SurveyIn, data)
-    ticket = _ticket_for(token, "survey")
-    for _ in range(3):  # a concurrent change of the ticket (version) is retried; a second answer is not
-        change = ticket.survey_answered(answer_in.score, answer_in.comment, clock.now())  # 409 if answered
-        try:
-            with repo.transaction() as tx:
-                # an update, not a save: the state machine may write the ticket meanwhile (closing)
-                tx.update(
-                    ticket,
-                    actions=[Ticket.survey.set(ticket.survey), Ticket.updated_at.set(ticket.updated_at)],
-                    condition=Ticket.survey.does_not_exist(),
-                )
-                for entry in change.entries:
-                    tx.save(entry)
-                for item in repo.outbox(ticket.ticket_id, change.events):
-                    tx.save(item)
-        except TransactWriteError as exc:
-            if not repo.is_condition_failure(exc):
-                raise
-            ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
-            continue
-        return {"ticket_id": ticket.ticket_id, "survey": ticket.survey}
-    raise Conflict("the ticket is being changed right now; please send your answer again")
