@@ -25,9 +25,9 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from email.message import Message
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from complaintdesk.mail.model import Bounce
+from complaintdesk.mail.model import Bounce, MailKind
 
 if TYPE_CHECKING:
     from complaintdesk.mail.model import ParsedEmail
@@ -156,19 +156,22 @@ def auto_reply_reason(header: HeaderLookup, subject: str) -> str | None:
 # ---------------------------------------------------------------- RFC 3464 reports
 
 
-def _ds_blocks(part: Message) -> list[dict[str, str]]:
-    """The header blocks of a message/delivery-status part, field names lower-cased."""
-    payload = part.get_payload()
+def _ds_blocks(part: Message | str) -> list[dict[str, str]]:
+    """The header blocks of a message/delivery-status part (or of such fields as plain text), field
+    names lower-cased."""
+    payload = part if isinstance(part, str) else part.get_payload()
     blocks: list[dict[str, str]] = []
     if isinstance(payload, list):
         for block in payload:
+            if not isinstance(block, Message):
+                continue
             fields = {name.lower(): " ".join(str(value).split()) for name, value in block.raw_items()}
             if fields:
                 blocks.append(fields)
         if blocks:
             return blocks
     # Decoded first: a status part may be sent base64 or quoted-printable (a text/delivery-status).
-    raw = part.get_payload(decode=True)
+    raw = None if isinstance(part, str) else part.get_payload(decode=True)
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
     if not text:
         text = payload if isinstance(payload, str) else ""
@@ -195,8 +198,9 @@ def _typed_value(value: str) -> str:
     return value.partition(";")[2].strip().strip("<>").strip() if ";" in value else value.strip().strip("<>")
 
 
-def delivery_report(parts: Iterable[Message]) -> Bounce | None:
-    """Read the per-recipient fields of the delivery-status parts of a report."""
+def delivery_report(parts: Iterable[Message | str]) -> Bounce | None:
+    """Read the per-recipient fields of the delivery-status parts of a report (a part given as text
+    is read as its fields)."""
     failed: list[tuple[str, str | None, str | None]] = []
     other: list[tuple[str, str | None, str | None, str]] = []
     for part in parts:
@@ -228,7 +232,7 @@ def delivery_report(parts: Iterable[Message]) -> Bounce | None:
     return None
 
 
-def report_verdict(report_type: str, bounce: Bounce | None, notice: str) -> tuple[str, str]:
+def report_verdict(report_type: str, bounce: Bounce | None, notice: str) -> tuple[MailKind, str]:
     """(kind, reason) for a ``multipart/report`` of ``report_type``."""
     if report_type == "feedback-report":
         return "feedback_report", "abuse feedback report (ARF)"
@@ -270,7 +274,7 @@ def heuristic_bounce(
     text: str,
     own_addresses: Iterable[str],
     failed_recipients: Iterable[str] = (),
-) -> tuple[str, Bounce | None] | None:
+) -> tuple[MailKind, Bounce | None] | None:
     """(kind, bounce) for the common non-RFC 3464 shapes of failure, delay and success notices, else None."""
     failed = list(failed_recipients)
     if not failed and not is_daemon_sender(from_address, from_name):
@@ -303,28 +307,18 @@ def heuristic_bounce(
     return "bounce", Bounce(_unique(recipients)[:10], status, permanent, "failed", None)
 
 
-class _TextPart:
-    """A stand-in part for delivery-status fields found in a plain body."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def get_payload(self, decode: bool = False) -> str:
-        return self._text
-
-
 def delivery_report_text(text: str) -> Bounce | None:
     """A delivery-status block pasted into a plain body (``Final-Recipient:``, ``Action:``), read
     like a ``message/delivery-status`` part; None when the body has none."""
     if not (_DSN_FIELDS_RE.search(text) and _DSN_ACTION_RE.search(text)):
         return None
-    return delivery_report([_TextPart(text)])  # type: ignore[list-item]
+    return delivery_report([text])
 
 
 # ---------------------------------------------------------------- provider notifications
 
 
-def _json_object(text: str) -> dict | None:
+def _json_object(text: str) -> dict[str, Any] | None:
     start = text.find("{")
     if start < 0 or start > 200:
         return None
@@ -335,7 +329,7 @@ def _json_object(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def provider_notification(from_address: str, text: str) -> tuple[str, str, Bounce | None] | None:
+def provider_notification(from_address: str, text: str) -> tuple[MailKind, str, Bounce | None] | None:
     """(kind, reason, bounce) for Amazon SES/SNS notification mails (a JSON body, possibly inside an
     SNS envelope); a mail from those senders whose body is not such JSON is ``machine_suspected``."""
     domain = from_address.rpartition("@")[2]
@@ -360,7 +354,8 @@ def provider_notification(from_address: str, text: str) -> tuple[str, str, Bounc
             else None
         )
     if kind_name == "Bounce":
-        detail = data.get("bounce") if isinstance(data.get("bounce"), dict) else {}
+        bounce = data.get("bounce")
+        detail: dict[str, Any] = bounce if isinstance(bounce, dict) else {}
         rows = [row for row in detail.get("bouncedRecipients") or [] if isinstance(row, dict)]
         recipients = _unique(str(row.get("emailAddress", "")).lower() for row in rows)
         status = next((str(row["status"]) for row in rows if row.get("status")), None)

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -19,6 +20,7 @@ from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import TypeVar
 
 from complaintdesk.mail.charset import decode_bytes, decode_header_words, repair_surrogates
 from complaintdesk.mail.classify import (
@@ -41,6 +43,9 @@ MAX_TEXT_CHARS = 1_000_000  # readable text kept per message; the raw stays in S
 MAX_HEADER_CHARS = 2_000  # subject characters kept once decoded (a ticket subject needs far fewer)
 MAX_RAW_HEADER_CHARS = 200_000  # raw subject read at all (cut at white space, between encoded words)
 MAX_ADDRESS_HEADER_CHARS = 20_000  # per address header
+
+_T = TypeVar("_T")
+_D = TypeVar("_D")
 
 
 class _MemoHeaderRegistry(HeaderRegistry):
@@ -283,7 +288,7 @@ def _date(values: list[str] | None, ctx: _Context) -> datetime | None:
 # ---------------------------------------------------------------- body
 
 
-def _safe(ctx: _Context, what: str, call, default):  # type: ignore[no-untyped-def]
+def _safe(ctx: _Context, what: str, call: Callable[[], _T], default: _D) -> _T | _D:
     try:
         return call()
     except Exception as exc:
@@ -395,7 +400,13 @@ def _collect(part: Message, body: _Body, ctx: _Context, depth: int) -> None:
     if maintype == "message":
         _add_attachment(part, content_type, body, ctx, _enclosed_bytes(part, ctx))
         inner = part.get_payload()
-        if subtype in ("rfc822", "global") and isinstance(inner, list) and inner and not body.enclosed:
+        if (
+            subtype in ("rfc822", "global")
+            and isinstance(inner, list)
+            and inner
+            and isinstance(inner[0], Message)
+            and not body.enclosed
+        ):
             # Kept aside: the readable text of a message that only forwards another one.
             enclosed = _Body()
             _collect(inner[0], enclosed, ctx, depth + 1)
@@ -515,12 +526,12 @@ def _kind(
     bounce = delivery_report(body.status_parts) if body.status_parts else None
     if body.report_type:
         kind, reason = report_verdict(body.report_type, bounce, body.report_notice or text)
-        return kind, reason, bounce  # type: ignore[return-value]
+        return kind, reason, bounce
     if bounce is not None and bounce.action == "failed":
         return "bounce", "delivery status notification", bounce
     provider = provider_notification(sender[0], text)
     if provider is not None:
-        return provider  # type: ignore[return-value]
+        return provider
     guess = heuristic_bounce(sender[0], sender[1], subject, text, to, failed_recipients_header(header))
     if guess is not None:
         kind, found = guess
@@ -529,10 +540,10 @@ def _kind(
             if kind == "bounce"
             else "delivery delay, success or sender verification notice"
         )
-        return kind, reason, found  # type: ignore[return-value]
-    reason = auto_reply_reason(header, subject)
-    if reason is not None:
-        return "auto_reply", reason, None
+        return kind, reason, found
+    auto_reply = auto_reply_reason(header, subject)
+    if auto_reply is not None:
+        return "auto_reply", auto_reply, None
     suspicion = machine_suspicion(sender[0], sender[1], text)
     if suspicion is not None:
         return "machine_suspected", suspicion, None

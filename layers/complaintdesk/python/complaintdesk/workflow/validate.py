@@ -160,7 +160,7 @@ def validate_asl(asl: dict[str, Any]) -> None:
         problems.append(f"StartAt {start!r} is not a state")
     for name, state in states.items():
         problems += _check_state(name, state, names)
-    if start in names:
+    if isinstance(start, str) and start in names:
         reachable = _reachable(start, states)
         problems += [f"state {n!r} can never be reached from {start!r}" for n in states if n not in reachable]
         ending = _can_end(states)
