@@ -1,4 +1,4 @@
-"""Canned replies: kept per category by admins, listed and filled for a ticket by staff."""
+"""Canned replies (``services/canned_replies.py``): kept per category by admins, listed and filled for a ticket by staff."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ routes = Routes("replies")
 )
 def list_canned_replies(call):
     """The category's canned replies, by id: ?language= (only those written in it), ?limit=, ?cursor=."""
-    from complaintdesk.services.replies import list_replies
+    from complaintdesk.services.canned_replies import list_replies
 
     q = call.args
     return list_replies(call.params["category_id"], language=q.language, limit=q.limit, cursor=q.cursor)
@@ -31,7 +31,7 @@ def list_canned_replies(call):
 )
 def create_canned_reply(call):
     """A new canned reply: a title and a text per language; an unknown placeholder is 400, an id in use 409."""
-    from complaintdesk.services.replies import create_reply
+    from complaintdesk.services.canned_replies import create_reply
 
     return create_reply(call.params["category_id"], call.body, actor=call.actor)
 
@@ -41,7 +41,7 @@ def create_canned_reply(call):
 )
 def get_canned_reply(call):
     """One canned reply with its texts, the placeholders they use and its version."""
-    from complaintdesk.services.replies import get_reply
+    from complaintdesk.services.canned_replies import get_reply
 
     return get_reply(call.params["category_id"], call.params["reply_id"])
 
@@ -55,7 +55,7 @@ def get_canned_reply(call):
 )
 def update_canned_reply(call):
     """Replace the title and texts; send the version you read (stale → 409)."""
-    from complaintdesk.services.replies import update_reply
+    from complaintdesk.services.canned_replies import update_reply
 
     return update_reply(call.params["category_id"], call.params["reply_id"], call.body, actor=call.actor)
 
@@ -68,7 +68,7 @@ def update_canned_reply(call):
 )
 def delete_canned_reply(call):
     """Remove a canned reply (comments already sent from it keep their words)."""
-    from complaintdesk.services.replies import delete_reply
+    from complaintdesk.services.canned_replies import delete_reply
 
     return delete_reply(call.params["category_id"], call.params["reply_id"])
 
@@ -82,6 +82,6 @@ def delete_canned_reply(call):
 def render_canned_reply(call):
     """A canned reply of the ticket's category filled for it (customer's name, ticket number, due date)
     in the customer's language, or ?language=; post the text as a public comment, edited or not."""
-    from complaintdesk.services.replies import render_for_ticket
+    from complaintdesk.services.canned_replies import render_for_ticket
 
     return render_for_ticket(call.params["ticket_id"], call.params["reply_id"], call.args.language)

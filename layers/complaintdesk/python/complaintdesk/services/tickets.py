@@ -292,10 +292,10 @@ def add_comment(
     """An internal note, a public reply the customer will receive, or the customer's own answer.
 
     ``canned_reply_id`` instead of ``body``: that canned reply of the ticket's category, filled for
-    the ticket in the customer's language (``services/replies.py``), is the text."""
+    the ticket in the customer's language (``services/canned_replies.py``), is the text."""
     ticket = load(ticket_id)
     if canned_reply_id is not None:
-        from complaintdesk.services.replies import fill_for_ticket
+        from complaintdesk.services.canned_replies import fill_for_ticket
 
         body = fill_for_ticket(ticket, canned_reply_id)["text"]
     assert body is not None  # CommentIn asks for one of the two
