@@ -37,6 +37,35 @@ def _raw_bytes(message: Any) -> bytes:
     return "\r\n".join(lines).encode()
 
 
+def _sns_email(topic: Any, subscription: Any, message_id: str, message: str, subject: str | None) -> bytes:
+    """The e-mail SNS sends an ``email`` subscriber (the message as text) or an ``email-json`` one
+    (the notification as JSON)."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import formatdate
+
+    mail = EmailMessage(policy=policy.default.clone(max_line_length=998))  # headers unfolded
+    mail["From"] = f"{topic.name} <no-reply@sns.amazonaws.com>"
+    mail["To"] = subscription.endpoint
+    mail["Subject"] = subject or "AWS Notification Message"
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = f"<{message_id}@sns.local>"
+    mail["X-Complaintdesk-Sns-Topic"] = topic.arn
+    if subscription.protocol == "email-json":
+        body = json.dumps(
+            {"Type": "Notification", "MessageId": message_id, "TopicArn": topic.arn, "Subject": subject,
+             "Message": message},
+            ensure_ascii=False,
+        )  # fmt: skip
+    else:
+        body = (
+            f"{message}\n\n--\nYou receive this because {subscription.endpoint} is subscribed to "
+            f"{topic.arn} (local stack: SNS e-mail delivery is written to the outbox).\n"
+        )
+    mail.set_content(body)
+    return bytes(mail)
+
+
 def _write_whole(path: Path, data: bytes) -> None:
     """A reader globbing `*.eml` sees a file only once it is complete: write beside it, then
     rename (atomic on one file system)."""
@@ -55,6 +84,8 @@ class OutboxWriter(threading.Thread):
         self.stopping = threading.Event()
         self._emails = 0
         self._sms: set[str] = set()
+        self._topic_seen: dict[str, int] = {}  # topic ARN -> notifications already delivered by e-mail
+        self._sns_emails = 0
 
     def flush(self) -> None:
         sent = _ses_backend(self.account, self.region).sent_messages
@@ -73,6 +104,29 @@ class OutboxWriter(threading.Thread):
                     self._sms.add(key)
                     phone, text = sms[key]
                     log.write(json.dumps({"id": key, "to": phone, "text": text}, ensure_ascii=False) + "\n")
+        self._flush_sns_email()
+
+    def _flush_sns_email(self) -> None:
+        """SNS e-mail subscriptions (e.g. the on-call address on the ops topic): moto records what is
+        published but sends nothing, so each new message becomes one .eml per subscribed address."""
+        backend = _sns_backend(self.account, self.region)
+        by_topic: dict[str, list[Any]] = {}
+        for subscription in list(backend.subscriptions.values()):
+            if subscription.protocol in ("email", "email-json"):
+                by_topic.setdefault(subscription.topic.arn, []).append(subscription)
+        for arn, subscriptions in by_topic.items():
+            topic = backend.topics.get(arn)
+            if topic is None:
+                continue
+            sent = list(topic.sent_notifications)
+            start = self._topic_seen.setdefault(arn, 0)
+            for message_id, message, subject, _attributes, _group in sent[start:]:
+                for subscription in subscriptions:
+                    self._sns_emails += 1
+                    raw = _sns_email(topic, subscription, message_id, message, subject)
+                    name = f"sns-{self._sns_emails:05d}-{topic.name}.eml"
+                    _write_whole(self.folder / name, raw)
+            self._topic_seen[arn] = len(sent)
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
