@@ -3,12 +3,15 @@
 Every ``interval`` seconds, for every metric alarm in (moto) CloudWatch (``DescribeAlarms``; the
 template's alarms are created by ``infra/local/resources.py``):
 
-1. Read its data over ``EvaluationPeriods`` × ``Period`` ending now, with ``GetMetricData``:
+1. Read its data over ``EvaluationPeriods`` × ``Period`` ending now, with ``GetMetricStatistics``
+   (one call per period; ``GetMetricData`` where only it matches dimensions exactly, ``_read``):
    - a single metric (``Namespace``/``MetricName``/``Dimensions``/``Statistic``) or a ``MetricStat``
      query: as it is;
    - a Metrics Insights query (``SELECT SUM(m) FROM SCHEMA("ns", d1, d2) WHERE d = 'v' GROUP BY d``;
      moto answers these with the sum of every datum of the account): ``ListMetrics`` finds the
-     metrics of the schema that pass the WHERE, their statistics are read per metric and combined
+     metrics of the schema that pass the WHERE (the local stack passes the EMF publisher's record
+     of the metrics it sent instead: moto's ListMetrics is quadratic in its data), their statistics
+     are read per metric and combined
      here (SUM, MIN, MAX, AVG, COUNT); with GROUP BY each group is a contributor of its own;
    - metric math on those (``FILL(a, 0) + FILL(b, 0)``, + - * / and parentheses; moto answers
      only a bare id): computed here, period by period.
@@ -30,10 +33,12 @@ AWS/States have no local source, so those alarms stay OK (their missing data is 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -419,7 +424,7 @@ class Window:
 
 @dataclass
 class _Fetch:
-    """MetricStat queries gathered for one GetMetricData call per alarm."""
+    """The metric statistics one evaluation of an alarm reads."""
 
     queries: list[dict[str, Any]] = field(default_factory=list)
 
@@ -432,19 +437,61 @@ class _Fetch:
         return query_id
 
 
-def _read(cloudwatch: Any, fetch: _Fetch, window: Window) -> dict[str, Series]:
+STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+KnownMetrics = Callable[[str, str], list[dict[str, str]]]  # (namespace, metric) -> dimension sets
+
+
+def _statistics_are_exact(query: Mapping[str, Any], known: KnownMetrics) -> bool:
+    """GetMetricStatistics serves ``query`` exactly: a plain statistic, and no other metric of that
+    name whose dimensions include the query's and more (moto's GetMetricStatistics would count it
+    too, where CloudWatch matches dimensions exactly)."""
+    stat = query["MetricStat"]
+    if stat["Stat"] not in STATISTICS:
+        return False
+    dims = _dimensions(stat["Metric"].get("Dimensions", []))
+    return not any(
+        len(other) > len(dims) and all(other.get(k) == v for k, v in dims.items())
+        for other in known(stat["Metric"]["Namespace"], stat["Metric"]["MetricName"])
+    )
+
+
+def _read(cloudwatch: Any, fetch: _Fetch, window: Window, known: KnownMetrics) -> dict[str, Series]:
+    """Each query's value per period of ``window``: GetMetricStatistics, one call per period (moto's
+    GetMetricData compares every datum of the window with every query), or GetMetricData where
+    only it is exact (see ``_statistics_are_exact``)."""
     series: dict[str, Series] = {q["Id"]: [None] * window.periods for q in fetch.queries}
     for q in fetch.queries:
         q["MetricStat"]["Period"] = window.period
-    for chunk in range(0, len(fetch.queries), 500):  # GetMetricData takes up to 500 queries
-        kwargs: dict[str, Any] = {
-            "MetricDataQueries": fetch.queries[chunk : chunk + 500],
+    by_data = [q for q in fetch.queries if not _statistics_are_exact(q, known)]
+    for q in fetch.queries:
+        if q in by_data:
+            continue
+        stat = q["MetricStat"]
+        for i in range(window.periods):
+            begin = window.start + timedelta(seconds=window.period * i)
+            kwargs: dict[str, Any] = {
+                "Namespace": stat["Metric"]["Namespace"],
+                "MetricName": stat["Metric"]["MetricName"],
+                "Dimensions": stat["Metric"].get("Dimensions", []),
+                "StartTime": begin,
+                "EndTime": begin + timedelta(seconds=window.period),
+                "Period": window.period,
+                "Statistics": [stat["Stat"]],
+            }
+            if stat.get("Unit"):
+                kwargs["Unit"] = stat["Unit"]
+            points = [p[stat["Stat"]] for p in cloudwatch.get_metric_statistics(**kwargs)["Datapoints"]]
+            if points:  # one bucket: the call's range is one period
+                series[q["Id"]][i] = float(points[0]) if len(points) == 1 else _merge(stat["Stat"], points)
+    for chunk in range(0, len(by_data), 500):  # GetMetricData takes up to 500 queries
+        request: dict[str, Any] = {
+            "MetricDataQueries": by_data[chunk : chunk + 500],
             "StartTime": window.start,
             "EndTime": window.end,
             "ScanBy": "TimestampAscending",
         }
         while True:
-            page = cloudwatch.get_metric_data(**kwargs)
+            page = cloudwatch.get_metric_data(**request)
             for result in page["MetricDataResults"]:
                 for timestamp, value in zip(result["Timestamps"], result["Values"], strict=True):
                     i = window.index(timestamp)
@@ -452,8 +499,18 @@ def _read(cloudwatch: Any, fetch: _Fetch, window: Window) -> dict[str, Series]:
                         series[result["Id"]][i] = float(value)
             if not page.get("NextToken"):
                 break
-            kwargs["NextToken"] = page["NextToken"]
+            request["NextToken"] = page["NextToken"]
     return series
+
+
+def _merge(stat: str, points: list[float]) -> float:
+    if stat == "Maximum":
+        return float(max(points))
+    if stat == "Minimum":
+        return float(min(points))
+    if stat == "Average":
+        return float(sum(points) / len(points))
+    return float(sum(points))
 
 
 def _list_metrics(cloudwatch: Any, namespace: str, metric: str) -> list[dict[str, str]]:
@@ -470,8 +527,16 @@ def _list_metrics(cloudwatch: Any, namespace: str, metric: str) -> list[dict[str
         kwargs["NextToken"] = page["NextToken"]
 
 
-def alarm_series(cloudwatch: Any, alarm: Mapping[str, Any], window: Window) -> dict[str, Series] | Series:
-    """The data an alarm compares: one series, or {contributor: series} for a GROUP BY query."""
+def alarm_series(
+    cloudwatch: Any, alarm: Mapping[str, Any], window: Window, known: KnownMetrics | None = None
+) -> dict[str, Series] | Series:
+    """The data an alarm compares: one series, or {contributor: series} for a GROUP BY query.
+
+    ``known`` lists the dimension sets of a metric (default: ListMetrics, which moto answers in time
+    quadratic in the data it holds; the local stack passes the EMF publisher's own record).
+    """
+    if known is None:
+        known = functools.partial(_list_metrics, cloudwatch)
     if not alarm.get("Metrics"):
         fetch = _Fetch()
         stat = str(alarm.get("Statistic") or alarm.get("ExtendedStatistic") or "")
@@ -483,7 +548,7 @@ def alarm_series(cloudwatch: Any, alarm: Mapping[str, Any], window: Window) -> d
             "Dimensions": alarm.get("Dimensions", []),
         }
         query_id = fetch.add(metric, stat, alarm.get("Unit"))
-        return _read(cloudwatch, fetch, window)[query_id]
+        return _read(cloudwatch, fetch, window, known)[query_id]
 
     fetch = _Fetch()
     stat_ids: dict[str, str] = {}
@@ -495,7 +560,7 @@ def alarm_series(cloudwatch: Any, alarm: Mapping[str, Any], window: Window) -> d
         elif str(query.get("Expression", "")).lstrip().upper().startswith("SELECT"):
             parsed = parse_insights(query["Expression"])
             members = []
-            for dims in _list_metrics(cloudwatch, parsed.namespace, parsed.metric):
+            for dims in known(parsed.namespace, parsed.metric):
                 if insights_matches(parsed, dims):
                     metric = {
                         "Namespace": parsed.namespace,
@@ -505,7 +570,7 @@ def alarm_series(cloudwatch: Any, alarm: Mapping[str, Any], window: Window) -> d
                     ids = {s: fetch.add(metric, s) for s in INSIGHTS_STATS[parsed.function]}
                     members.append((dims, ids))
             insights[query["Id"]] = (parsed, members)
-    read = _read(cloudwatch, fetch, window) if fetch.queries else {}
+    read = _read(cloudwatch, fetch, window, known) if fetch.queries else {}
 
     values: dict[str, Series] = {qid: read[fetch_id] for qid, fetch_id in stat_ids.items()}
     grouped: dict[str, dict[str, Series]] = {}
@@ -615,13 +680,15 @@ class AlarmEvaluator(threading.Thread):
         interval: float = EVALUATION_INTERVAL,
         on_error: Callable[[str, BaseException], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        known_metrics: KnownMetrics | None = None,
     ) -> None:
         super().__init__(name="alarms", daemon=True)
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
         self.cloudwatch, self.sns, self.sqs = cloudwatch, sns, sqs
         self.region, self.time_scale, self.interval = region, time_scale, interval
-        self.on_error, self.clock = on_error, clock
+        self.on_error, self.clock, self.known_metrics = on_error, clock, known_metrics
+        self.last_duration = 0.0  # seconds the last evaluation of every alarm took
         self.stopping = threading.Event()
         self.transitions: list[Transition] = []
         self.not_evaluable: dict[str, str] = {}  # alarm name -> why (reported once)
@@ -645,7 +712,7 @@ class AlarmEvaluator(threading.Thread):
         periods = int(alarm["EvaluationPeriods"])
         period = self.scaled(alarm_period(alarm))
         window = Window(start=now - timedelta(seconds=period * periods), period=period, periods=periods)
-        data = alarm_series(self.cloudwatch, alarm, window)
+        data = alarm_series(self.cloudwatch, alarm, window, self.known_metrics)
         current = alarm["StateValue"]
         rule = {
             "threshold": float(alarm["Threshold"]),
@@ -725,12 +792,16 @@ class AlarmEvaluator(threading.Thread):
         return changed
 
     def run(self) -> None:
-        while not self.stopping.wait(self.interval):
+        # Under load an evaluation takes longer (moto scans its data on every read): the pause
+        # grows with it, so the evaluator never takes more than about a sixth of the process's time.
+        while not self.stopping.wait(max(self.interval, 5 * self.last_duration)):
+            began = time.monotonic()
             try:
                 self.evaluate_all()
             except Exception as exc:  # one bad round is reported; the next one tries again
                 if self.on_error is not None:
                     self.on_error("alarms", exc)
+            self.last_duration = time.monotonic() - began
 
     def stop(self) -> None:
         self.stopping.set()

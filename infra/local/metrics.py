@@ -134,6 +134,9 @@ class MetricPublisher(threading.Thread):
         self._pending: list[tuple[str, dict[str, Any]]] = []
         self._flush_lock = threading.Lock()
         self.published = 0  # metric data CloudWatch accepted
+        # (namespace, metric) -> its dimension sets: what ListMetrics would answer for these metrics,
+        # without moto's ListMetrics (quadratic in the data it holds); the alarm evaluator reads it.
+        self._known: dict[tuple[str, str], dict[tuple[tuple[str, str], ...], dict[str, str]]] = {}
         self.rejected: list[str] = []  # documents that were not valid EMF, and why
 
     def add(self, document: Mapping[str, Any]) -> None:
@@ -144,6 +147,15 @@ class MetricPublisher(threading.Thread):
             return
         with self._lock:
             self._pending += data
+            for namespace, datum in data:
+                dims = {d["Name"]: d["Value"] for d in datum["Dimensions"]}
+                known = self._known.setdefault((namespace, datum["MetricName"]), {})
+                known.setdefault(tuple(sorted(dims.items())), dims)
+
+    def known_metrics(self, namespace: str, metric: str) -> list[dict[str, str]]:
+        """The dimension sets ``metric`` was published with (each once)."""
+        with self._lock:
+            return list(self._known.get((namespace, metric), {}).values())
 
     def flush(self) -> int:
         """Send everything collected so far; the number of data sent."""

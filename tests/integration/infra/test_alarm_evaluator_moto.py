@@ -162,3 +162,23 @@ def test_a_message_in_a_dead_letter_queue_and_function_errors_fire_their_alarms(
     }
     subjects = sorted(n["Subject"].split('"')[1] for n in notifications(clients))
     assert subjects == sorted(changed)
+
+
+def test_only_metrics_of_exactly_the_schema_count(local) -> None:
+    resources, clients = local
+    publisher = MetricPublisher(clients["cloudwatch"])
+    top = {"category": "billing-error", "level": "top", "step": "investigate"}
+    # Given a top-level breach counted with one dimension more than the SLA alarm's SCHEMA names
+    publisher.add(emf("SLABreached", 1, service="complaintdesk", **top))
+    publisher.flush()
+    evaluator = AlarmEvaluator(
+        clients["cloudwatch"], clients["sns"], region=REGION, known_metrics=publisher.known_metrics
+    )
+    assert evaluator.evaluate_all() == []  # not of the schema: the alarm stays OK
+    # When the schema's own metric arrives too, it alone is read (value 1, not 2)
+    publisher.add(emf("SLABreached", 1, **top))
+    publisher.flush()
+    assert sorted(len(d) for d in publisher.known_metrics("ComplaintDesk", "SLABreached")) == [3, 4]
+    (fired,) = evaluator.evaluate_all()
+    assert fired.alarm == resources.physical["SlaBreachTopLevelAlarm"] and fired.new == "ALARM"
+    assert "datapoints [1.0]" in fired.reason
