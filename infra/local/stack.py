@@ -10,6 +10,7 @@ only the endpoint differs (``AWS_ENDPOINT_URL``).
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
@@ -23,23 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.local import state
+from infra.local.pollers import module_for as _module_for
 from infra.local.template import REPO_ROOT, load_template, references
 
 DEFAULT_TIME_SCALE = 3600.0  # one SLA hour = one second, for the demo only
+STOP_WATCHDOG_SECONDS = 15.0  # a stop takes about a second; past this it is stuck
+DEFAULT_OPS_EMAIL = "ops@complaintdesk.example"  # subscribed to the alarms' topics; mail lands in the outbox
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _module_for(function: dict[str, Any]) -> tuple[str, str]:
-    """``CodeUri: functions/notify/`` + ``Handler: app.lambda_handler`` → (``functions.notify.app``, attr)."""
-    props = function["Properties"]
-    code = str(props["CodeUri"]).strip("/").replace("/", ".")
-    module, _, attr = str(props["Handler"]).rpartition(".")
-    return f"{code}.{module}", attr
 
 
 def sqs_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -82,11 +79,17 @@ class LocalStack:
     outbox: Path
     smtp_port: int = 2525
     time_scale: float = DEFAULT_TIME_SCALE
+    alarm_time_scale: float = 1.0  # divides every alarm period (60: a 5-minute period lasts 5 s)
+    ops_email: str = DEFAULT_OPS_EMAIL
     region: str = "us-east-1"
     threads: list[Any] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
     api_server: Any = None
     errors: list[str] = field(default_factory=list)
+    data_dir: Path | None = None  # what a stop saves and the next start restores (infra/local/state.py)
+    state_clients: dict[str, Any] = field(default_factory=dict)  # dynamodb and s3, for saving
+    template: dict[str, Any] = field(default_factory=dict)
+    ready: bool = False  # start() finished
 
     @property
     def moto_url(self) -> str:
@@ -112,6 +115,10 @@ class LocalStack:
         self._environment()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request otherwise
         from moto.server import ThreadedMotoServer
+
+        from infra.local.moto_patches import apply as patch_moto
+
+        patch_moto()  # item-level transaction rollback, thread safety, one thread per execution
 
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         server.start()
@@ -163,9 +170,10 @@ class LocalStack:
     def start_pollers(self) -> None:
         import boto3
 
-        from infra.local.pollers import SqsPoller, load_handler
+        from infra.local.pollers import SqsPoller, SqsScaling, load_handler, sqs_scaling
 
         sqs = boto3.client("sqs", region_name=self.region, endpoint_url=self.moto_url)
+        scaling = sqs_scaling(load_template())
         for function, queue, module, attr in sqs_event_sources(load_template()):
             try:
                 handler = load_handler(module, attr)
@@ -185,7 +193,9 @@ class LocalStack:
                 handler,
                 function,
                 self.region,
+                batch_size=scaling.get((function, queue), SqsScaling()).batch_size,
                 on_error=self._poller_error,
+                concurrency=scaling.get((function, queue), SqsScaling()).concurrency,
             )
             poller.start()
             self.threads.append(poller)
@@ -209,6 +219,50 @@ class LocalStack:
     def _poller_error(self, function: str, error: BaseException) -> None:
         self.errors.append(f"{function}: {error!r}")
         print(f"[local] {function} failed a batch: {error!r}", file=sys.stderr, flush=True)
+
+    def start_metrics(self) -> None:
+        """The functions' EMF lines (stdout) → moto CloudWatch PutMetricData, as CloudWatch Logs does."""
+        import boto3
+
+        from infra.local.metrics import EmfLogStream, MetricPublisher
+
+        cloudwatch = boto3.client("cloudwatch", region_name=self.region, endpoint_url=self.moto_url)
+        publisher = MetricPublisher(cloudwatch, on_error=self._poller_error)
+        publisher.start()
+        self.threads.append(publisher)
+        EmfLogStream.install(publisher)
+        self.metrics = publisher
+
+    def start_alarms(self) -> None:
+        """Evaluate the alarms in moto CloudWatch; their SNS actions reach ops_email in the outbox."""
+        import boto3
+
+        from infra.local.alarms import ACTIONS_OF, AlarmEvaluator
+
+        def client(service: str) -> Any:
+            return boto3.client(service, region_name=self.region, endpoint_url=self.moto_url)
+
+        evaluator = AlarmEvaluator(
+            client("cloudwatch"),
+            client("sns"),
+            sqs=client("sqs"),
+            region=self.region,
+            time_scale=self.alarm_time_scale,
+            on_error=self._poller_error,
+            known_metrics=self.metrics.known_metrics,
+        )
+        topics = {
+            action
+            for alarm in evaluator.alarms()
+            for key in ACTIONS_OF.values()
+            for action in alarm.get(key, [])
+            if action.startswith("arn:aws:sns:")
+        }
+        for topic in sorted(topics):  # on AWS: the on-call address subscribed after deploy (docs/deploy.md)
+            client("sns").subscribe(TopicArn=topic, Protocol="email", Endpoint=self.ops_email)
+        evaluator.start()
+        self.threads.append(evaluator)
+        self.info.update(ops_email=self.ops_email, alarm_time_scale=self.alarm_time_scale)
 
     def start_outbox(self) -> None:
         from infra.local.outbox import OutboxWriter
@@ -238,9 +292,58 @@ class LocalStack:
         thread = threading.Thread(target=self.api_server.server.serve_forever, name="api", daemon=True)
         thread.start()
 
+    def restore_saved(self) -> None:
+        """Put back what the last stop saved: tables, buckets, the categories' state machines
+        (infra/local/state.py says what is kept and what is not)."""
+        if self.data_dir is None:
+            return
+        import boto3
+
+        # Made now, used again at stop: building clients then would cost a good part of its 2 s.
+        self.state_clients = {
+            service: boto3.client(service, region_name=self.region, endpoint_url=self.moto_url)
+            for service in ("dynamodb", "s3")
+        }
+        self.template = load_template()
+        saved = state.Saved.load(self.data_dir)
+        if saved is None:
+            return
+        template = self.template
+        counts = state.restore(
+            saved, template=template, physical=self.resources.physical, **self.state_clients
+        )
+        tables = state.saved_resources(template, state.TABLE_TYPE)
+        versions = [v for table in tables for v in state.category_versions(saved, table)]
+        state.recreate_state_machines(versions)
+        stopped = [t for table in tables for t in state.plans_not_resumed(saved, table)]
+        self.info["restored"] = {
+            "saved_at": saved.manifest.get("saved_at"),
+            "counts": counts,
+            "category_versions": len(versions),
+            "plans_not_resumed": stopped,
+        }
+        print(
+            f"[local] restored what was saved at {saved.manifest.get('saved_at')} from {self.data_dir}: "
+            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + f", {len(versions)} category versions; {len(stopped)} running plans not resumed "
+            "(their steps no longer escalate or take answers; `make run ARGS=--clean` starts empty)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def save_state(self) -> None:
+        """Save every table item and bucket object for the next start (moto keeps nothing)."""
+        if self.data_dir is None or not self.state_clients or not self.ready:
+            return  # a start that failed half-way must not overwrite what was saved
+        state.save(
+            self.data_dir, template=self.template, physical=self.resources.physical, **self.state_clients
+        )
+
     def start(self) -> LocalStack:
         self.start_moto()
         self.create_resources()
+        self.restore_saved()
+        self.start_metrics()
         self.sync_categories()
         self.start_pollers()
         self.start_stream_pollers()
@@ -248,17 +351,42 @@ class LocalStack:
         for function, event, reason in unplayed_event_sources(load_template()):
             print(f"[local] {function}.{event} is not played locally: {reason}", file=sys.stderr, flush=True)
         self.start_outbox()
+        self.start_alarms()
         self.start_smtp()
         self.start_api()
+        self.ready = True
         return self
 
-    def stop(self) -> None:
+    def stop(self, join_seconds: float = 1.0) -> None:
+        """Stop every poller and the API and SMTP servers, wait up to ``join_seconds`` for the
+        batches in hand, save the state, then stop moto. moto's execution threads are daemons with
+        no stop: they end with the process."""
+        deadline = time.monotonic() + join_seconds
+        servers = [t for t in self.threads if not isinstance(t, threading.Thread)]  # moto
+        pollers = [t for t in reversed(self.threads) if isinstance(t, threading.Thread)]
+        # All told at once (some stops flush or wait a little); they finish their batch while the
+        # servers close.
+        stoppers = [threading.Thread(target=t.stop, name=f"stop-{t.name}", daemon=True) for t in pollers]
+        for stopper in stoppers:
+            stopper.start()
         if self.api_server is not None:
             self.api_server.server.shutdown()
+            self.api_server.server.server_close()
         if getattr(self, "smtp", None) is not None:
             self.smtp.stop()
-        for thread in reversed(self.threads):
-            thread.stop()
+        from infra.local.metrics import EmfLogStream
+
+        EmfLogStream.uninstall()
+        for thread in stoppers + pollers:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        still = [t.name for t in stoppers + pollers if t.is_alive()]
+        if still:
+            print(f"[local] still finishing a batch at stop: {', '.join(still)}", file=sys.stderr, flush=True)
+        try:
+            self.save_state()
+        finally:
+            for server in reversed(servers):
+                server.stop()
 
 
 def banner(info: dict[str, Any]) -> str:
@@ -269,6 +397,7 @@ def banner(info: dict[str, Any]) -> str:
         f"  moto (AWS)     {info['moto_url']}",
         f"  sent e-mail    {info['outbox']}/  (one .eml per message; SMS in sms.log)",
         f"  inbound SMTP   {info['smtp']}  (mail sent here becomes tickets, as SES inbound would)",
+        f"  alarms         evaluated locally; ops notifications to {info['ops_email']} land in the outbox as sns-*.eml",
         f"  categories     {', '.join(info['categories'])}  (SLA hours run as seconds: time scale {info['time_scale']:g})",
         "",
         "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — restart for new ones):",
@@ -289,6 +418,21 @@ def banner(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _stop_watchdog(seconds: float) -> None:
+    """Should a stop hang (a thread stuck in moto), end the process anyway after ``seconds``,
+    with every thread's stack on stderr and exit code 1."""
+
+    def fire() -> None:
+        print(f"[local] the stop took over {seconds:g} s: exiting without it", file=sys.stderr, flush=True)
+        faulthandler.dump_traceback(file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="complaintdesk local", description=__doc__.splitlines()[0])
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
@@ -299,6 +443,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--outbox", type=Path, default=REPO_ROOT / "outbox")
     parser.add_argument(
+        "--alarm-time-scale",
+        type=float,
+        default=float(os.environ.get("ALARM_TIME_SCALE", "1")),
+        help="divides every CloudWatch alarm period locally (60: a 5-minute period lasts 5 s)",
+    )
+    parser.add_argument(
+        "--ops-email",
+        default=os.environ.get("OPS_EMAIL", DEFAULT_OPS_EMAIL),
+        help="subscribed by e-mail to the alarms' SNS topics; their notifications land in the outbox",
+    )
+    parser.add_argument(
         "--time-scale",
         type=float,
         default=DEFAULT_TIME_SCALE,
@@ -308,35 +463,58 @@ def main(argv: list[str] | None = None) -> int:
         "--state-file",
         type=Path,
         default=REPO_ROOT / ".local" / "stack.json",
-        help="where to write the endpoints and tokens as JSON once ready",
+        help="where to write the endpoints and tokens as JSON once ready (removed at stop)",
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where a stop saves the tables and buckets and the next start restores them "
+        "(default: data/ beside the state file)",
+    )
+    parser.add_argument("--clean", action="store_true", help="start empty: discard what the last stop saved")
     args = parser.parse_args(argv)
+    data_dir = (args.data_dir or args.state_file.parent / "data").resolve()
+    if args.clean and state.discard(data_dir):
+        print(f"[local] --clean: discarded the state saved in {data_dir}", file=sys.stderr, flush=True)
     stack = LocalStack(
         moto_port=args.moto_port or free_port(),
         api_port=args.api_port or free_port(),
         outbox=args.outbox.resolve(),
         time_scale=args.time_scale,
         smtp_port=args.smtp_port or free_port(),
+        alarm_time_scale=args.alarm_time_scale,
+        ops_email=args.ops_email,
+        data_dir=data_dir,
     )
     # The functions' JSON logs would bury the banner; --log-level INFO shows every line.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", args.log_level)
-    stack.start()
-    args.state_file.parent.mkdir(parents=True, exist_ok=True)
-    tokens_env = "".join(f"export {r.upper()}_TOKEN={t}\n" for r, t in stack.info["tokens"].items())
-    (args.state_file.parent / "tokens.env").write_text(tokens_env)
-    args.state_file.write_text(json.dumps(stack.info, indent=2))
-    print(banner(stack.info), flush=True)
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # also while starting: stop once up
     try:
-        while not stopping.wait(0.5):
-            pass
+        stack.start()
+        args.state_file.parent.mkdir(parents=True, exist_ok=True)
+        tokens_env = "".join(f"export {r.upper()}_TOKEN={t}\n" for r, t in stack.info["tokens"].items())
+        (args.state_file.parent / "tokens.env").write_text(tokens_env)
+        state.write_running(args.state_file, stack.info)  # how `complaintdesk token` finds this stack
+        print(banner(stack.info), flush=True)
+        stopping.wait()  # a signal handler runs while the main thread waits here
     except KeyboardInterrupt:
         pass
-    stack.stop()
-    time.sleep(0.1)
+    finally:
+        state.remove_running(args.state_file)
+        started = time.monotonic()
+        _stop_watchdog(STOP_WATCHDOG_SECONDS)
+        stack.stop()
+        print(f"[local] stopped in {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    # Everything is stopped, saved and flushed: skip the interpreter's finalisation, which frees
+    # moto's in-memory state object by object while its execution threads still run (seconds with
+    # a few tickets open, measured) and would hold the exit past the 2 s a stop is allowed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
