@@ -135,6 +135,8 @@ OUTPUTS_TO_ENV = {
     "WorkflowLogGroupArn": "WORKFLOW_LOG_GROUP_ARN",
     "StateMachinePrefix": "STATE_MACHINE_PREFIX",
     "MailBucketName": "MAIL_BUCKET",
+    # Outside local mode the settings refuse to start without a signing key (complaintdesk.settings).
+    "SigningSecretArn": "SIGNING_SECRET_ARN",
 }
 
 
@@ -167,9 +169,12 @@ def use_stack(
         return
     if "TABLE_NAME" in os.environ:
         return
-    if not STATE_FILE.is_file():
-        raise SystemExit("nowhere to act: pass --stack-name, set TABLE_NAME, or start `make run` first")
-    state: dict[str, Any] = json.loads(STATE_FILE.read_text())
+    from infra.local.state import NoRunningStack, read_running
+
+    try:
+        state = read_running(STATE_FILE)
+    except NoRunningStack as error:
+        raise SystemExit(f"nowhere to act: pass --stack-name, set TABLE_NAME, or: {error}") from None
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": state["moto_url"],

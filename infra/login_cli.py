@@ -5,6 +5,7 @@
     complaintdesk login --stack-name desk-prod --email lead@example.com      (password prompt)
     complaintdesk login --stack-name desk-prod --browser                      (hosted UI, code + PKCE)
     curl -H "Authorization: Bearer $(complaintdesk token)" "$API/tickets"
+    complaintdesk token --role agent        (the running local stack: a fresh token of its role user)
 
 Accounts are made with the caller's AWS credentials (``AdminCreateUser``, then the role's group);
 Cognito e-mails the temporary password. Sign-in needs no AWS credentials: ``USER_PASSWORD_AUTH``
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.cli import STATE_FILE, add_aws_arguments, aws_session, stack_outputs
+from infra.local.state import NoRunningStack, read_running
 
 ROLES = ("admin", "manager", "agent", "integration")
 CALLBACK_PORT = 8765  # the CLI's loopback redirect, listed in the app client's CallbackURLs
@@ -83,9 +85,10 @@ def resolve_target(args: argparse.Namespace) -> Target:
             sign_in_domain=outputs.get("SignInDomain"),
             stack_name=args.stack_name,
         )
-    if not STATE_FILE.is_file():
-        raise SystemExit("complaintdesk: pass --stack-name NAME (a deployed stack) or start `make run` first")
-    state: dict[str, Any] = json.loads(STATE_FILE.read_text())
+    try:
+        state = read_running(STATE_FILE)
+    except NoRunningStack as error:
+        raise SystemExit(f"complaintdesk: pass --stack-name NAME (a deployed stack), or: {error}") from None
     return Target(
         client_id=state["user_pool_client_id"],
         region=state["env"].get("AWS_REGION", "us-east-1"),
@@ -431,17 +434,65 @@ class Login:
         return 0
 
 
+def local_role_token(role: str, *, access: bool = False, state_file: Path | None = None) -> str:
+    """A fresh token of the running local stack's user for ``role`` (infra/local/users.py), signed
+    in the way staff sign in (USER_PASSWORD_AUTH, unsigned): its ID token, or its access token."""
+    from botocore.exceptions import BotoCoreError
+
+    from infra.local.users import PASSWORD, username
+
+    def no_new_password() -> str:
+        raise LoginError("it must set a new password (restart `make run` to reset the role users)")
+
+    try:
+        state = read_running(state_file or STATE_FILE)
+    except NoRunningStack as error:
+        raise LoginError(str(error)) from None
+    target = Target(
+        client_id=state["user_pool_client_id"],
+        region=state["env"].get("AWS_REGION", "us-east-1"),
+        endpoint_url=state["moto_url"],
+    )
+    try:
+        result = password_login(
+            _sign_in_client(target), target.client_id, username(role), PASSWORD, no_new_password
+        )
+    except LoginError as error:
+        raise LoginError(f"the local stack's {role} user could not sign in: {error}") from None
+    except BotoCoreError as error:  # no answer at the endpoint
+        raise LoginError(f"the local stack at {target.endpoint_url} does not answer ({error})") from None
+    return str(result["AccessToken" if access else "IdToken"])
+
+
 class Token:
-    """Print the kept ID token (refreshed when about to expire), for Authorization: Bearer ..."""
+    """Print the kept ID token (refreshed when about to expire), for Authorization: Bearer ...
+
+    With --role (the running local stack, `make run`): a fresh token of that role's user instead,
+    e.g. `export AGENT_TOKEN=$(complaintdesk token --role agent)` once the banner's hour is up.
+    """
 
     @staticmethod
     def add_arguments(parser: argparse.ArgumentParser) -> None:
-        pass
+        from infra.local.users import ROLES as LOCAL_ROLES
+
+        parser.add_argument(
+            "--role",
+            choices=LOCAL_ROLES,
+            help="the running local stack's user of this role (a fresh token; no login needed)",
+        )
+        parser.add_argument(
+            "--access", action="store_true", help="with --role: its access token instead of the ID token"
+        )
 
     @staticmethod
     def run(args: argparse.Namespace) -> int:
         try:
-            print(current_token())
+            if args.role:
+                print(local_role_token(args.role, access=args.access))
+            elif args.access:
+                raise LoginError("--access goes with --role (the kept login is an ID token)")
+            else:
+                print(current_token())
         except LoginError as error:
             print(f"complaintdesk token: {error}", file=sys.stderr)
             return 1

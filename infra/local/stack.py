@@ -472,10 +472,15 @@ def main(argv: list[str] | None = None) -> int:
         "(default: data/ beside the state file)",
     )
     parser.add_argument("--clean", action="store_true", help="start empty: discard what the last stop saved")
+    parser.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="keep nothing: restore nothing at start, save nothing at stop (what was saved stays)",
+    )
     args = parser.parse_args(argv)
-    data_dir = (args.data_dir or args.state_file.parent / "data").resolve()
-    if args.clean and state.discard(data_dir):
-        print(f"[local] --clean: discarded the state saved in {data_dir}", file=sys.stderr, flush=True)
+    saved_in = (args.data_dir or args.state_file.parent / "data").resolve()
+    if args.clean and state.discard(saved_in):
+        print(f"[local] --clean: discarded the state saved in {saved_in}", file=sys.stderr, flush=True)
     stack = LocalStack(
         moto_port=args.moto_port or free_port(),
         api_port=args.api_port or free_port(),
@@ -484,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         smtp_port=args.smtp_port or free_port(),
         alarm_time_scale=args.alarm_time_scale,
         ops_email=args.ops_email,
-        data_dir=data_dir,
+        data_dir=None if args.ephemeral else saved_in,
     )
     # The functions' JSON logs would bury the banner; --log-level INFO shows every line.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", args.log_level)

@@ -1,0 +1,367 @@
+"""What the local stack keeps between runs of `make run`, and how other commands find the running one.
+
+moto holds everything in memory, so the stack saves what it can when it stops and puts it back
+when it starts (``make run ARGS=--clean`` starts empty and discards what was saved):
+
+- **Kept:** every item of the template's DynamoDB tables (tickets, timelines, customers,
+  categories and their versions, reports, idempotency records), every object of its buckets
+  (raw mail, attachments), and each published category version's state machine, compiled again
+  from the stored definition under the same name (so the same ARN).
+- **Not kept:** the running Step Functions executions. moto cannot move an execution to another
+  process, and the compiled plans always start at their first step, so a ticket whose plan was
+  running keeps its data (step, owner, due times, timeline) but nothing waits on its step any
+  more: no escalation, breach or reminder fires for it, and answering its step is refused as too
+  late (its task token died with the old process). Also lost: messages still waiting in the
+  queues, staff users added with `complaintdesk add-staff` (the role users are made again), and
+  CloudWatch metrics and alarm history. The stack prints how many plans were not resumed.
+
+Restored items are written past the table's stream (``stream_paused``), so the stream functions
+(publish, aggregate) do not see them a second time: events already sent are not sent again and the
+report figures are not counted twice.
+
+The running stack also writes its endpoints to a state file (``.local/stack.json``) with its
+process id and removes it when it stops; ``read_running`` is how a command finds it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # of the saved folder's manifest.json
+TABLE_TYPE = "AWS::DynamoDB::Table"
+BUCKET_TYPE = "AWS::S3::Bucket"
+
+
+class NoRunningStack(Exception):
+    """No local stack answers where the state file says (the message says what to do)."""
+
+
+# ---------------------------------------------------------------------------- the running stack
+
+
+def write_running(path: Path, info: dict[str, Any]) -> None:
+    """The running stack's endpoints (and this process id), replaced atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({**info, "pid": os.getpid()}, indent=2))
+    os.replace(partial, path)
+
+
+def remove_running(path: Path) -> None:
+    """Remove the state file if this process wrote it (a newer stack's file is left alone)."""
+    try:
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process with that id: it exists
+        return True
+    return True
+
+
+def read_running(path: Path) -> dict[str, Any]:
+    """The running local stack's state; NoRunningStack when none is running."""
+    try:
+        state: dict[str, Any] = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise NoRunningStack("no local stack is running: start it with `make run`") from None
+    except ValueError:
+        raise NoRunningStack(f"{path} is not a local stack's state file: start `make run` again") from None
+    pid = state.get("pid")
+    if isinstance(pid, int) and not _alive(pid):
+        raise NoRunningStack(
+            f"the local stack that wrote {path} (process {pid}) is not running any more: "
+            "start it with `make run`"
+        )
+    return state
+
+
+# ---------------------------------------------------------------------------- saved data
+
+
+def _encode(value: Any) -> Any:
+    """A low-level DynamoDB attribute value as JSON (binary values base64, marked)."""
+    if isinstance(value, bytes | bytearray):
+        return {"__b64__": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__b64__"}:
+            return base64.b64decode(value["__b64__"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def saved_resources(template: dict[str, Any], kind: str) -> list[str]:
+    """Logical ids of the template's resources of ``kind`` (the tables or the buckets)."""
+    return sorted(k for k, r in template["Resources"].items() if r["Type"] == kind)
+
+
+def _scan(dynamodb: Any, table: str) -> Iterator[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        yield from page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@dataclass
+class Saved:
+    """What a stop wrote into the data folder (see ``save``)."""
+
+    folder: Path
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> Saved | None:
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if manifest.get("format") != FORMAT:
+            return None
+        return cls(folder, manifest)
+
+    def items(self, logical_id: str) -> Iterator[dict[str, Any]]:
+        path = self.folder / "tables" / f"{logical_id}.jsonl"
+        if not path.is_file():
+            return
+        with path.open() as lines:
+            for line in lines:
+                if line.strip():
+                    yield _decode(json.loads(line))
+
+    def objects(self, logical_id: str) -> Iterator[tuple[dict[str, Any], bytes]]:
+        folder = self.folder / "buckets" / logical_id
+        index = folder / "index.jsonl"
+        if not index.is_file():
+            return
+        with index.open() as lines:
+            for line in lines:
+                if line.strip():
+                    entry = json.loads(line)
+                    yield entry, (folder / entry["file"]).read_bytes()
+
+
+def save(
+    folder: Path,
+    *,
+    template: dict[str, Any],
+    physical: dict[str, str],
+    dynamodb: Any,
+    s3: Any,
+) -> dict[str, int]:
+    """Write every table item and bucket object to ``folder`` (replacing what was there, atomically
+    enough: a new folder is filled, then swapped in). Returns counts per logical id."""
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "tables").mkdir(parents=True)
+    counts: dict[str, int] = {}
+    for logical_id in saved_resources(template, TABLE_TYPE):
+        count = 0
+        with (partial / "tables" / f"{logical_id}.jsonl").open("w") as out:
+            for item in _scan(dynamodb, physical[logical_id]):
+                out.write(json.dumps(_encode(item), ensure_ascii=False) + "\n")
+                count += 1
+        counts[logical_id] = count
+    for logical_id in saved_resources(template, BUCKET_TYPE):
+        bucket, target = physical[logical_id], partial / "buckets" / logical_id
+        target.mkdir(parents=True)
+        count = 0
+        with (target / "index.jsonl").open("w") as index:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                for listed in page.get("Contents", []):
+                    got = s3.get_object(Bucket=bucket, Key=listed["Key"])
+                    name = f"{count:06d}.bin"
+                    (target / name).write_bytes(got["Body"].read())
+                    entry = {
+                        "key": listed["Key"],
+                        "file": name,
+                        "content_type": got.get("ContentType"),
+                        "metadata": got.get("Metadata") or {},
+                    }
+                    index.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                    count += 1
+        counts[logical_id] = count
+    manifest = {"format": FORMAT, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **counts}
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    partial.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return counts
+
+
+def discard(folder: Path) -> bool:
+    """Forget what was saved (``--clean``); True when there was something."""
+    existed = folder.exists()
+    shutil.rmtree(folder, ignore_errors=True)
+    return existed
+
+
+def _write_items(dynamodb: Any, table: str, items: Iterator[dict[str, Any]]) -> int:
+    count, batch = 0, []
+
+    def flush(requests: list[dict[str, Any]]) -> None:
+        pending = {table: requests}
+        for attempt in range(10):
+            left = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not left:
+                return
+            pending = left
+            time.sleep(0.05 * (attempt + 1))
+        raise RuntimeError(f"{table}: items left unwritten after 10 tries")
+
+    for item in items:
+        batch.append({"PutRequest": {"Item": item}})
+        count += 1
+        if len(batch) == 25:  # BatchWriteItem's limit
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    return count
+
+
+@contextlib.contextmanager
+def stream_paused(dynamodb: Any, table: str) -> Iterator[None]:
+    """While inside, writes to ``table`` add no records to its stream, so what the restore writes
+    is not delivered to the stream functions a second time.
+
+    The DynamoDB API has no such switch (a stream turned off and on is a new stream, and moto
+    refuses to turn one on again), so this reaches into moto's table in this process: its stream
+    shard is set aside and put back. Checked against moto 5.2.5 (``Table.stream_shard``);
+    tests/unit/infra/test_local_state.py fails if that changes.
+    """
+    from moto.dynamodb.models import dynamodb_backends
+
+    described = dynamodb.describe_table(TableName=table)["Table"]
+    _, _, _, region, account, _ = described["TableArn"].split(":", 5)
+    moto_table = dynamodb_backends[account][region].get_table(table)
+    shard = moto_table.stream_shard
+    moto_table.stream_shard = None
+    try:
+        yield
+    finally:
+        moto_table.stream_shard = shard
+
+
+def restore(
+    saved: Saved,
+    *,
+    template: dict[str, Any],
+    physical: dict[str, str],
+    dynamodb: Any,
+    s3: Any,
+) -> dict[str, int]:
+    """Put the saved items (past the tables' streams) and objects back; counts per logical id."""
+    counts: dict[str, int] = {}
+    for logical_id in saved_resources(template, TABLE_TYPE):
+        table = physical[logical_id]
+        with stream_paused(dynamodb, table):
+            counts[logical_id] = _write_items(dynamodb, table, saved.items(logical_id))
+    for logical_id in saved_resources(template, BUCKET_TYPE):
+        bucket = physical[logical_id]
+        entries = list(saved.objects(logical_id))
+        if not entries:
+            counts[logical_id] = 0
+            continue
+        # The bucket's notifications (inbound/ → the intake queue) are off while objects return:
+        # mail already taken in must not be taken in again.
+        notifications = s3.get_bucket_notification_configuration(Bucket=bucket)
+        notifications.pop("ResponseMetadata", None)
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
+        try:
+            for entry, body in entries:
+                extra = {"ContentType": entry["content_type"]} if entry.get("content_type") else {}
+                s3.put_object(Bucket=bucket, Key=entry["key"], Body=body, Metadata=entry["metadata"], **extra)
+        finally:
+            s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=notifications)
+        counts[logical_id] = len(entries)
+    return counts
+
+
+# ---------------------------------------------------------------------------- categories and plans
+
+
+def category_versions(saved: Saved, table_logical_id: str) -> list[tuple[str, int, dict[str, Any], str]]:
+    """(category id, version, definition, state machine ARN) of every published version saved."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    plain = TypeDeserializer()
+    found = []
+    for raw in saved.items(table_logical_id):
+        pk, sk = raw.get("PK", {}).get("S", ""), raw.get("SK", {}).get("S", "")
+        if not (pk.startswith("CATEGORY#") and sk.startswith("VERSION#")):
+            continue
+        item = {k: plain.deserialize(v) for k, v in raw.items()}
+        definition = item["definition"]
+        found.append(
+            (
+                str(item["category_id"]),
+                int(item["version"]),
+                json.loads(definition) if isinstance(definition, str) else definition,
+                str(item["state_machine_arn"]),
+            )
+        )
+    return sorted(found, key=lambda f: (f[0], f[1]))
+
+
+def recreate_state_machines(versions: list[tuple[str, int, dict[str, Any], str]]) -> list[str]:
+    """Compile each stored version again and create its state machine under its own name, as
+    publishing did (the domain's settings must point at the local stack). Returns the ARNs."""
+    from complaintdesk.categories import parse_category
+    from complaintdesk.services import categories
+    from complaintdesk.workflow.compiler import compile_category
+    from complaintdesk.workflow.validate import validate_asl
+
+    arns = []
+    for category_id, version, definition, stored_arn in versions:
+        asl = compile_category(parse_category(definition), version, categories.resources())
+        validate_asl(asl)
+        name = categories.state_machine_name(category_id, version)
+        arn = categories._create_state_machine(name, asl, category_id, version)
+        if arn != stored_arn:
+            raise RuntimeError(f"{category_id} v{version}: recreated as {arn}, stored as {stored_arn}")
+        arns.append(arn)
+    return arns
+
+
+def plans_not_resumed(saved: Saved, table_logical_id: str) -> list[str]:
+    """Ticket ids whose plan (execution) was running when the stack stopped."""
+    stopped = []
+    for raw in saved.items(table_logical_id):
+        if raw.get("SK", {}).get("S") != "TICKET":
+            continue
+        status = raw.get("status", {}).get("S")
+        if raw.get("execution_arn", {}).get("S") and status != "closed":
+            stopped.append(raw.get("ticket_id", {}).get("S", raw.get("PK", {}).get("S", "?")))
+    return sorted(stopped)
