@@ -1,0 +1,360 @@
+"""Patches to moto that let the embedded stack carry a day's load (moto 5.2.5 only).
+
+The local stack runs moto as a threaded HTTP server and calls it from many threads at once (the API,
+the pollers, the stream pollers, the Step Functions executions). moto 5.2.5 is written for one caller
+at a time, and two of its habits sink the stack under load:
+
+1. **DynamoDB ``TransactWriteItems`` copies whole tables.** Before every transaction moto deep-copies
+   each table the transaction names (every item and every stream record) so it can put the copy back
+   if the transaction is cancelled: each ticket create costs O(table size) and the process grows by
+   gigabytes. The patch makes the copy a no-op for the duration of the call and instead keeps a copy of
+   only the items the transaction names, plus the length of each table's stream; a cancelled
+   transaction puts those items back and drops the stream records it wrote. The answer a client gets
+   (``TransactionCanceledException`` with its reasons, or success) is moto's own.
+2. **Backends are not safe for concurrent threads.** Two requests iterating and changing the same
+   dictionaries raise ``RuntimeError: dictionary changed size during iteration``; two concurrent
+   ``ReceiveMessage`` calls on one queue can both take the same message. The patch serialises request
+   handling (``BaseResponse.call_action``) behind one re-entrant lock. Python runs one thread at a time
+   anyway, so the lock costs little; what would cost is a request that waits while holding it, and
+   moto has one: an SQS long poll. ``ReceiveMessage`` therefore scans the queue under the lock and
+   waits for new messages outside it.
+3. **Every Step Functions execution parses its state machine again.** moto runs the ANTLR parser
+   over the definition at each StartExecution (about a second of CPU for a category's plan). The
+   patch keeps the parse tree of each definition (the last ``PARSE_CACHE_SIZE``) and builds the
+   execution's components from it afresh, so nothing evaluated is shared between executions.
+4. **Every Step Functions execution holds two threads.** moto starts a thread per execution and that
+   thread starts a second one to evaluate the program, only so that it can join it with the state
+   machine's top-level ``TimeoutSeconds``. Without such a timeout the program is evaluated in the
+   execution's own thread (one thread per running execution, half as many); with one, moto's way is
+   kept. Finished threads are also dropped from moto's ``TMP_THREADS`` list, which otherwise grows by
+   one entry per execution for the life of the process.
+
+``apply()`` installs them all; it is idempotent. The local stack calls it before starting moto;
+in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
+source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
+upgrade cannot silently run these patches against code they were not written for.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import inspect
+import logging
+import threading
+import time
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+MOTO_VERSION = "5.2.5"
+
+# sha256 of inspect.getsource(...) of each function the patches wrap or replace, in moto 5.2.5.
+PINNED: dict[str, str] = {
+    "moto.dynamodb.models.DynamoDBBackend.transact_write_items": (
+        "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4"
+    ),
+    "moto.dynamodb.models.table.Table.put_item": (
+        "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47"
+    ),
+    "moto.dynamodb.models.table.Table.delete_item": (
+        "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9"
+    ),
+    "moto.dynamodb.models.table.StreamShard.add": (
+        "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03"
+    ),
+    "moto.dynamodb.models.table.Table.get_item": (
+        "b08e98fe37b7e5836afe03b010d637ef50df5dea6cbecd9cf8816eef326a21cd"
+    ),
+    "moto.dynamodb.models.DynamoDBBackend.get_keys_value": (
+        "1f948797496ddc2cd4e4752e29e470d19ce757ca3406e07fed6bd90b331c1caa"
+    ),
+    "moto.core.responses.BaseResponse.call_action": (
+        "26076963fd17fd1a40be642032b5a8d90f159c19d01b80a5f0b0c839770ee0d6"
+    ),
+    "moto.sqs.models.SQSBackend.receive_message": (
+        "065f3e5e7d2144089ce3b5d16d9306243ccd2f3ee11b44beb851292fadb7652f"
+    ),
+    "moto.sqs.models.Queue.wait_for_messages": (
+        "58432562ccf2e13ed8841c825dd2614b6e57b71733d1ce9ba6926d38530ba1f1"
+    ),
+    "moto.stepfunctions.parser.asl.component.program.program.Program.eval": (
+        "6d701880064a8970c3a40375b8708af4ea22b6054dd6ac2fe9be295270b62f2b"
+    ),
+    "moto.stepfunctions.parser.asl.parse.asl_parser.AmazonStateLanguageParser.parse": (
+        "a59a7d18760fb22efc9fd46d8f0fb3bb6c0293abbce2b9053e1589181c6f0711"
+    ),
+    "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker._get_evaluation_entrypoint": (
+        "2b25949ae855da8035b347b28ac72f90d7d6542bf26ef7e1f03a50ce6a981fde"
+    ),
+    "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker.start": (
+        "0b502dd3a4e5fd2b4a39da9a65b15f74350feef9820bfb36147b2abd7825d4cf"
+    ),
+}
+
+LOG = logging.getLogger(__name__)
+PARSE_CACHE_SIZE = 256  # state machine definitions whose parse tree is kept
+_applied = False
+_in_transaction = threading.local()
+
+
+def _resolve(dotted: str) -> Any:
+    """``package.module.Class.attr`` → the object, importing the longest module prefix."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target: Any = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            target = getattr(target, name)
+        return target
+    raise ImportError(dotted)
+
+
+def source_hash(dotted: str) -> str:
+    target = _resolve(dotted)
+    target = getattr(target, "__moto_patch_original__", target)
+    return hashlib.sha256(inspect.getsource(target).encode()).hexdigest()
+
+
+def check_pins() -> list[str]:
+    """What no longer matches the pins: the moto version and every patched function whose source moved."""
+    import moto
+
+    moved = []
+    if moto.__version__ != MOTO_VERSION:
+        moved.append(f"moto {moto.__version__} installed, the patches are written for {MOTO_VERSION}")
+    for dotted, pinned in PINNED.items():
+        actual = source_hash(dotted)
+        if actual != pinned:
+            moved.append(f"{dotted}: source hash {actual}, pinned {pinned}")
+    return moved
+
+
+# --- 1. a lock around request handling ------------------------------------------------------------
+
+
+class RequestLock:
+    """A re-entrant lock that knows how deep the current thread holds it, so a request that must wait
+    (an SQS long poll) can let go completely and take it back as deep as it was."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = threading.local()
+
+    def __enter__(self) -> RequestLock:
+        self._lock.acquire()
+        self._depth.n = getattr(self._depth, "n", 0) + 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth.n -= 1
+        self._lock.release()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        depth = getattr(self._depth, "n", 0)
+        for _ in range(depth):
+            self._depth.n -= 1
+            self._lock.release()
+        try:
+            yield
+        finally:
+            for _ in range(depth):
+                self._lock.acquire()
+                self._depth.n += 1
+
+
+LOCK = RequestLock()
+
+
+def _locked_call_action(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def call_action(self: Any) -> Any:
+        with LOCK:
+            return original(self)
+
+    call_action.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return call_action
+
+
+def _receive_waiting_outside_lock(original: Callable[..., Any]) -> Callable[..., Any]:
+    def receive_message(
+        self: Any,
+        queue_name: str,
+        count: int,
+        wait_seconds_timeout: int,
+        visibility_timeout: int,
+        message_attribute_names: list[str] | None = None,
+    ) -> Any:
+        deadline = time.monotonic() + (wait_seconds_timeout or 0)
+        while True:
+            with LOCK:  # a scan without waiting: moto's own receive, wait 0
+                found = original(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
+                queue = self.get_queue(queue_name)
+            left = deadline - time.monotonic()
+            if found or left <= 0:
+                return found
+            with LOCK.released():
+                if queue.messages:  # visible but not deliverable now (e.g. bound for the DLQ): no spin
+                    time.sleep(min(0.05, left))
+                else:
+                    queue.wait_for_messages(min(1.0, left))
+
+    receive_message.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return receive_message
+
+
+# --- 2. transactions that roll back only what they touched ---------------------------------------
+
+
+def _deepcopy_outside_transactions(memo_free_deepcopy: Callable[..., Any]) -> Callable[..., Any]:
+    from moto.dynamodb.models.table import Table
+
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if isinstance(value, Table) and getattr(_in_transaction, "active", False):
+            return value  # the rollback below restores items instead of whole tables
+        return memo_free_deepcopy(value, memo)
+
+    return deepcopy
+
+
+def _touched(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, Any, Any]]:
+    """(table, hash key, range key) of every item the transaction names, in existing tables."""
+    touched = []
+    for entry in transact_items:
+        for op in entry.values():
+            if not isinstance(op, dict):
+                continue
+            table = backend.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            keys = op.get("Key") or op.get("Item") or {}
+            try:
+                hash_key, range_key = backend.get_keys_value(table, keys)
+            except Exception:  # moto will refuse the request itself, with its own message
+                continue
+            touched.append((table, hash_key, range_key))
+    return touched
+
+
+def _restore(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
+    if range_key is not None:
+        bucket = table.items[hash_key]
+        if item is None:
+            bucket.pop(range_key, None)
+            if not bucket:
+                table.items.pop(hash_key, None)
+        else:
+            bucket[range_key] = item
+    elif item is None:
+        table.items.pop(hash_key, None)
+    else:
+        table.items[hash_key] = item
+
+
+def _item_level_transactions(original: Callable[..., Any]) -> Callable[..., Any]:
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        touched = _touched(self, transact_items)
+        before = [(t, h, r, copy.deepcopy(t.get_item(h, r))) for t, h, r in touched]
+        streams = {id(t): (t, len(t.stream_shard.items)) for t, _, _ in touched if t.stream_shard}
+        _in_transaction.active = True
+        try:
+            return original(self, transact_items)
+        except BaseException:
+            for table, hash_key, range_key, item in reversed(before):
+                _restore(table, hash_key, range_key, item)
+            for table, length in streams.values():
+                if table.stream_shard is not None:
+                    del table.stream_shard.items[length:]
+            raise
+        finally:
+            _in_transaction.active = False
+
+    transact_write_items.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return transact_write_items
+
+
+# --- 3. one thread per Step Functions execution ----------------------------------------------------
+
+
+def _program_eval_inline(original: Callable[..., Any]) -> Callable[..., Any]:
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    def eval(self: Any, env: Any) -> None:
+        if self.timeout_seconds is not None:
+            original(self, env)
+            return
+        env.next_state_name = self.start_at.start_at_name
+        try:
+            EvalComponent.eval(self, env)
+        except Exception:  # moto's worker thread would have ended the same way, and logged it
+            LOG.exception("Step Functions program evaluation failed")
+
+    eval.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return eval
+
+
+def _pruning_start(original: Callable[..., Any]) -> Callable[..., Any]:
+    from moto.stepfunctions.parser import utils
+
+    def start(self: Any) -> None:
+        utils.TMP_THREADS[:] = [t for t in utils.TMP_THREADS if t.is_alive()]
+        original(self)
+
+    start.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return start
+
+
+def _parse_tree_cached(original: Callable[[str], Any]) -> Callable[[str], Any]:
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    trees: dict[str, Any] = {}
+    guard = threading.Lock()
+
+    def parse(definition: str) -> Any:
+        with guard:
+            tree = trees.get(definition)
+        if tree is None:
+            program, tree = original(definition)  # syntax errors are raised here, never cached
+            with guard:
+                if len(trees) >= PARSE_CACHE_SIZE:
+                    trees.pop(next(iter(trees)))
+                trees[definition] = tree
+            return program, tree
+        return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
+
+    parse.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return parse
+
+
+def apply() -> None:
+    """Install the patches (once per process)."""
+    global _applied
+    if _applied:
+        return
+    import moto.dynamodb.models as dynamodb_models
+    from moto.core.responses import BaseResponse
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.sqs.models import SQSBackend
+    from moto.stepfunctions.parser.asl.component.program.program import Program
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    BaseResponse.call_action = _locked_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
+    SQSBackend.receive_message = _receive_waiting_outside_lock(SQSBackend.receive_message)  # type: ignore[method-assign]
+    dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
+        deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
+    )
+    DynamoDBBackend.transact_write_items = _item_level_transactions(  # type: ignore[method-assign]
+        DynamoDBBackend.transact_write_items
+    )
+    Program.eval = _program_eval_inline(Program.eval)  # type: ignore[method-assign]
+    AmazonStateLanguageParser.parse = staticmethod(  # type: ignore[method-assign]
+        _parse_tree_cached(AmazonStateLanguageParser.parse)
+    )
+    ExecutionWorker.start = _pruning_start(ExecutionWorker.start)  # type: ignore[method-assign]
+    _applied = True

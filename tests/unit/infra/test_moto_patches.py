@@ -1,0 +1,226 @@
+"""The local stack's moto patches (infra/local/moto_patches.py): pinned to the moto they were written
+for, transactions that roll back only their own items, and moto safe under concurrent threads."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.local import moto_patches
+
+REGION = "us-east-1"
+
+
+def test_the_patched_moto_is_the_pinned_one():
+    # Fails when moto is upgraded or a function the patches wrap changes its source: re-read the
+    # patches against the new moto, then update MOTO_VERSION and PINNED.
+    assert moto_patches.check_pins() == []
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    moto_patches.apply()
+    with mock_aws():
+        yield
+
+
+def _table(name: str = "t") -> Any:
+    client = boto3.client("dynamodb", region_name=REGION)
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "PK", "AttributeType": "S"},
+            {"AttributeName": "SK", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    return client
+
+
+def _item(pk: str, value: str = "v") -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": "A"}, "value": {"S": value}}
+
+
+def _stream_events(table: str) -> list[str]:
+    from moto.dynamodb.models import dynamodb_backends
+
+    shard = dynamodb_backends["123456789012"][REGION].tables[table].stream_shard
+    return [record.record["eventName"] for record in shard.items]
+
+
+def test_a_cancelled_transaction_leaves_other_writers_items_intact(aws: Any) -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+
+    client = _table()
+    client.put_item(TableName="t", Item=_item("kept", "before"))
+    client.put_item(TableName="t", Item=_item("guard", "locked"))
+    # Another writer's item lands while the transaction is half done (moto reads each target
+    # item with get_item, one operation after another).
+    original_get_item = DynamoDBBackend.get_item
+    calls = []
+
+    def get_item_while_someone_writes(self: Any, table_name: str, keys: Any, *args: Any) -> Any:
+        calls.append(keys)
+        if len(calls) == 3:
+            self.put_item(table_name, _item("other-writer", "theirs"))
+        return original_get_item(self, table_name, keys, *args)
+
+    DynamoDBBackend.get_item = get_item_while_someone_writes  # type: ignore[method-assign]
+    try:
+        with pytest.raises(client.exceptions.TransactionCanceledException):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": _item("new", "mine")}},
+                    {
+                        "Update": {
+                            "TableName": "t",
+                            "Key": {"PK": {"S": "kept"}, "SK": {"S": "A"}},
+                            "UpdateExpression": "SET #v = :v",
+                            "ExpressionAttributeNames": {"#v": "value"},
+                            "ExpressionAttributeValues": {":v": {"S": "changed"}},
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": "t",
+                            "Key": {"PK": {"S": "guard"}, "SK": {"S": "A"}},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+    finally:
+        DynamoDBBackend.get_item = original_get_item  # type: ignore[method-assign]
+
+    items = {i["PK"]["S"]: i["value"]["S"] for i in client.scan(TableName="t")["Items"]}
+    # The transaction's own writes are undone, the other writer's item is still there.
+    assert items == {"kept": "before", "guard": "locked", "other-writer": "theirs"}
+
+
+def test_a_cancelled_transaction_leaves_nothing_on_the_stream(aws: Any) -> None:
+    client = _table()
+    client.put_item(TableName="t", Item=_item("guard", "locked"))
+    events_before = _stream_events("t")
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": "t", "Item": _item("new", "mine")}},
+                {
+                    "Put": {
+                        "TableName": "t",
+                        "Item": _item("guard"),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    assert _stream_events("t") == events_before
+    client.put_item(TableName="t", Item=_item("after"))
+    # Sequence numbers stay contiguous: a reader sees the next write right after the last one.
+    from infra.local.streams import streams_client
+
+    streams = streams_client(REGION)
+    arn = client.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    assert [r["dynamodb"]["Keys"]["PK"]["S"] for r in records] == ["guard", "after"]
+
+
+def test_a_transaction_that_succeeds_writes_everything_once(aws: Any) -> None:
+    client = _table()
+    client.transact_write_items(
+        TransactItems=[{"Put": {"TableName": "t", "Item": _item(f"p{n}")}} for n in range(5)]
+    )
+    assert client.scan(TableName="t", Select="COUNT")["Count"] == 5
+    assert _stream_events("t") == ["INSERT"] * 5
+
+
+def test_moto_holds_concurrent_writers_readers_and_receivers(aws: Any) -> None:
+    client = _table()
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+    for batch in range(20):
+        sqs.send_message_batch(
+            QueueUrl=queue,
+            Entries=[{"Id": str(n), "MessageBody": f"m{batch * 10 + n}"} for n in range(10)],
+        )
+    errors: list[BaseException] = []
+    received: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def writer(w: int) -> None:
+        for n in range(40):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": _item(f"w{w}-{n}")}},
+                    {"Put": {"TableName": "t", "Item": {**_item(f"w{w}-{n}"), "SK": {"S": "B"}}}},
+                ]
+            )
+
+    def reader() -> None:
+        for _ in range(15):
+            client.scan(TableName="t")
+
+    def receiver() -> None:
+        while True:
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+                "Messages", []
+            )
+            if not messages:
+                return
+            with lock:
+                received.update(m["Body"] for m in messages)
+            sqs.delete_message_batch(
+                QueueUrl=queue,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+            )
+
+    def guarded(work: Any, *args: Any) -> None:
+        try:
+            work(*args)
+        except BaseException as error:  # collected: a failing thread must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(writer, w)) for w in range(6)]
+    threads += [threading.Thread(target=guarded, args=(reader,)) for _ in range(2)]
+    threads += [threading.Thread(target=guarded, args=(receiver,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert errors == []
+    assert client.scan(TableName="t", Select="COUNT")["Count"] == 6 * 40 * 2
+    # Every message was handed to exactly one receiver, once.
+    assert received == Counter(f"m{n}" for n in range(200))
+
+
+def test_a_long_poll_does_not_hold_up_other_requests(aws: Any) -> None:
+    import time
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="empty")["QueueUrl"]
+    waiting = threading.Thread(
+        target=lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=3), daemon=True
+    )
+    waiting.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    sqs.send_message(QueueUrl=queue, MessageBody="hello")
+    assert time.monotonic() - started < 1.5
+    waiting.join(5)
