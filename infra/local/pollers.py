@@ -3,16 +3,28 @@
 Records are shaped as Lambda delivers them, partial batch failures are honoured (failed messages
 stay on the queue, become visible again and end in the DLQ after the redrive count), so the
 handlers run exactly as they would on AWS.
+
+Like Lambda's SQS mapping, one queue has several batches in flight at once: ``concurrency``
+consumers each receive a batch, run the handler and delete what succeeded. The bound is the event's
+``ScalingConfig.MaximumConcurrency`` when template.yaml sets one, else ``DEFAULT_CONCURRENCY``
+(the mapping itself starts with five; this machine runs everything in one process). Receives wait
+at most ``RECEIVE_WAIT_SECONDS``, so every consumer notices ``stop()`` within a second.
+
+This module is the bottom of the local stack's runner: ``streams`` and ``scheduler`` build on it and
+``stack`` wires them all; none of them imports ``stack``.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from infra.local.template import references
 
 
 @dataclass
@@ -31,6 +43,42 @@ class LambdaContext:
 
 def load_handler(module: str, name: str = "lambda_handler") -> Callable[[dict[str, Any], Any], Any]:
     return getattr(importlib.import_module(module), name)
+
+
+def module_for(function: dict[str, Any]) -> tuple[str, str]:
+    """``CodeUri: functions/notify/`` + ``Handler: app.lambda_handler`` → (``functions.notify.app``, attr)."""
+    props = function["Properties"]
+    code = str(props["CodeUri"]).strip("/").replace("/", ".")
+    module, _, attr = str(props["Handler"]).rpartition(".")
+    return f"{code}.{module}", attr
+
+
+DEFAULT_CONCURRENCY = 4
+RECEIVE_WAIT_SECONDS = 1
+
+
+@dataclass(frozen=True)
+class SqsScaling:
+    batch_size: int = 10
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+def sqs_scaling(template: dict[str, Any]) -> dict[tuple[str, str], SqsScaling]:
+    """(function logical id, queue logical id) → the batch size and concurrency of its SQS event."""
+    found = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event["Type"] != "SQS":
+                continue
+            props = event["Properties"]
+            (queue,) = references(props["Queue"])
+            maximum = (props.get("ScalingConfig") or {}).get("MaximumConcurrency")
+            found[(logical_id, queue)] = SqsScaling(
+                int(props.get("BatchSize", 10)), int(maximum) if maximum else DEFAULT_CONCURRENCY
+            )
+    return found
 
 
 def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
@@ -83,7 +131,8 @@ class PollingThread(threading.Thread):
 
 
 class SqsPoller(PollingThread):
-    """Long-polls one queue and hands batches to one handler until stopped."""
+    """Receives batches from one queue and hands them to one handler until stopped, with up to
+    ``concurrency`` batches in flight (this thread and ``concurrency - 1`` helpers, each a consumer)."""
 
     def __init__(
         self,
@@ -95,13 +144,24 @@ class SqsPoller(PollingThread):
         region: str,
         batch_size: int = 10,
         on_error: Callable[[str, BaseException], None] | None = None,
+        concurrency: int = 1,
     ):
         super().__init__(function_name, "poller", on_error)
         self.sqs, self.queue_url, self.queue_arn = sqs, queue_url, queue_arn
         self.handler, self.region, self.batch_size = handler, region, batch_size
+        self.concurrency = max(1, concurrency)
         self.batches = 0
+        self._count = threading.Lock()
+        self.helpers: list[threading.Thread] = []
 
-    def poll_once(self, wait_seconds: int = 1) -> int:
+    def poll_once(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> int:
+        """Receive one batch (waiting at most ``wait_seconds``) and handle it; returns its size."""
+        messages = self.receive(wait_seconds)
+        if messages:
+            self.handle(messages)
+        return len(messages)
+
+    def receive(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> list[dict[str, Any]]:
         response = self.sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
@@ -109,9 +169,10 @@ class SqsPoller(PollingThread):
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         )
-        messages = response.get("Messages", [])
-        if not messages:
-            return 0
+        return list(response.get("Messages", []))
+
+    def handle(self, messages: list[dict[str, Any]]) -> None:
+        """One invocation with the batch; what succeeded is deleted, the rest comes back later."""
         event = {"Records": [sqs_record(m, self.queue_arn, self.region) for m in messages]}
         context = LambdaContext(self.function_name, aws_request_id=str(uuid.uuid4()))
         try:
@@ -119,7 +180,7 @@ class SqsPoller(PollingThread):
         except Exception as exc:  # the whole batch failed: leave it for redelivery, as Lambda would
             if self.on_error:
                 self.on_error(self.function_name, exc)
-            return 0
+            return
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
@@ -127,5 +188,21 @@ class SqsPoller(PollingThread):
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
-        self.batches += 1
-        return len(messages)
+        with self._count:
+            self.batches += 1
+
+    def start(self) -> None:
+        for n in range(1, self.concurrency):
+            helper = threading.Thread(target=self.run, name=f"{self.name}-{n}", daemon=True)
+            self.helpers.append(helper)
+            helper.start()
+        super().start()
+
+    def join(self, timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for helper in self.helpers:
+            helper.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        super().join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+
+    def is_alive(self) -> bool:
+        return super().is_alive() or any(helper.is_alive() for helper in self.helpers)

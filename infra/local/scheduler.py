@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from infra.local.pollers import LambdaContext, load_handler
+from infra.local.pollers import LambdaContext, load_handler, module_for
 from infra.local.template import load_template
 
 MIN_INTERVAL = 1.0
@@ -58,8 +58,6 @@ class ScheduleSource:
 
 def schedule_event_sources(template: dict[str, Any]) -> list[ScheduleSource]:
     """Every enabled ``Type: Schedule`` event of the template's functions."""
-    from infra.local.stack import _module_for
-
     sources = []
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
@@ -68,7 +66,7 @@ def schedule_event_sources(template: dict[str, Any]) -> list[ScheduleSource]:
             props = event.get("Properties") or {}
             if event["Type"] != "Schedule" or props.get("Enabled", True) is False:
                 continue
-            module, attr = _module_for(resource)
+            module, attr = module_for(resource)
             sources.append(ScheduleSource(logical_id, name, str(props["Schedule"]), module, attr))
     return sources
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from infra.local.pollers import LambdaContext, PollingThread, load_handler
+from infra.local.pollers import LambdaContext, PollingThread, load_handler, module_for
 from infra.local.template import load_template, references
 
 
@@ -65,8 +65,6 @@ class StreamSource:
 
 def stream_event_sources(template: dict[str, Any]) -> list[StreamSource]:
     """Every ``Type: DynamoDB`` event of the template's functions."""
-    from infra.local.stack import _module_for
-
     sources = []
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
@@ -78,7 +76,7 @@ def stream_event_sources(template: dict[str, Any]) -> list[StreamSource]:
             (table,) = references(props["Stream"])
             destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
             failure = sorted(references(destination))[0] if destination else None
-            module, attr = _module_for(resource)
+            module, attr = module_for(resource)
             sources.append(
                 StreamSource(logical_id, table, module, attr, int(props.get("BatchSize", 100)), failure)
             )
