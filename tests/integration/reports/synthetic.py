@@ -1,4 +1,4 @@
-"""Synthetic tickets folded into report items in bulk (benchmarks and the read-cost test).
+"""Synthetic tickets folded into report items in bulk (benchmarks and the read-cost tests).
 
 Each ticket goes through the real derivation (``ticket_changes``: created, then resolved or not);
 the changes of all tickets are summed in memory and written as aggregate items with BatchWriteItem,
@@ -79,3 +79,16 @@ def write(folded: dict[tuple[str, str, str], dict[str, int]]) -> int:
                 )
             )
     return len(folded)
+
+
+def ask_every_report(year: int) -> int:
+    """Every report over the first 90 days of ``year``; returns the aggregate items read."""
+    from complaintdesk.services import reports
+
+    span = {"start": f"{year}-01-01", "end": f"{year}-03-31"}
+    items = sum(len(reports.read_days(g, *reports.parse_range(**span))) for g in reports.GROUPS)
+    for group in reports.GROUPS:
+        reports.summary(group, **span)
+    reports.trend("avg_resolution_hours", "week", "category", **span)
+    reports.sla(**span)
+    return items
