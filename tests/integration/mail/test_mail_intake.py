@@ -445,23 +445,27 @@ def test_reply_after_the_window_or_to_a_closed_ticket_opens_a_linked_ticket(mail
     assert again.outcome == "ticket" and again.linked_to == later.ticket_id
 
 
-def test_apply_customer_reply_decides_without_mail(stack, mailroom):
-    """The one decision function the workflow service can take over."""
-    from complaintdesk.services.email_intake import IntakeLimits, apply_customer_reply
+def test_customer_answered_decides_without_mail(stack, mailroom):
+    """The one decision of what a customer's answer does (services/replies.py), whatever the channel."""
+    from complaintdesk.services.replies import ReplyRules, customer_answered
     from complaintdesk.services.tickets import load
 
     first = mailroom.send(message())
     now = clock.now()
-    assert apply_customer_reply(load(first.ticket_id), at=now, channel="email", actor="x") == "recorded"
+    assert customer_answered(load(first.ticket_id), at=now, channel="email", actor="x") == "recorded"
     set_status(first.ticket_id, "waiting_customer")
-    assert apply_customer_reply(load(first.ticket_id), at=now, channel="email", actor="x") == "recorded"
+    assert customer_answered(load(first.ticket_id), at=now, channel="email", actor="x") == "recorded"
     set_status(first.ticket_id, "resolved", resolved_days_ago=3)
-    narrow = IntakeLimits(reopen_window_days=2)
-    assert apply_customer_reply(load(first.ticket_id), at=now, channel="api", actor="x", limits=narrow) == (
+    narrow = ReplyRules(reopen_window_days=2)
+    assert customer_answered(load(first.ticket_id), at=now, channel="api", actor="x", rules=narrow) == (
         "outside reopen window"
     )
-    assert apply_customer_reply(load(first.ticket_id), at=now, channel="api", actor="x") == "after resolution"
+    assert customer_answered(load(first.ticket_id), at=now, channel="api", actor="x") == "after resolution"
     assert load(first.ticket_id).status == "resolved" and load(first.ticket_id).reopen_count == 0
+    set_status(first.ticket_id, "closed", resolved_days_ago=1)
+    assert (
+        customer_answered(load(first.ticket_id), at=now, channel="api", actor="x") == "outside reopen window"
+    )
 
 
 # -------------------------------------------------------------------------------- SES verdicts
@@ -502,7 +506,7 @@ def test_ses_verdicts_quarantine_failed_mail_with_the_reason(mailroom, api):
 
 
 def test_only_amazon_ses_results_count():
-    from complaintdesk.services.email_intake import ses_verdict
+    from complaintdesk.mail.verdicts import ses_verdict
 
     foreign = b"Authentication-Results: mx.google.com; dmarc=fail; spf=fail\r\nFrom: a@b.example\r\n\r\nhi"
     assert ses_verdict(foreign) is None

@@ -19,8 +19,9 @@ What happens to every file, in order:
    becomes ``uploaded`` and an ``attachment.added`` entry (who, name, type, size) joins the
    ticket's timeline, in one transaction; confirming again answers the same, once recorded.
 4. **Listed** (``GET /tickets/{id}/attachments``): the uploads above and the customer's e-mail
-   attachments (stored by the e-mail intake under ``attachments/<ticket>/<message hash>/`` and
-   recorded on the ``ticket.received``/``email.received`` timeline entries), each with a presigned
+   attachments (stored for the e-mail intake by ``store_from_mail`` under
+   ``attachments/<ticket>/<message hash>/<n>-<name>``, a key stable for the message so a retry
+   overwrites, and recorded on the ``ticket.received``/``email.received`` timeline entries), each with a presigned
    GET valid ``DOWNLOAD_SECONDS`` that makes a browser save the file under its own name
    (``Content-Disposition: attachment``). Types outside ``schemas.ATTACHMENT_TYPES`` (HTML from a
    mail, say) are served as ``application/octet-stream``. Pending uploads have no URL.
@@ -38,7 +39,6 @@ holds one acts as the API's role for that one request: the role may put and read
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -48,13 +48,13 @@ from urllib.parse import quote
 from complaintdesk import aws, clock
 from complaintdesk.errors import Conflict, InvalidInput, NotFound
 from complaintdesk.events import EventType
-from complaintdesk.lifecycle import timeline_entry
 from complaintdesk.store import repository as repo
 from complaintdesk.store.attachment_models import TicketAttachment
 from complaintdesk.store.mail_models import short_hash
-from complaintdesk.store.models import Ticket, TimelineEvent
+from complaintdesk.store.models import Ticket, TimelineEvent, timeline_entry
 
 if TYPE_CHECKING:
+    from complaintdesk.mail import ParsedEmail
     from complaintdesk.schemas import AttachmentIn
 
 UPLOAD_SECONDS = 900
@@ -68,7 +68,9 @@ MAIL_SOURCES = (EventType.TICKET_RECEIVED, EventType.EMAIL_RECEIVED)
 
 
 def bucket() -> str:
-    name = os.environ.get("MAIL_BUCKET")
+    from complaintdesk.settings import get_settings
+
+    name = get_settings().mail_bucket
     if not name:
         raise RuntimeError("MAIL_BUCKET is not set: attachments live in the mail bucket")
     return name
@@ -332,6 +334,43 @@ def _mail_files(ticket_id: str) -> list[dict[str, Any]]:
                 "s3_key": key,
             }
     return list(files.values())
+
+
+# ------------------------------------------------------------------------- the customer's e-mail
+
+
+def mail_attachment_key(ticket_id: str, dedupe_key: str, number: int, filename: str) -> str:
+    """``attachments/<ticket>/<message hash>/<n>-<safe name>``: stable for a message, so a retry overwrites."""
+    safe = _KEY_UNSAFE_RE.sub("_", filename).strip("._")[:80] or "attachment"
+    return f"attachments/{ticket_id}/{short_hash(dedupe_key)}/{number}-{safe}"
+
+
+def store_from_mail(mail_bucket: str, parsed: ParsedEmail, ticket_id: str) -> list[dict[str, Any]]:
+    """Put the files the parser kept from a customer's e-mail beside its raw message (one PutObject
+    each); their metadata, as the timeline entry of the mail records it."""
+    if not parsed.attachments:
+        return []
+    s3 = aws.client("s3")
+    stored = []
+    for number, attachment in enumerate(parsed.attachments, start=1):
+        key = mail_attachment_key(ticket_id, parsed.dedupe_key, number, attachment.filename)
+        s3.put_object(
+            Bucket=mail_bucket,
+            Key=key,
+            Body=attachment.data,
+            ContentType=attachment.content_type or "application/octet-stream",
+        )
+        stored.append(
+            {
+                "name": attachment.filename,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+                "s3_key": key,
+                "dangerous": attachment.dangerous,
+                "inline": attachment.inline,
+            }
+        )
+    return stored
 
 
 # -------------------------------------------------------------------------------- outgoing mail

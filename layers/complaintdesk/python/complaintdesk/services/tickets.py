@@ -1,4 +1,9 @@
-"""Tickets: intake, reading, agent queues, edits with optimistic locking, comments, timeline."""
+"""Tickets: intake, reading, agent queues, edits with optimistic locking, comments, timeline.
+
+Use cases only: the ticket is read and written through ``store/tickets.py`` (which owns its
+persistence and index keys), changed through its transitions (``complaintdesk.lifecycle``) and shown
+through ``services/ticket_views.py``.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,12 @@ from complaintdesk.lifecycle import Plan
 from complaintdesk.observability import emit, logger
 from complaintdesk.services.customers import resolve_customer
 from complaintdesk.services.promises import first_response_due
+from complaintdesk.services.ticket_views import ticket_summary, ticket_view
 from complaintdesk.services.timeline import event_view
 from complaintdesk.store import repository as repo
+from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import IntakeKey, Ticket
+from complaintdesk.store.tickets import load as load  # the use cases' read of one ticket
 
 if TYPE_CHECKING:  # the API's models: queue and stream functions import this module without them
     from complaintdesk.schemas import TicketCreate, TicketPatch
@@ -28,62 +36,6 @@ def format_ticket_id(year: int, number: int) -> str:
 def allocate_ticket_id(at: datetime) -> str:
     """The next ticket number of ``at``'s year (one atomic counter bump); gaps are harmless."""
     return format_ticket_id(at.year, repo.next_number(f"TICKET#{at.year}"))
-
-
-def ticket_summary(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "ticket_id": ticket.ticket_id,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "channel": ticket.channel,
-        "subject": ticket.subject,
-        "category": ticket.category,
-        "customer_id": ticket.customer_id,
-        "owner_team": ticket.owner_team,
-        "current_step": ticket.current_step,
-        "due_at": ticket.step_due_at,
-        "breached": ticket.breached,
-        "created_at": ticket.created_at,
-        "version": ticket.version,
-    }
-
-
-def ticket_view(ticket: Ticket) -> dict[str, Any]:
-    view = ticket_summary(ticket)
-    view.update(
-        description=ticket.description,
-        language=ticket.language,
-        category_version=ticket.category_version,
-        product=ticket.product,
-        region=ticket.region,
-        unit=ticket.unit,
-        fields=ticket.fields or {},
-        updated_at=ticket.updated_at,
-        created_by=ticket.created_by,
-        first_response_due=ticket.first_response_due,
-        first_response_at=ticket.first_response_at,
-        resolved_at=ticket.resolved_at,
-        resolution=ticket.resolution,
-        root_cause=ticket.root_cause,
-        requested_remedy=ticket.requested_remedy,
-        decisions=ticket.decisions or [],
-        workflow={
-            "current_step": ticket.current_step,
-            "owner_team": ticket.owner_team,
-            "due_at": ticket.step_due_at,
-            "escalation_level": ticket.escalation_level,
-            "escalation_due_at": ticket.escalation_due_at,
-            "breached": ticket.breached,
-            "waiting_for": ticket.task_kind,
-            "paused_since": ticket.paused_at,
-            "next_step": ticket.next_step,
-        },
-    )
-    return view
-
-
-def load(ticket_id: str) -> Ticket:
-    return repo.get(Ticket, Ticket.key(ticket_id.upper()), f"ticket {ticket_id}")
 
 
 CREATE_ATTEMPTS = 8
@@ -146,10 +98,7 @@ def create_ticket(
             plan=plan,
             requested_remedy=data.requested_remedy.model_dump() if data.requested_remedy else None,
         )
-        writes: list[tuple[Any, Any]] = [
-            *customer_writes,
-            *change.writes(ticket, Ticket.PK.does_not_exist()),
-        ]
+        writes: list[tuple[Any, Any]] = [*customer_writes, *stored.new_ticket_writes(ticket, change)]
         if intake_key is not None:
             intake_key.ticket_id = ticket_id
             writes.append((intake_key, IntakeKey.PK.does_not_exist()))
@@ -221,32 +170,10 @@ def list_tickets(
     from complaintdesk.schemas import TicketListQuery, parse_query
 
     parse_query(TicketListQuery, {**query, "cursor": cursor})  # the route's check, for every caller
+    if not (customer or team or category):
+        status = status or "open"
     filters = {"status": status, "category": category, "owner_team": team, "customer_id": customer}
-    if customer:
-        index, partition, used = Ticket.customer_index, f"CUSTOMER#{customer}", "customer_id"
-    elif team:
-        index, partition, used = Ticket.team_index, f"TEAM#{team}", "owner_team"
-    elif category:
-        index, partition, used = Ticket.category_index, f"CATEGORY#{category}", "category"
-    else:
-        filters["status"] = status = status or "open"
-        index, partition, used = Ticket.status_index, f"STATUS#{status}", "status"
-    condition = None
-    for name, value in filters.items():
-        if value and name != used:
-            clause = getattr(Ticket, name) == value
-            condition = clause if condition is None else condition & clause
-    sort_prefix = "TICKET#" if used == "customer_id" else None
-    items, next_cursor = repo.query_index(
-        index,
-        partition,
-        limit=limit,
-        cursor=cursor,
-        filter_condition=condition,
-        range_condition=Ticket.GSI4SK.startswith(sort_prefix) if sort_prefix else None,
-        sort_prefix=sort_prefix,
-        newest_first=used != "owner_team",
-    )
+    items, next_cursor = stored.queue(filters, limit=limit, cursor=cursor)
     return {"tickets": [ticket_summary(t) for t in items], "next_cursor": next_cursor}
 
 
@@ -275,7 +202,7 @@ def update_ticket(ticket_id: str, patch: TicketPatch, *, actor: str) -> dict[str
     change = ticket.updated(by=actor, at=at, priority=patch.priority, plan=plan, fields=fields)
     if change.empty:
         return ticket_view(ticket)
-    repo.save_all(**change.save_args(ticket))
+    stored.save(ticket, change)
     return ticket_view(ticket)
 
 
@@ -300,13 +227,10 @@ def add_comment(
         body = fill_for_ticket(ticket, canned_reply_id)["text"]
     assert body is not None  # CommentIn asks for one of the two
     at = clock.now()
-    if from_customer:
-        from complaintdesk.services import workflow
+    if from_customer:  # decided by the one service for the customer's answer, then saved here
+        from complaintdesk.services.replies import answer_through_api
 
-        # What the answer does first (a failed resume raises and the client's retry finishes it),
-        # then the reply and its event together.
-        outcome = workflow.customer_replied(ticket.ticket_id, at=at, channel="api", actor=actor)
-        change = ticket.customer_wrote(body, by=actor, at=at, resumed=outcome == "resumed")
+        change = answer_through_api(ticket, body, actor=actor, at=at)
     else:
         files = None
         if attachment_ids:  # files the reply's e-mail carries (services/attachments.py)
@@ -314,7 +238,7 @@ def add_comment(
 
             files = for_reply(ticket.ticket_id, attachment_ids)
         change = ticket.commented(body, public=visibility == "public", by=actor, at=at, attachments=files)
-    repo.save_all(**change.save_args(ticket))
+    stored.save(ticket, change)
     return event_view(change.entries[-1])
 
 

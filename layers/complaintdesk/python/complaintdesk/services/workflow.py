@@ -21,10 +21,12 @@ from complaintdesk.errors import Conflict, Forbidden
 from complaintdesk.lifecycle import AFTER_RESOLUTION, CLOSING_KINDS, STEP_KINDS, Change, Plan
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import categories
-from complaintdesk.services.tickets import load, ticket_view
+from complaintdesk.services.ticket_views import ticket_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
+from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import CategoryVersion, Ticket
+from complaintdesk.store.tickets import load
 from complaintdesk.workflow import (
     closing_clock,
     customer_wait_clock,
@@ -32,12 +34,13 @@ from complaintdesk.workflow import (
     sla_time_used,
     step_schedule,
 )
-from complaintdesk.workflow.contract import TaskAnswer, TaskMessage
+from complaintdesk.workflow.contract import Clock, TaskAnswer, TaskMessage
+from complaintdesk.workflow.schedule import ClockData
 
 if TYPE_CHECKING:  # the API's models: the step-assignment function imports this module without them
     from complaintdesk.schemas import StepComplete, TicketResolve
 
-ANY_CLOCK = {"seconds": [1]}  # for answers whose next wait has no timeout
+ANY_CLOCK: ClockData = {"seconds": [1], "deadlines": []}  # for answers whose next wait has no timeout
 
 
 def _scale() -> float:
@@ -57,7 +60,7 @@ def plan_for(published: tuple[CategoryVersion, CategoryDefinition], at: datetime
         version=int(item.version),
         state_machine_arn=item.state_machine_arn,
         deadlines=list(schedule.deadlines),
-        clock=schedule.clock(),
+        clock=Clock(**schedule.clock()).model_dump(),
     )
 
 
@@ -93,25 +96,32 @@ def _apply_task(ticket: Ticket, message: TaskMessage) -> str:
     kind, step, level = message.kind, message.step, message.level
     resumed = ticket.resumes_wait(step, level)
     change = ticket.task_taken(message.task_token, kind, message.entered_at, message.attempt, at)
-    entered = {"deadlines": deadlines, "entered_at": message.entered_at, "at": at}
+    entered = message.entered_at
     if kind in STEP_KINDS and resumed:
         change += ticket.wait_resumed(defn, step, level, deadlines)
     elif kind == "step":
         change += ticket.step_assigned(
-            defn, message.version, step, level=level, breached=message.breached, **entered
+            defn,
+            message.version,
+            step,
+            level=level,
+            breached=message.breached,
+            deadlines=deadlines,
+            entered_at=entered,
+            at=at,
         )
     elif kind in STEP_KINDS and message.breached:
-        change += ticket.sla_breached(defn, step, level, **entered)
+        change += ticket.sla_breached(defn, step, level, deadlines=deadlines, entered_at=entered, at=at)
         emit("SLABreached", category=defn.id, step=step, level="top")
     elif kind in STEP_KINDS:
-        change += ticket.escalated(defn, step, level, **entered)
+        change += ticket.escalated(defn, step, level, deadlines=deadlines, entered_at=entered, at=at)
         emit("SLABreached", category=defn.id, step=step, level=level)
         emit("Escalations", category=defn.id)
     elif kind == "customer_wait":
         change += ticket.parked_for_customer(message.entered_at)
     elif kind == "resolution":
         change += ticket.awaiting_resolution(step, level, at)
-    repo.save_all(**change.save_args(ticket))
+    stored.save(ticket, change)
     logger().info("task stored", extra={"kind": kind, "step": step, "level": level})
     return f"stored {kind} {step} L{level}"
 
@@ -181,7 +191,7 @@ def _finish(ticket_id: str, token: str | None, change: Change) -> None:
             return  # finished by someone else
         ticket.answer_recorded()
         try:
-            repo.save_all(**change.save_args(ticket))
+            stored.save(ticket, change)
             return
         except Conflict:
             continue
@@ -217,14 +227,16 @@ def complete_step(
 ) -> dict[str, Any]:
     from complaintdesk.schemas import StepComplete, parse
 
-    body = parse(StepComplete, body)
-    outcome, notes = body.outcome, body.notes
+    request = parse(StepComplete, body)
+    outcome, notes = request.outcome, request.notes
     what = f"completing {step_id}"
     ticket, finished = settle(load(ticket_id))
     if finished == what:
         return ticket_view(ticket)  # a retry of a completion an earlier try claimed: now recorded
-    if body.version is not None and body.version != ticket.version:
-        raise Conflict(f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {body.version}")
+    if request.version is not None and request.version != ticket.version:
+        raise Conflict(
+            f"ticket {ticket.ticket_id} is at version {ticket.version}, you sent {request.version}"
+        )
     if ticket.current_step != step_id or ticket.task_kind not in STEP_KINDS or not ticket.task_token:
         raise Conflict(
             f"step {step_id!r} is not waiting for completion on {ticket.ticket_id} "
@@ -258,7 +270,7 @@ def complete_step(
         )
     _answer(
         ticket,
-        TaskAnswer(outcome=outcome, clock=answer_clock, by=principal.actor, notes=notes),
+        TaskAnswer(outcome=outcome, clock=Clock(**answer_clock), by=principal.actor, notes=notes),
         change,
         what=what,
     )
@@ -273,8 +285,8 @@ def resolve(ticket_id: str, body: TicketResolve | dict[str, Any], principal: Pri
     """Communicate the decision: resolution text and root cause; then follow-up, survey, close."""
     from complaintdesk.schemas import TicketResolve, parse
 
-    body = parse(TicketResolve, body)
-    resolution, root_cause = body.resolution, body.root_cause
+    request = parse(TicketResolve, body)
+    resolution, root_cause = request.resolution, request.root_cause
     ticket, finished = settle(load(ticket_id))
     if finished == "resolving":
         return ticket_view(ticket)
@@ -292,15 +304,16 @@ def resolve(ticket_id: str, body: TicketResolve | dict[str, Any], principal: Pri
         first_step=defn.steps[0].id if defn else None,
     )
     if ticket.execution_arn:
+        assert defn is not None, "a ticket on a plan has a category"
         answer = TaskAnswer(
             outcome="resolved",
-            clock=closing_clock(defn, at, time_scale=_scale()),
+            clock=Clock(**closing_clock(defn, at, time_scale=_scale())),
             by=principal.actor,
             notes=resolution[:1000],
         )
         _answer(ticket, answer, change, what="resolving")
     else:
-        repo.save_all(**change.save_args(ticket))
+        stored.save(ticket, change)
     emit("TicketsResolved", category=ticket.category)
     return ticket_view(ticket)
 
@@ -329,18 +342,19 @@ def reopen(
     )
     if restart is not None:
         answer = TaskAnswer(
-            outcome="reopen", clock=restart.clock(), step=ticket.last_step, by=actor, notes=reason
+            outcome="reopen", clock=Clock(**restart.clock()), step=ticket.last_step, by=actor, notes=reason
         )
         _answer(ticket, answer, change, what="reopening")
     else:
-        repo.save_all(**change.save_args(ticket))
+        stored.save(ticket, change)
     return ticket_view(ticket)
 
 
 def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) -> str:
     """The customer answered: resume a step parked for them (with its remaining time). A reply to a
     resolved ticket reopens nothing (only the decision link's rejection or staff do): it is
-    ``"after resolution"``, and the caller tells the owner team. Returns what happened.
+    ``"after resolution"``, and the caller tells the owner team. Returns what happened. Called by
+    ``services/replies.py`` only, which decides the reopen window (and a closed ticket) first.
 
     A resume an earlier try claimed but did not finish (Step Functions refused to answer, the
     function died) is finished first: a redelivered reply lands the resume instead of finding
@@ -363,14 +377,14 @@ def customer_replied(ticket_id: str, *, at: datetime, channel: str, actor: str) 
             recorded_at=max(at + timedelta(milliseconds=1), clock.now()),
         )
         _answer(
-            ticket, TaskAnswer(outcome="resume", clock=schedule.clock(), by=actor), change, what="resuming"
+            ticket,
+            TaskAnswer(outcome="resume", clock=Clock(**schedule.clock()), by=actor),
+            change,
+            what="resuming",
         )
         return "resumed"
-    if ticket.status == "resolved":
-        window = timedelta(days=get_settings().reopen_window_days)
-        if ticket.resolved_at and at - clock.parse_iso(ticket.resolved_at) <= window:
-            return AFTER_RESOLUTION
-        return "outside reopen window"
+    if ticket.status == "resolved":  # within the reopen window: services/replies.py checked it
+        return AFTER_RESOLUTION
     return "recorded"
 
 
