@@ -8,13 +8,19 @@ for a browser); ``POST /survey/{token}`` records the satisfaction score once; ``
 
 from __future__ import annotations
 
-from complaintdesk.routes import HTML, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import HTML, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("public")
 
 
 @routes.endpoint("/status/{token}", "GET", roles=None, response="responses:PublicStatus", media=(HTML,))
-def public_status(call):
+def public_status(call: Call) -> Answer:
     """The ticket's status and public timeline: JSON, or a page in the customer's language that
     reads like a letter (Accept: text/html; ``complaintdesk.pages``)."""
     from complaintdesk import pages
@@ -33,7 +39,7 @@ def public_status(call):
 
 
 @routes.endpoint("/survey/{token}", "GET", roles=None, response="responses:SurveyState", media=(HTML,))
-def survey(call):
+def survey(call: Call) -> Answer:
     """The survey link: a 1-5 form (Accept: text/html; a plain form that posts back here), or, once
     answered, a thank-you page. JSON: whether and how it was answered."""
     from complaintdesk import pages
@@ -58,32 +64,22 @@ def survey(call):
     media=(HTML,),
     forms=True,
 )
-def answer_survey(call):
+def answer_survey(call: Call) -> Answer:
     """The customer's 1-5 score and comment; answered once (a second answer is 409). A plain HTML
     form post is taken too; a browser (Accept: text/html) gets a thank-you page."""
     from complaintdesk import pages
-    from complaintdesk.errors import Conflict
-    from complaintdesk.services.customer_pages import answer_survey
+    from complaintdesk.services import customer_pages
 
     if not pages.wants_html(call.headers):
-        return answer_survey(call.params["token"], call.body)
-    from complaintdesk.services.customer_pages import survey_view
-
-    view = survey_view(call.params["token"])  # 403 before anything when the link does not verify
+        return customer_pages.answer_survey(call.params["token"], call.body)
+    view = customer_pages.survey_view(call.params["token"])  # 403 first when the link does not verify
     language = pages.page_language(view.language, call.headers.get("accept-language"))
-    try:
-        recorded = answer_survey(call.params["token"], call.body)
-    except Conflict:
-        again = survey_view(call.params["token"])
-        if again.score is None:  # the ticket was busy, not answered: the friendly 409 page
-            raise
-        return pages.survey_done(language, again.score, just_now=False, status_url=view.status_url).response()
-    score = recorded["survey"]["score"]
-    return pages.survey_done(language, score, just_now=True, status_url=view.status_url).response()
+    score, just_now = customer_pages.answer_survey_form(call.params["token"], call.body)
+    return pages.survey_done(language, score, just_now=just_now, status_url=view.status_url).response()
 
 
 @routes.endpoint("/decision/{token}", "GET", roles=None, response="responses:DecisionView", media=(HTML,))
-def decision(call):
+def decision(call: Call) -> Answer:
     """The resolution behind the customer's decision link, whether it was answered, and their recourse.
     A browser (Accept: text/html) gets the page with an accept and a reject form (plain form posts)."""
     from complaintdesk import pages
@@ -108,7 +104,7 @@ def decision(call):
     media=(HTML,),
     forms=True,
 )
-def decide(call):
+def decide(call: Call) -> Answer:
     """Accept the resolution (the complaint closes) or reject it (it is reviewed again); once.
     A plain HTML form post is taken too; a browser gets the decision page, thanking for the answer."""
     from complaintdesk import pages
@@ -119,19 +115,14 @@ def decide(call):
     answer = parse(DecisionIn, call.body)
     token = call.params["token"]
     if not pages.wants_html(call.headers):
-        if answer.decision == "accept":
-            return closure.accept_resolution(token)
-        return closure.reject_resolution(token, answer.reason)
+        return closure.decide(token, answer.decision, answer.reason)
     from complaintdesk.services.customer_pages import ticket_zone
 
     before = closure.decision_view(token)  # 403 before anything when the link does not verify
     language = pages.page_language(before["language"], call.headers.get("accept-language"))
     zone = ticket_zone(before["ticket_id"])
     try:
-        if answer.decision == "accept":
-            view = closure.accept_resolution(token)
-        else:
-            view = closure.reject_resolution(token, answer.reason)
+        view = closure.decide(token, answer.decision, answer.reason)
     except Conflict:
         view = closure.decision_view(token)
         if not view["decided"]:  # not answered before: the friendly 409 page

@@ -131,10 +131,11 @@ def delete_reply(category_id: str, reply_id: str) -> dict[str, Any]:
 
 
 def _timezone(ticket: Ticket) -> str:
-    from complaintdesk.services.notifications import category_definition
+    from complaintdesk.services.categories import category_definition
     from complaintdesk.services.promises import zone_of
 
-    defn = category_definition(ticket.category, ticket.category_version)
+    version = int(ticket.category_version) if ticket.category_version else None
+    defn = category_definition(ticket.category, version)
     return zone_of(defn) if defn is not None else "UTC"
 
 
@@ -187,6 +188,6 @@ def fill_for_ticket(ticket: Ticket, reply_id: str, language: str | None = None) 
 
 
 def render_for_ticket(ticket_id: str, reply_id: str, language: str | None = None) -> dict[str, Any]:
-    from complaintdesk.services.tickets import load
+    from complaintdesk.store.tickets import load
 
     return fill_for_ticket(load(ticket_id), reply_id, language)

@@ -9,7 +9,7 @@ of an earlier resolution can never decide a later one. Every answer goes through
 1. The token is verified; a tampered, expired or other-purpose token is ``Forbidden`` (403, the
    same refusal as the status link).
 2. ``decision_view``: what the customer is asked about, whether it was answered, their recourse.
-3. ``accept_resolution``: once per round (a second answer is 409), while the resolution is the
+3. ``accept_resolution`` (``decide`` takes either answer): once per round (a second answer is 409), while the resolution is the
    current one and within the window. With a plan, its closing wait (follow-up or survey) is
    answered ``close`` — claimed, sent, recorded like every answer (``services/workflow.py``) — and
    the plan's "Close" state closes the ticket and publishes ``ticket.closed``. Without a plan the
@@ -20,8 +20,8 @@ of an earlier resolution can never decide a later one. Every answer goes through
    ``resolution.rejected`` is published: the review team is told, and the customer is told in
    their language that the complaint is reviewed again and what their recourse is.
 
-A reply to a resolved ticket does not decide anything (``services/email_intake.py``): only this
-link or a staff reopen reopens it.
+A reply to a resolved ticket does not decide anything (``services/replies.py``): only this link or
+a staff reopen reopens it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from complaintdesk.categories import CategoryDefinition
 from complaintdesk.errors import Forbidden, NotFound
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
+from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import Customer, Ticket
 
 PURPOSE = "decision"
@@ -78,7 +79,7 @@ def _ticket(ticket_id: str) -> Ticket:
 
 
 def _definition(ticket: Ticket) -> CategoryDefinition | None:
-    from complaintdesk.services.notifications import category_definition
+    from complaintdesk.services.categories import category_definition
 
     version = int(ticket.category_version) if ticket.category_version else None
     return category_definition(ticket.category, version)
@@ -166,7 +167,7 @@ def _answer_by(ticket: Ticket) -> str | None:
 def accept_resolution(token: str) -> dict[str, Any]:
     """The customer accepts: the complaint closes now (409 when already answered or not current)."""
     from complaintdesk.services import workflow
-    from complaintdesk.workflow.contract import TaskAnswer
+    from complaintdesk.workflow.contract import Clock, TaskAnswer
 
     ticket_id, round_ = _verified(token)
     ticket, finished = workflow.settle(_ticket(ticket_id))
@@ -177,19 +178,26 @@ def accept_resolution(token: str) -> dict[str, Any]:
     change = ticket.resolution_accepted(round_, by=CUSTOMER, at=at, window=window(), closes_here=not planned)
     if planned:
         answer = TaskAnswer(
-            outcome="close", clock=workflow.ANY_CLOCK, by=CUSTOMER, notes="resolution accepted"
+            outcome="close", clock=Clock(**workflow.ANY_CLOCK), by=CUSTOMER, notes="resolution accepted"
         )
         workflow.answer_closing_wait(ticket, answer, change, what=ACCEPTING)
     else:
-        repo.save_all(**change.save_args(ticket))
+        stored.save(ticket, change)
     return decision_view(token)
+
+
+def decide(token: str, decision: str, reason: str | None = None) -> dict[str, Any]:
+    """The customer's answer through the decision link: ``accept`` or ``reject`` (with a reason)."""
+    if decision == "accept":
+        return accept_resolution(token)
+    return reject_resolution(token, reason)
 
 
 def reject_resolution(token: str, reason: str | None) -> dict[str, Any]:
     """The customer rejects: the complaint stays open and goes to review (409 when already
     answered or not current); the review team and the customer are told (notifications)."""
     from complaintdesk.services import workflow
-    from complaintdesk.workflow.contract import TaskAnswer
+    from complaintdesk.workflow.contract import Clock, TaskAnswer
 
     ticket_id, round_ = _verified(token)
     ticket, finished = workflow.settle(_ticket(ticket_id))
@@ -204,9 +212,13 @@ def reject_resolution(token: str, reason: str | None) -> dict[str, Any]:
     )
     if ticket.execution_arn:
         answer = TaskAnswer(
-            outcome="reopen", clock=workflow.ANY_CLOCK, step=None, by=CUSTOMER, notes=reason or "rejected"
+            outcome="reopen",
+            clock=Clock(**workflow.ANY_CLOCK),
+            step=None,
+            by=CUSTOMER,
+            notes=reason or "rejected",
         )
         workflow.answer_closing_wait(ticket, answer, change, what=REJECTING)
     else:
-        repo.save_all(**change.save_args(ticket))
+        stored.save(ticket, change)
     return decision_view(token)

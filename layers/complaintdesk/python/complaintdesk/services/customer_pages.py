@@ -13,7 +13,8 @@ is 403 (``ticket_for_link``).
   conversation (our public replies, the customer's own messages) and each public timeline entry as
   a sentence key with its values.
 - ``survey_view(token)``: whom the survey link names, in which language, and the answer already
-  given; ``answer_survey(token, data)`` records the 1-5 score once (a second answer is 409).
+  given; ``answer_survey(token, data)`` records the 1-5 score once (a second answer is 409);
+  ``answer_survey_form`` is the same for the HTML form, whose second post shows the first answer.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from complaintdesk.errors import Conflict, Forbidden
 from complaintdesk.events import EventType
 from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.services import recipients as who
-from complaintdesk.services.notifications import category_definition, locale_for, status_url, step_name
+from complaintdesk.services.categories import category_definition
+from complaintdesk.services.notifications import locale_for, status_url, step_name
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import Customer, Ticket
 
@@ -115,19 +117,25 @@ class StatusView:
 def ticket_zone(ticket_id: str) -> str:
     """The time zone the customer's dates of ``ticket_id`` are written in (see ``_zone``)."""
     ticket = repo.get(Ticket, Ticket.key(ticket_id), "ticket")
-    return _zone(ticket.category, ticket.category_version)
+    return _zone(ticket)
 
 
-def _zone(category: str | None, version: int | None) -> str:
+def _zone(ticket: Ticket) -> str:
     """The time zone of the category's calendar, else of the desk's default calendar
     (``promises.zone_of``); UTC when no calendar is known by that id, so a page still renders."""
     from complaintdesk.calendars.registry import UnknownCalendar
     from complaintdesk.services.promises import zone_of
 
     try:
-        return zone_of(category_definition(category, version))
+        return zone_of(_definition(ticket))
     except UnknownCalendar:
         return "UTC"
+
+
+def _definition(ticket: Ticket) -> CategoryDefinition | None:
+    """The definition of the category version the ticket runs on (else the current one, else none)."""
+    version = int(ticket.category_version) if ticket.category_version else None
+    return category_definition(ticket.category, version)
 
 
 # --- the link's ticket and what it may show -----------------------------------------------------
@@ -146,7 +154,7 @@ def status_facts(token: str) -> dict[str, Any]:
     """What the customer may see, as data for a page to word: the status code, ISO times (UTC),
     the current step in the customer's language, the public timeline entries as recorded."""
     ticket = ticket_for_link(token, "status")
-    return _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
+    return _status_facts(ticket, _definition(ticket))
 
 
 def _status_facts(ticket: Ticket, defn: CategoryDefinition | None) -> dict[str, Any]:
@@ -204,7 +212,7 @@ def public_status(token: str) -> dict[str, Any]:
     from complaintdesk.notify.templates import format_moment, resolve_language
 
     ticket = ticket_for_link(token, "status")
-    defn = category_definition(ticket.category, ticket.category_version)
+    defn = _definition(ticket)
     facts = _status_facts(ticket, defn)
     language = resolve_language(facts["language"], who.staff_language(defn))
     labels = locale_for(language).labels
@@ -241,33 +249,34 @@ def public_status(token: str) -> dict[str, Any]:
 
 def answer_survey(token: str, data: Any) -> dict[str, Any]:
     """Record the customer's 1–5 score and comment once (a second answer is 409), then publish it."""
-    from pynamodb.exceptions import TransactWriteError
-
     from complaintdesk.schemas import SurveyIn, parse
+    from complaintdesk.store import tickets as stored
 
     answer_in = parse(SurveyIn, data)
     ticket = ticket_for_link(token, "survey")
     for _ in range(3):  # a concurrent change of the ticket (version) is retried; a second answer is not
         change = ticket.survey_answered(answer_in.score, answer_in.comment, clock.now())  # 409 if answered
         try:
-            with repo.transaction() as tx:
-                # an update, not a save: the state machine may write the ticket meanwhile (closing)
-                tx.update(
-                    ticket,
-                    actions=[Ticket.survey.set(ticket.survey), Ticket.updated_at.set(ticket.updated_at)],
-                    condition=Ticket.survey.does_not_exist(),
-                )
-                for entry in change.entries:
-                    tx.save(entry)
-                for item in repo.outbox(ticket.ticket_id, change.events):
-                    tx.save(item)
-        except TransactWriteError as exc:
-            if not repo.is_condition_failure(exc):
-                raise
-            ticket = repo.get(Ticket, Ticket.key(ticket.ticket_id), "ticket")
+            # the survey alone, not a save: the state machine may write the ticket meanwhile (closing)
+            stored.update_fields(ticket, change, ["survey"], condition=Ticket.survey.does_not_exist())
+        except Conflict:
+            ticket = stored.load(ticket.ticket_id)
             continue
         return {"ticket_id": ticket.ticket_id, "survey": ticket.survey}
     raise Conflict("the ticket is being changed right now; please send your answer again")
+
+
+def answer_survey_form(token: str, data: Any) -> tuple[int, bool]:
+    """The survey form's post: (the score, whether it was given just now). A form sent again after
+    it was answered shows the answer given before; a ticket busy with another change is still 409."""
+    try:
+        recorded = answer_survey(token, data)
+    except Conflict:
+        again = survey_view(token)
+        if again.score is None:  # the ticket was busy, not answered
+            raise
+        return again.score, False
+    return int(recorded["survey"]["score"]), True
 
 
 # --- the letter-like status page and the survey's ---------------------------------------------------
@@ -299,14 +308,14 @@ def _without_ticket_token(subject: str, ticket_id: str) -> str:
 def status_view(token: str) -> StatusView:
     """The status page's content for the ticket the status link names (403 if it does not verify)."""
     ticket = ticket_for_link(token, "status")
-    view = _status_facts(ticket, category_definition(ticket.category, ticket.category_version))
+    view = _status_facts(ticket, _definition(ticket))
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
     items, _ = repo.timeline(ticket.ticket_id, limit=500, cursor=None)
     public = [item for item in items if item.visibility == "public"]
     messages = []
     for item in public:
         if item.event_type in MESSAGES:
-            from_us, key = MESSAGES[item.event_type]
+            from_us, key = MESSAGES[EventType(item.event_type)]
             text = str((item.data or {}).get(key) or item.summary or "").strip()
             if text:
                 messages.append(Message(item.at, from_us, text))
@@ -321,7 +330,7 @@ def status_view(token: str) -> StatusView:
         subject=view["subject"],
         status=view["status"],
         language=who.customer_language(customer, ticket.language),
-        timezone=_zone(ticket.category, ticket.category_version),
+        timezone=_zone(ticket),
         customer_name=customer.name,
         category=view.get("category"),
         current_step=view.get("current_step"),

@@ -37,11 +37,12 @@ from typing import Any
 
 from complaintdesk import aws, clock, idempotency, signing
 from complaintdesk.categories import CategoryDefinition, NotifyTarget
-from complaintdesk.errors import Conflict, NotFound
+from complaintdesk.errors import Conflict
 from complaintdesk.events import EventType
 from complaintdesk.lifecycle import ACTIVE_STATUSES
 from complaintdesk.observability import bind_ticket, emit, logger
 from complaintdesk.services import recipients as who
+from complaintdesk.services.categories import category_definition as category_definition
 from complaintdesk.services.recipients import Recipient
 from complaintdesk.services.timeline import new_event
 from complaintdesk.settings import get_settings
@@ -160,21 +161,6 @@ class Notice:
         return f"{self.source_event}#{self.template}#{target}"
 
 
-def category_definition(category_id: str | None, version: int | None = None) -> CategoryDefinition | None:
-    """The category's definition (the published version, else the shipped default), or None."""
-    if not category_id:
-        return None
-    from complaintdesk.services.categories import definition
-
-    try:
-        return definition(category_id, version)
-    except NotFound:
-        try:
-            return definition(category_id)
-        except NotFound:
-            return None
-
-
 def load_facts(event: dict[str, Any]) -> Facts:
     ticket = repo.get(Ticket, Ticket.key(event["ticket_id"]), "ticket")
     customer = repo.get(Customer, Customer.key(ticket.customer_id), "customer")
@@ -204,7 +190,7 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...], bool]:
     In-Reply-To is the newest of them: the customer's own message, or the Message-ID we built for
     ours. References also carries the id SES gave our messages, which is what the customer saw on AWS.
     """
-    ids: list[str] = []
+    ids: list[str | None] = []
     parent: str | None = None
     theirs = False
     for item in reversed(facts.recent):  # oldest first
@@ -257,7 +243,7 @@ def request_passed(facts: Facts) -> str | None:
 def _since_last(recent: list[TimelineEvent], event_type: str) -> list[TimelineEvent]:
     """The events newer than the latest ``event_type`` (``recent`` is newest first); none when
     ``event_type`` is not among them (nothing to compare with: the message goes out)."""
-    newer = []
+    newer: list[TimelineEvent] = []
     for item in recent:
         if item.event_type == event_type:
             return newer
@@ -839,7 +825,7 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
         notice, EventType.NOTIFICATION_SENT, f"{_summary(notice, channel_word)} sent", {**base, **data}, at
     )
     emit("NotificationsSent", channel=recipient.channel, template=notice.template)
-    result = {"template": notice.template, "channel": recipient.channel, "result": "sent"}
+    result: dict[str, Any] = {"template": notice.template, "channel": recipient.channel, "result": "sent"}
     try:
         repo.save_all([*((w, None) for w in writes), (sent, None)])
     except Exception:
