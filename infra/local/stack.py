@@ -400,7 +400,8 @@ def banner(info: dict[str, Any]) -> str:
         f"  alarms         evaluated locally; ops notifications to {info['ops_email']} land in the outbox as sns-*.eml",
         f"  categories     {', '.join(info['categories'])}  (SLA hours run as seconds: time scale {info['time_scale']:g})",
         "",
-        "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — restart for new ones):",
+        "  ID tokens, one per role (also in .local/tokens.env; valid 1 hour — then, for a fresh one:",
+        "  export AGENT_TOKEN=$(.venv/bin/complaintdesk token --role agent)):",
     ]
     for role, token in info["tokens"].items():
         lines.append(f"    export {role.upper()}_TOKEN={token}")
