@@ -4,14 +4,16 @@
 Each method is one transition of the complaint: it checks that the transition is allowed (raising
 the domain error the API answers with), changes the ticket's fields — ``updated_at`` included; the
 index keys follow the fields whenever the ticket is saved — and returns a ``Change``: the timeline
-entries the transition adds and the ``DomainEvent``s it publishes.
+entries the transition adds and the ``DomainEvent``s it publishes. The table's layout is the
+store's: the stored model places the ticket in its indexes and makes the timeline items
+(``index_keys``, ``_new_entry``); this module imports nothing of ``complaintdesk.store``.
 
 Nothing here reads a clock, a table or a category: the services compute what needs I/O (the
 category definition, schedules, the time) and pass plain values in, then write the change in one
 transaction::
 
     change = ticket.recovery_recorded(action, by=actor, at=clock.now())
-    repo.save_all(**change.save_args(ticket))     # ticket, timeline, outbox events: one transaction
+    tickets.save(ticket, change)     # ticket, timeline, outbox events: one transaction (store/tickets.py)
 
 Summaries and payloads here are what the timeline shows and the notifications read; tests (and
 docs/events.md) hold them to their shape.
@@ -19,7 +21,6 @@ docs/events.md) hold them to their shape.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +34,7 @@ from complaintdesk.workflow.contract import ExecutionInput, execution_name
 if TYPE_CHECKING:
     from complaintdesk.categories import CategoryDefinition
     from complaintdesk.store.models import TimelineEvent
+    from complaintdesk.workflow.schedule import ClockData
 
 SYSTEM = "complaintdesk"
 TicketStatus = Literal["open", "waiting_customer", "resolved", "closed"]  # every status a ticket has
@@ -59,44 +61,6 @@ DECISIONS = ("accepted", "rejected")  # the customer's answers to a resolution (
 AFTER_RESOLUTION = "after resolution"  # a reply to a resolved ticket: recorded, the team told, no reopen
 
 
-def timeline_entry(
-    ticket_id: str,
-    customer_id: str | None,
-    event_type: str,
-    summary: str,
-    *,
-    actor: str,
-    at: datetime | None = None,
-    visibility: str = "internal",
-    channel: str | None = None,
-    data: dict[str, Any] | None = None,
-    event_id: str | None = None,
-) -> TimelineEvent:
-    """One timeline entry (``EVENT#<at>#<event_id>``); interactions with the customer also join the
-    customer's 360 view (GSI4)."""
-    from complaintdesk.store.models import TimelineEvent
-
-    moment = clock.iso(at or clock.now())
-    event_id = event_id or uuid.uuid4().hex[:12]
-    entry = TimelineEvent(
-        f"TICKET#{ticket_id}",
-        f"EVENT#{moment}#{event_id}",
-        event_id=event_id,
-        ticket_id=ticket_id,
-        event_type=event_type,
-        at=moment,
-        actor=actor,
-        summary=summary,
-        visibility=visibility,
-        channel=channel,
-        data=data or {},
-    )
-    if customer_id and (event_type in CUSTOMER_INTERACTIONS or visibility == "public"):
-        entry.GSI4PK = f"CUSTOMER#{customer_id}"
-        entry.GSI4SK = f"EVENT#{moment}#{ticket_id}#{event_id}"
-    return entry
-
-
 @dataclass(frozen=True)
 class PlanStart:
     """A category plan to start once the ticket is saved: StartExecution named after the ticket."""
@@ -117,7 +81,7 @@ class Plan:
     version: int
     state_machine_arn: str
     deadlines: list[datetime]  # the first step's due time, then each escalation level's
-    clock: dict[str, Any]  # the schedule as the execution reads it (``Schedule.clock()``)
+    clock: ClockData  # the schedule as the execution reads it (``StepSchedule.clock()``)
 
 
 @dataclass
@@ -182,25 +146,24 @@ class TicketLifecycle:
     ticket_id: Any
     customer_id: Any
 
-    # --- derived fields -------------------------------------------------------------------------
+    # --- what the stored model supplies (``store.models.Ticket``: the table's layout) ------------
 
     def index_keys(self) -> None:
-        """Place the ticket in the agent queues (GSI1–GSI5) its current state belongs to. Run on
-        every save of a ticket (``Ticket.serialize``), so no caller has to remember it."""
-        t: Any = self
-        ref = f"{t.created_at}#{t.ticket_id}"
-        t.GSI1PK, t.GSI1SK = f"STATUS#{t.status}", ref
-        t.GSI2PK, t.GSI2SK = (f"CATEGORY#{t.category}", ref) if t.category else (None, None)
-        active = t.status in ACTIVE_STATUSES
-        if t.owner_team and active:
-            t.GSI3PK, t.GSI3SK = f"TEAM#{t.owner_team}", f"{t.step_due_at or t.created_at}#{t.ticket_id}"
-        else:
-            t.GSI3PK = t.GSI3SK = None
-        t.GSI4PK, t.GSI4SK = f"CUSTOMER#{t.customer_id}", f"TICKET#{ref}"
-        if t.step_due_at and active and not t.paused_at:
-            t.GSI5PK, t.GSI5SK = f"DUE#{t.step_due_at[:10]}", f"{t.step_due_at}#{t.ticket_id}"
-        else:
-            t.GSI5PK = t.GSI5SK = None
+        """Place the ticket in the agent queues its current state belongs to. The stored model
+        knows the indexes (``store.models.Ticket.index_keys``) and runs it on every save."""
+        raise NotImplementedError("the stored Ticket model places tickets in its indexes")
+
+    def _new_entry(
+        self, event_type: EventType, summary: str, *, actor: str, at: datetime, **kw: Any
+    ) -> TimelineEvent:
+        """A timeline entry of this ticket, as the stored model makes it (``store.models.timeline_entry``)."""
+        raise NotImplementedError("the stored Ticket model makes timeline entries")
+
+    def _stored_entry(self, raw: dict[str, Any]) -> TimelineEvent:
+        """A timeline entry back from its serialized form (a pending answer keeps them so)."""
+        raise NotImplementedError("the stored Ticket model makes timeline entries")
+
+    # --- derived fields -------------------------------------------------------------------------
 
     def _touch(self, at: datetime) -> str:
         t: Any = self
@@ -209,7 +172,7 @@ class TicketLifecycle:
         return str(t.updated_at)
 
     def _entry(self, event_type: EventType, summary: str, *, actor: str, at: datetime, **kw: Any) -> Any:
-        return timeline_entry(self.ticket_id, self.customer_id, event_type, summary, actor=actor, at=at, **kw)
+        return self._new_entry(event_type, summary, actor=actor, at=at, **kw)
 
     def _event(
         self, event_type: EventType, payload: ev.Payload, *, at: datetime, event_id: str | None = None
@@ -689,11 +652,9 @@ class TicketLifecycle:
 
     def pending_change(self) -> Change:
         """What the pending answer promised to record."""
-        from complaintdesk.store.models import TimelineEvent
-
         pending = getattr(self, "pending_answer", None) or {}
         return Change(
-            entries=[TimelineEvent.from_raw_data(raw) for raw in pending.get("records", [])],
+            entries=[self._stored_entry(raw) for raw in pending.get("records", [])],
             events=[ev.DomainEvent.model_validate(e) for e in pending.get("events", [])],
         )
 
@@ -848,11 +809,11 @@ class TicketLifecycle:
         self._decided(round_, "accepted", None, at)
         t.status, t.closed_at = "closed", clock.iso(at)
         self._touch(at)
-        data = {"decision": "accepted", "round": round_}
+        data: dict[str, Any] = {"decision": "accepted", "round": round_}
         change = self._recorded(
             EventType.RESOLUTION_ACCEPTED,
             "The customer accepted the resolution; the complaint is closed",
-            ev.ResolutionDecided(**data),
+            ev.ResolutionDecided(decision="accepted", round=round_),
             actor=by,
             at=at,
             data=data,

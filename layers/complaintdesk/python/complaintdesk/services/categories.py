@@ -49,15 +49,19 @@ def state_machine_name(category_id: str, version: int) -> str:
         raise InvalidInput(f"category id {category_id!r} is too long for a state machine name") from None
 
 
-def _changes(old: dict[str, Any] | None, new: dict[str, Any], path: str = "") -> list[str]:
+def _changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     """What changed between two definitions, as readable paths ("steps[investigate].sla")."""
-    if old is None:
-        return ["created"]
+    return ["created"] if old is None else _diff(old, new, "")
+
+
+def _diff(old: object, new: object, path: str) -> list[str]:
+    """The changed paths between two values of a definition (a field that was null and is set now
+    is a changed path, not "created")."""
     if isinstance(old, dict) and isinstance(new, dict):
         found: list[str] = []
         for key in sorted(set(old) | set(new)):
             found += (
-                _changes(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+                _diff(old.get(key), new.get(key), f"{path}.{key}" if path else key)
                 if key in old and key in new
                 else [f"{path}.{key}" if path else key]
             )
@@ -74,7 +78,7 @@ def _changes(old: dict[str, Any] | None, new: dict[str, Any], path: str = "") ->
             found.append(f"{path} reordered")
         for key in after:
             if key in before:
-                found += _changes(before[key], after[key], f"{path}[{key}]")
+                found += _diff(before[key], after[key], f"{path}[{key}]")
         return found
     return [] if old == new else [path]
 
@@ -115,6 +119,20 @@ def definition(category_id: str, version: int | None = None) -> CategoryDefiniti
             if default.id == category_id and version is None:
                 return default
         raise
+
+
+def category_definition(category_id: str | None, version: int | None = None) -> CategoryDefinition | None:
+    """The ticket's category definition for what it tells people: that version (else the current
+    one, else the shipped default), or None for no (or an unknown) category."""
+    if not category_id:
+        return None
+    try:
+        return definition(category_id, version)
+    except NotFound:
+        try:
+            return definition(category_id)
+        except NotFound:
+            return None
 
 
 def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str, Any]]:

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintdesk import clock
+from complaintdesk.services.ticket_views import ticket_summary
 from complaintdesk.services.timeline import event_view
 from complaintdesk.store import repository as repo
-from complaintdesk.store.models import ContactLookup, Customer, Ticket, TimelineEvent
+from complaintdesk.store import tickets as stored_tickets
+from complaintdesk.store.models import ContactLookup, Customer, TimelineEvent
 
 if TYPE_CHECKING:  # the API's model: queue and stream functions import this module without it
     from complaintdesk.schemas import CustomerIn
@@ -91,16 +93,8 @@ def customer_view(customer: Customer) -> dict[str, Any]:
 
 def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
     """The profile, every ticket and every interaction across channels, newest first."""
-    from complaintdesk.services.tickets import ticket_summary
-
     customer = repo.get(Customer, Customer.key(customer_id), "customer")
-    tickets, _ = repo.query_index(
-        Ticket.customer_index,
-        f"CUSTOMER#{customer_id}",
-        limit=limit,
-        cursor=None,
-        range_condition=Ticket.GSI4SK.startswith("TICKET#"),
-    )
+    tickets = stored_tickets.of_customer(customer_id, limit=limit)
     interactions, _ = repo.query_index(
         TimelineEvent.customer_index,
         f"CUSTOMER#{customer_id}",

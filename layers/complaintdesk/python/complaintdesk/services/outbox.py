@@ -95,8 +95,8 @@ def record_start_failed(ticket_id: str, start: Mapping[str, Any], code: str, mes
     """The plan cannot start: keep the complaint, say why on its timeline, let PATCH retry."""
     from complaintdesk import clock
     from complaintdesk.errors import Conflict
-    from complaintdesk.services.tickets import load
-    from complaintdesk.store import repository as repo
+    from complaintdesk.store import tickets as stored
+    from complaintdesk.store.tickets import load
 
     logger().error("plan did not start", extra={"execution": start.get("name"), "error": code})
     for _ in range(5):
@@ -105,7 +105,7 @@ def record_start_failed(ticket_id: str, start: Mapping[str, Any], code: str, mes
             return  # the ticket has moved on (recategorised, or already recorded)
         change = ticket.plan_refused(start["name"], code, message, clock.now())
         try:
-            repo.save_all(**change.save_args(ticket))
+            stored.save(ticket, change)
             return
         except Conflict:
             continue

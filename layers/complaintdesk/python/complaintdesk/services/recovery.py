@@ -11,8 +11,8 @@ from typing import Any
 
 from complaintdesk import clock
 from complaintdesk.schemas import RecoveryActionIn, parse
-from complaintdesk.services.tickets import load
-from complaintdesk.store import repository as repo
+from complaintdesk.store import tickets as stored
+from complaintdesk.store.tickets import load
 
 
 def record_action(ticket_id: str, data: Any, *, actor: str) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def record_action(ticket_id: str, data: Any, *, actor: str) -> dict[str, Any]:
         "note": action_in.note,
     }
     change = ticket.recovery_recorded(action, by=actor, at=clock.now())  # 409 on a closed ticket
-    repo.save_all(**change.save_args(ticket))  # a concurrent edit → 409
+    stored.save(ticket, change)  # a concurrent edit → 409
     return {
         "ticket_id": ticket.ticket_id,
         "action": ticket.recovery_actions[-1],

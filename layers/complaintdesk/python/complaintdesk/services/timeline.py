@@ -1,7 +1,8 @@
 """Timeline events: everything that happened to a ticket, in order.
 
-Entries are made by the ticket's transitions (``complaintdesk.lifecycle``); ``new_event`` makes one
-for what happens around a ticket without changing it (mail received, notifications sent).
+Entries are made by the ticket's transitions (``complaintdesk.lifecycle``, through the stored model's
+``store.models.timeline_entry``); ``new_event`` makes one for what happens around a ticket without
+changing it (mail received, notifications sent).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from complaintdesk.lifecycle import CUSTOMER_INTERACTIONS as CUSTOMER_INTERACTIONS
-from complaintdesk.lifecycle import timeline_entry
-from complaintdesk.store.models import TimelineEvent
+from complaintdesk.store.models import TimelineEvent, timeline_entry
 
 new_event = timeline_entry
 

@@ -7,6 +7,8 @@ index's key attributes. Table name and region are bound from settings on first u
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from pynamodb.attributes import (
@@ -22,8 +24,10 @@ from pynamodb.connection import base as _pynamodb_connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from complaintdesk import clock
 from complaintdesk.aws import botocore_session
-from complaintdesk.lifecycle import TicketLifecycle
+from complaintdesk.events import EventType
+from complaintdesk.lifecycle import ACTIVE_STATUSES, CUSTOMER_INTERACTIONS, TicketLifecycle
 from complaintdesk.settings import get_settings
 
 # PynamoDB gives every model its own connection and every connection a fresh botocore session,
@@ -32,7 +36,7 @@ from complaintdesk.settings import get_settings
 _pynamodb_connection.get_session = botocore_session
 
 
-def _index(number: int) -> type[GlobalSecondaryIndex]:
+def _index(number: int) -> type[GlobalSecondaryIndex[Any]]:
     name = f"GSI{number}"
 
     class Meta:
@@ -157,6 +161,33 @@ class Ticket(TicketLifecycle, Item):
     def key(ticket_id: str) -> tuple[str, str]:
         return f"TICKET#{ticket_id}", Ticket.SK_VALUE
 
+    def index_keys(self) -> None:
+        """Place the ticket in the agent queues (GSI1–GSI5) its current state belongs to: the one
+        place the index keys of a ticket are computed. Run on every save (``serialize``) and by
+        every transition, so no caller sets or remembers them."""
+        ref = f"{self.created_at}#{self.ticket_id}"
+        self.GSI1PK, self.GSI1SK = f"STATUS#{self.status}", ref
+        self.GSI2PK, self.GSI2SK = (f"CATEGORY#{self.category}", ref) if self.category else (None, None)
+        active = self.status in ACTIVE_STATUSES
+        if self.owner_team and active:
+            self.GSI3PK = f"TEAM#{self.owner_team}"
+            self.GSI3SK = f"{self.step_due_at or self.created_at}#{self.ticket_id}"
+        else:
+            self.GSI3PK = self.GSI3SK = None
+        self.GSI4PK, self.GSI4SK = f"CUSTOMER#{self.customer_id}", f"TICKET#{ref}"
+        if self.step_due_at and active and not self.paused_at:
+            self.GSI5PK, self.GSI5SK = f"DUE#{self.step_due_at[:10]}", f"{self.step_due_at}#{self.ticket_id}"
+        else:
+            self.GSI5PK = self.GSI5SK = None
+
+    def _new_entry(
+        self, event_type: EventType, summary: str, *, actor: str, at: datetime, **kw: Any
+    ) -> TimelineEvent:
+        return timeline_entry(self.ticket_id, self.customer_id, event_type, summary, actor=actor, at=at, **kw)
+
+    def _stored_entry(self, raw: dict[str, Any]) -> TimelineEvent:
+        return TimelineEvent.from_raw_data(raw)
+
     def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
         """Every write of a ticket places it in the queues its fields belong to."""
         self.index_keys()
@@ -209,6 +240,42 @@ class TimelineEvent(Item):
     customer_index = CustomerIndex()
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
+
+
+def timeline_entry(
+    ticket_id: str,
+    customer_id: str | None,
+    event_type: str,
+    summary: str,
+    *,
+    actor: str,
+    at: datetime | None = None,
+    visibility: str = "internal",
+    channel: str | None = None,
+    data: dict[str, Any] | None = None,
+    event_id: str | None = None,
+) -> TimelineEvent:
+    """One timeline entry (``EVENT#<at>#<event_id>``); interactions with the customer also join the
+    customer's 360 view (GSI4; which events are interactions: ``lifecycle.CUSTOMER_INTERACTIONS``)."""
+    moment = clock.iso(at or clock.now())
+    event_id = event_id or uuid.uuid4().hex[:12]
+    entry = TimelineEvent(
+        f"TICKET#{ticket_id}",
+        f"EVENT#{moment}#{event_id}",
+        event_id=event_id,
+        ticket_id=ticket_id,
+        event_type=event_type,
+        at=moment,
+        actor=actor,
+        summary=summary,
+        visibility=visibility,
+        channel=channel,
+        data=data or {},
+    )
+    if customer_id and (event_type in CUSTOMER_INTERACTIONS or visibility == "public"):
+        entry.GSI4PK = f"CUSTOMER#{customer_id}"
+        entry.GSI4SK = f"EVENT#{moment}#{ticket_id}#{event_id}"
+    return entry
 
 
 class MessageLink(Item):

@@ -21,6 +21,7 @@ from complaintdesk.lifecycle import PlanStart
 from complaintdesk.store.models import (
     ContactLookup,
     Counter,
+    Item,
     MessageLink,
     OutboxEvent,
     TimelineEvent,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from complaintdesk.events import DomainEvent
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T", bound=Item)  # an item of the single table: it has PK and SK
 # Outbox items outlive every stream retry (stream records live 24 hours), then TTL removes them.
 OUTBOX_TTL_SECONDS = 3 * 24 * 3600
 
@@ -211,14 +213,14 @@ def query_index(
 
 
 def query_index_base(
-    model: type[M],
+    model: type[T],
     partition: str,
     *,
     prefix: str | None,
     limit: int,
     newest_first: bool = False,
     cursor: str | None = None,
-) -> tuple[list[M], str | None]:
+) -> tuple[list[T], str | None]:
     """Items of one partition of the base table, optionally those whose SK starts with ``prefix``."""
     ready()
     results = model.query(
