@@ -18,8 +18,9 @@ logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
 @pytest.fixture(autouse=True)
 def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never reach a real AWS account from a test."""
+    """Never reach a real AWS account from a test. Tests run in local mode (complaintdesk.settings)."""
     for name, value in {
+        "COMPLAINTDESK_MODE": "local",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",

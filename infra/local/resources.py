@@ -53,6 +53,7 @@ LOCAL_OVERRIDES_DOC = {
     "AWS_REGION / AWS_DEFAULT_REGION": "the session's region",
     "AWS_ENDPOINT_URL": "the moto server (only when endpoint_url is given)",
     "POWERTOOLS_TRACE_DISABLED": "no X-Ray daemon locally",
+    "COMPLAINTDESK_MODE": "local: complaintdesk.settings may fall back to its development signing key",
 }
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
@@ -645,6 +646,7 @@ def _local_overrides(ctx: _Context, api_url: str, pool_id: str, client_id: str) 
         "AWS_REGION": ctx.region,
         "AWS_DEFAULT_REGION": ctx.region,
         "POWERTOOLS_TRACE_DISABLED": "true",
+        "COMPLAINTDESK_MODE": "local",
     }
     if ctx.endpoint_url:
         overrides["AWS_ENDPOINT_URL"] = ctx.endpoint_url

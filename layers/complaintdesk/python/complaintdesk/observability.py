@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -79,7 +78,9 @@ def redact(value: Any, key: str = "") -> Any:
 
 
 def _service() -> str:
-    return os.environ.get("POWERTOOLS_SERVICE_NAME", "complaintdesk")
+    from complaintdesk.settings import get_settings
+
+    return get_settings().service_name
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +111,9 @@ def metrics() -> Metrics:
     # An invocation that had nothing to count is normal here (e.g. an event no one is told about).
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-    return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=_service())
+    from complaintdesk.settings import get_settings
+
+    return Metrics(namespace=get_settings().metrics_namespace, service=_service())
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +156,9 @@ def emit(name: str, value: float = 1, **dimensions: object) -> None:
     unknown = set(dimensions) - set(names)
     if unknown:
         raise ValueError(f"metric {name} has no dimension(s) {sorted(unknown)}")
-    namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE)
+    from complaintdesk.settings import get_settings
+
+    namespace = get_settings().metrics_namespace
     with single_metric(name=name, unit=MetricUnit(unit), value=value, namespace=namespace) as metric:
         metric.service = None  # else POWERTOOLS_SERVICE_NAME adds a "service" dimension alarms do not name
         for dim in names:

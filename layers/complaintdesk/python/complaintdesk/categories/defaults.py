@@ -5,7 +5,6 @@ names instead."""
 from __future__ import annotations
 
 import json
-import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,7 +22,9 @@ def shipped_categories_dir() -> Traversable:
 
 def default_categories_dir() -> Traversable:
     """``$CATEGORIES_DIR`` if set (an override: another set of defaults), else the shipped folder."""
-    configured = os.environ.get(ENV_VAR)
+    from complaintdesk.settings import get_settings
+
+    configured = get_settings().categories_dir
     if configured:
         return Path(configured)
     return shipped_categories_dir()

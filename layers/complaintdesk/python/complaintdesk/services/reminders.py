@@ -17,7 +17,6 @@ fails after the claim is not retried (at most once, like every notification).
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,9 +29,9 @@ from complaintdesk.lifecycle import ACTIVE_STATUSES, STEP_KINDS  # STEP_KINDS: w
 from complaintdesk.observability import bind_ticket, logger
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
+from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import Ticket
 
-DEFAULT_LEAD_MINUTES = 120.0
 PAGE = 100
 ATTEMPTS = 3  # a ticket saved concurrently is read again and judged again, this often
 
@@ -53,14 +52,8 @@ class ScheduledEvent(BaseModel):
 
 def lead_time() -> timedelta:
     """``REMINDER_LEAD_MINUTES`` (default 120) before the due time, shrunk by the time scale locally."""
-    raw = os.environ.get("REMINDER_LEAD_MINUTES", "").strip()
-    try:
-        minutes = float(raw) if raw else DEFAULT_LEAD_MINUTES
-    except ValueError:
-        raise ValueError(f"REMINDER_LEAD_MINUTES must be a number of minutes, not {raw!r}") from None
-    if not math.isfinite(minutes) or minutes <= 0:
-        raise ValueError(f"REMINDER_LEAD_MINUTES must be positive, not {raw!r}")
-    return timedelta(minutes=minutes) / get_settings().time_scale
+    settings = get_settings()  # checks the number (InvalidSettings, a ValueError, names the variable)
+    return timedelta(minutes=settings.reminder_lead_minutes) / settings.time_scale
 
 
 def marker(ticket: Ticket) -> str:
@@ -158,7 +151,7 @@ def _claim_and_publish(ticket: Ticket, now: datetime, titles: Titles) -> str:
     change = ticket.reminded(mark, step_title=titles.title(ticket), minutes_left=minutes_left, at=clock.now())
     # Besides the version lock: a run that read the ticket before another reminded it must fail.
     not_yet = Ticket.reminded_for.does_not_exist() | (Ticket.reminded_for != mark)
-    repo.save_all(**change.save_args(ticket, not_yet))
+    stored.save(ticket, change, not_yet)
     logger().info(
         "step reminder",
         extra={"step": ticket.current_step, "level": int(ticket.escalation_level or 0), "due_at": due},
