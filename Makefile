@@ -63,6 +63,8 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The import contracts (pyproject.toml [tool.importlinter]): layers, no circles.
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/cfn-lint template.yaml
 	$(MAKE) --no-print-directory checkov
 
