@@ -22,7 +22,11 @@ at a time, and two of its habits sink the stack under load:
    over the definition at each StartExecution (about a second of CPU for a category's plan). The
    patch keeps the parse tree of each definition (the last ``PARSE_CACHE_SIZE``) and builds the
    execution's components from it afresh, so nothing evaluated is shared between executions.
-4. **Every Step Functions execution holds two threads.** moto starts a thread per execution and that
+4. **Every service task makes a new boto3 client.** moto's executor builds a client (and with it a
+   connection pool, so a new connection and server thread) for each ``sqs:sendMessage``,
+   ``sns:publish`` or ``dynamodb:updateItem`` it runs. The patch reuses one client per region and
+   service when moto runs as a server (the credentials moto passes are always the same).
+5. **Every Step Functions execution holds two threads.** moto starts a thread per execution and that
    thread starts a second one to evaluate the program, only so that it can join it with the state
    machine's top-level ``TimeoutSeconds``. Without such a timeout the program is evaluated in the
    execution's own thread (one thread per running execution, half as many); with one, moto's way is
@@ -88,6 +92,9 @@ PINNED: dict[str, str] = {
     "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker._get_evaluation_entrypoint": (
         "2b25949ae855da8035b347b28ac72f90d7d6542bf26ef7e1f03a50ce6a981fde"
     ),
+    "moto.stepfunctions.parser.asl.utils.boto_client.boto_client_for": (
+        "1f44dc2ac8aa2179df62365a6e5ea377f1770ea828a0f107440a2554f1b4edb8"
+    ),
     "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker.start": (
         "0b502dd3a4e5fd2b4a39da9a65b15f74350feef9820bfb36147b2abd7825d4cf"
     ),
@@ -135,7 +142,7 @@ def check_pins() -> list[str]:
     return moved
 
 
-# --- 1. a lock around request handling ------------------------------------------------------------
+# --- 2. a lock around request handling ------------------------------------------------------------
 
 
 class RequestLock:
@@ -208,7 +215,7 @@ def _receive_waiting_outside_lock(original: Callable[..., Any]) -> Callable[...,
     return receive_message
 
 
-# --- 2. transactions that roll back only what they touched ---------------------------------------
+# --- 1. transactions that roll back only what they touched ---------------------------------------
 
 
 def _deepcopy_outside_transactions(memo_free_deepcopy: Callable[..., Any]) -> Callable[..., Any]:
@@ -278,7 +285,7 @@ def _item_level_transactions(original: Callable[..., Any]) -> Callable[..., Any]
     return transact_write_items
 
 
-# --- 3. one thread per Step Functions execution ----------------------------------------------------
+# --- 3-5. Step Functions: parse trees, clients, threads -----------------------------------------
 
 
 def _program_eval_inline(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -331,6 +338,33 @@ def _parse_tree_cached(original: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+_CLIENT_MODULES = [
+    "moto.stepfunctions.parser.asl.utils.boto_client",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sns",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb",
+]
+
+
+def _clients_reused(original: Callable[..., Any]) -> Callable[..., Any]:
+    from moto.core.models import botocore_stubber
+
+    clients: dict[tuple[str, str], Any] = {}
+    guard = threading.Lock()
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if botocore_stubber.enabled:  # moto in-process: moto's own way
+            return original(region, service, state_credentials)
+        with guard:  # boto3 clients are thread-safe; creating them is not, and costs ~30 ms each
+            client = clients.get((region, service))
+            if client is None:
+                client = clients[(region, service)] = original(region, service, state_credentials)
+        return client
+
+    boto_client_for.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return boto_client_for
+
+
 def apply() -> None:
     """Install the patches (once per process)."""
     global _applied
@@ -357,4 +391,11 @@ def apply() -> None:
         _parse_tree_cached(AmazonStateLanguageParser.parse)
     )
     ExecutionWorker.start = _pruning_start(ExecutionWorker.start)  # type: ignore[method-assign]
+    import importlib
+
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    reused = _clients_reused(boto_client.boto_client_for)
+    for name in _CLIENT_MODULES:
+        importlib.import_module(name).boto_client_for = reused
     _applied = True
