@@ -60,7 +60,7 @@ def plan_for(published: tuple[CategoryVersion, CategoryDefinition], at: datetime
         version=int(item.version),
         state_machine_arn=item.state_machine_arn,
         deadlines=list(schedule.deadlines),
-        clock=Clock(**schedule.clock()).model_dump(),
+        clock=schedule.clock(),
     )
 
 
