@@ -153,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
             for name in ("ses", "sesv2", "sns")
         ]
     failed = False
-    for finding in check_mail(*clients, sender, rule_set, bucket):
+    ses, sesv2, sns = clients
+    for finding in check_mail(ses, sesv2, sns, sender, rule_set, bucket):
         print(f"{finding.level:<4}  {finding.message}")
         failed = failed or finding.level == "FAIL"
     return 1 if failed else 0

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from complaintdesk.observability import instrumented
@@ -25,7 +26,7 @@ def record_handler(record: DynamoDBRecord) -> bool:
 
 
 @instrumented
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     with processor(records=event.get("Records", []), handler=record_handler, lambda_context=context):
         results = processor.process()
     if any(status == "success" and moved for status, moved, _ in results):

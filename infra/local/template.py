@@ -47,6 +47,7 @@ PSEUDO_PARAMETERS = frozenset(
 # ---------------------------------------------------------------------------- YAML
 
 
+# The base is picked at run time (libyaml's loader when PyYAML was built with it): mypy cannot see it.
 class _CfnLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that also reads CloudFormation's short-form tags."""
 
@@ -57,7 +58,7 @@ def _construct_tag(loader: Any, tag_suffix: str, node: yaml.Node) -> dict[str, A
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        value = loader.construct_mapping(node, deep=True)
     if tag_suffix == "Ref":
         return {"Ref": value}
     if tag_suffix == "Condition":

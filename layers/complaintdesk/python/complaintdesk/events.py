@@ -215,6 +215,7 @@ class WorkflowEvent(Payload):
     version: int | None = None
     execution: str | None = None
     step: str | None = None
+    last_outcome: str | None = None  # ticket.closed: the answer that ended the plan (close, accepted …)
 
 
 PAYLOADS: dict[EventType, type[Payload]] = {

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from complaintdesk.settings import get_settings
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-@cache
+_R = TypeVar("_R")
+
+
 def protected(
     name: str, operation: Callable[..., Any], *, key: str, validate: str | None = None
 ) -> Callable[..., Any]:
@@ -18,6 +22,14 @@ def protected(
     With ``validate``, a repeat whose validated part differs raises IdempotencyValidationError
     instead of returning the first result.
     """
+    return _guarded(name, operation, key=key, validate=validate)[0]
+
+
+@cache
+def _guarded(
+    name: str, operation: Callable[..., Any], *, key: str, validate: str | None
+) -> tuple[Callable[..., Any], IdempotencyConfig]:
+    """The guarded operation and its config (which takes the Lambda context of each invocation)."""
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
@@ -33,33 +45,33 @@ def protected(
     )
     config = IdempotencyConfig(
         event_key_jmespath=key,
-        payload_validation_jmespath=validate,
+        payload_validation_jmespath=validate or "",  # Powertools' "no validation"
         raise_on_no_idempotency_key=True,
         expires_after_seconds=settings.idempotency_expiry_seconds,
     )
-    guarded = idempotent_function(
+    guarded: Callable[..., Any] = idempotent_function(
         data_keyword_argument="payload", persistence_store=persistence, config=config, key_prefix=name
     )(operation)
-    guarded.__wrapped_config__ = config  # type: ignore[attr-defined]
-    return guarded
+    return guarded, config
 
 
 def run(
     name: str,
-    operation: Callable[..., Any],
+    operation: Callable[..., _R],
     payload: dict[str, Any],
     *,
     key: str,
     validate: str | None = None,
     lambda_context: Any = None,
-) -> Any:
+) -> _R:
     """Call ``operation`` through its idempotency guard; the Lambda context lets Powertools bound
     an in-progress record by the invocation's remaining time."""
-    guarded = protected(name, operation, key=key, validate=validate)
+    guarded, config = _guarded(name, operation, key=key, validate=validate)
     if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
-        guarded.__wrapped_config__.register_lambda_context(lambda_context)  # type: ignore[attr-defined]
-    return guarded(payload=payload)
+        config.register_lambda_context(lambda_context)
+    # A repeat returns the first run's stored result: the same value, read back from its JSON.
+    return cast(_R, guarded(payload=payload))
 
 
 def reset() -> None:
-    protected.cache_clear()
+    _guarded.cache_clear()

@@ -87,9 +87,10 @@ def _service() -> str:
 def logger() -> Logger:
     from aws_lambda_powertools import Logger
     from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+    from aws_lambda_powertools.logging.types import LogRecord
 
     class RedactingFormatter(LambdaPowertoolsFormatter):
-        def serialize(self, log: dict[str, Any]) -> str:
+        def serialize(self, log: LogRecord) -> str:
             return super().serialize(redact(log))
 
     class CurrentStdout(logging.StreamHandler):  # type: ignore[type-arg]
@@ -160,7 +161,7 @@ def emit(name: str, value: float = 1, **dimensions: object) -> None:
 
     namespace = get_settings().metrics_namespace
     with single_metric(name=name, unit=MetricUnit(unit), value=value, namespace=namespace) as metric:
-        metric.service = None  # else POWERTOOLS_SERVICE_NAME adds a "service" dimension alarms do not name
+        metric.service = ""  # else POWERTOOLS_SERVICE_NAME adds a "service" dimension alarms do not name
         for dim in names:
             metric.add_dimension(name=dim, value=str(dimensions.get(dim) or "none"))
 

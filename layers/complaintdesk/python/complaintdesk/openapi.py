@@ -32,7 +32,7 @@ REF = "#/components/schemas/{model}"
 SECURITY_SCHEME = "CognitoIdToken"
 
 # Why each error status can come back (gateway's own answers included), for the descriptions.
-ERRORS = {
+ERRORS: dict[int | str, str] = {
     400: "Bad input: the message names every bad field (details)",
     401: "No token, or a token that does not verify",
     403: "The caller's role may not do this, or the signed link is tampered, expired or for another purpose",
@@ -134,12 +134,12 @@ def _operation(route: Endpoint, refs: dict[Any, Any], components: dict[str, Any]
     responses: dict[str, Any] = {}
     for status, answer in sorted(_answers(route).items()):
         content: dict[str, Any] = {"application/json": {"schema": _schema(answer, "serialization", refs)}}
-        for media in route.media if status == route.status else ():
-            content[media] = {"schema": {"type": "string"}}
+        for media_type in route.media if status == route.status else ():
+            content[media_type] = {"schema": {"type": "string"}}
         responses[str(status)] = {"description": _success(status), "content": content}
     error = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
-    for status in _errors(route):
-        responses[str(status)] = {"description": ERRORS[status], "content": error}
+    for code in _errors(route):
+        responses[str(code)] = {"description": ERRORS[code], "content": error}
     operation["responses"] = responses
     return operation
 

@@ -24,7 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalice.app import Response
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
 HEADERS = {
@@ -102,7 +105,8 @@ def wants_html(headers: Mapping[str, str]) -> bool:
 @cache
 def words(language: str) -> Mapping[str, str]:
     """The page words of ``language`` (its locale module's ``PAGES``)."""
-    return importlib.import_module(f"complaintdesk.notify.locales.{language}").PAGES
+    page_words: Mapping[str, str] = importlib.import_module(f"complaintdesk.notify.locales.{language}").PAGES
+    return page_words
 
 
 def say(language: str, key: str, **values: Any) -> str:
@@ -145,7 +149,7 @@ class Page:
             f"<footer><p>{say(self.language, 'footer')}</p></footer>\n</main>\n</body>\n</html>\n"
         )
 
-    def response(self) -> Any:
+    def response(self) -> Response:
         from chalice import Response
 
         return Response(body=self.html(), status_code=self.status, headers=dict(HEADERS))

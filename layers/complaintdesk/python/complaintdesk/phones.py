@@ -43,7 +43,7 @@ def normalize_phone(value: str, region: str | None = None) -> str:
                 f"is not a valid phone number in {where} (e.g. {_example(where)}); "
                 "a number of another country starts with + and its country code"
             )
-        home = phonenumbers.region_code_for_country_code(number.country_code)
+        home = phonenumbers.region_code_for_country_code(number.country_code or 0)  # set by parse
         raise PhoneError(f"is not a valid phone number of +{number.country_code} (e.g. {_example(home)})")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -600,6 +600,8 @@ def parse_query(model: type[BaseModel], query: Mapping[str, Any] | BaseModel | N
     An instance of ``model`` (a query the route already validated) is returned as it is."""
     if isinstance(query, model):
         return query
+    if isinstance(query, BaseModel):
+        raise TypeError(f"a {type(query).__name__} is not a {model.__name__} query")
     return _validate(model, {k: v for k, v in (query or {}).items() if v not in ("", None)}, whole="query")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from complaintdesk.auth import Principal, authenticate, require
-from complaintdesk.errors import DomainError, InvalidInput, PayloadTooLarge
+from complaintdesk.errors import DomainError, InvalidInput, PayloadTooLarge, Unauthenticated
 from complaintdesk.observability import bind_ticket, logger, metrics
 
 MAX_BODY_BYTES = 256 * 1024
@@ -92,6 +92,14 @@ class Call:
     @property
     def actor(self) -> str:
         return self.principal.actor if self.principal else "customer"
+
+    @property
+    def signed_in(self) -> Principal:
+        """The caller of a route that takes a token (every route but the signed-link pages): the
+        edge has authenticated it before the view runs."""
+        if self.principal is None:
+            raise Unauthenticated("this route needs a signed-in caller")
+        return self.principal
 
 
 def _bad_body(message: str, problem: str, where: str = "body") -> InvalidInput:

@@ -54,6 +54,7 @@ class MessageIdsHeader(UnstructuredHeader):
     """Message-ID, In-Reply-To, References: message ids written as they are, folded between ids."""
 
     max_count = 1
+    name: str  # BaseHeader's, which the registry mixes into every header class it builds
 
     def fold(self, *, policy: Policy) -> str:
         width = policy.max_line_length or 78
@@ -68,7 +69,8 @@ class MessageIdsHeader(UnstructuredHeader):
 def _registry() -> HeaderRegistry:
     registry = HeaderRegistry()
     for name in ("message-id", "in-reply-to", "references"):
-        registry.map_to_type(name, MessageIdsHeader)
+        # typeshed asks for a BaseHeader subclass; the registry itself makes one (the class + BaseHeader).
+        registry.map_to_type(name, MessageIdsHeader)  # type: ignore[arg-type]
     return registry
 
 

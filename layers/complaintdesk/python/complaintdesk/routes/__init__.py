@@ -17,9 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from complaintdesk.auth import ANY_ROLE, STAFF
+
+if TYPE_CHECKING:
+    from chalice.app import Response
+
+    from complaintdesk.webapi import Call
 
 MANAGERS = frozenset({"manager", "admin"})
 ADMINS = frozenset({"admin"})
@@ -29,6 +34,11 @@ HTML = "text/html"
 CSV = "text/csv"
 # A plain HTML form's body, which a route declared with ``forms=True`` takes besides JSON.
 FORM = "application/x-www-form-urlencoded"
+
+# What a view answers: a JSON body (sent with the route's status), ``(status, JSON body)`` for one
+# of the route's other answers, or a response it shaped itself (an HTML page, a CSV file).
+Answer: TypeAlias = "dict[str, Any] | list[Any] | tuple[int, Any] | Response"
+View: TypeAlias = "Callable[[Call], Answer]"
 
 
 def _modules() -> list[Any]:
@@ -71,8 +81,10 @@ __all__ = [
     "HTML",
     "MANAGERS",
     "STAFF",
+    "Answer",
     "Endpoint",
     "Routes",
+    "View",
     "blueprints",
     "endpoints",
     "model",
@@ -97,11 +109,11 @@ class Endpoint:
     method: str
     path: str
     roles: frozenset[str] | None
-    view: Callable[..., Any]
+    view: View
     body: str | type | None = None
     query: str | type | None = None
     status: int = 200
-    response: str | type | None = None
+    response: str | type | dict[str, Any] | None = None  # a model, or a JSON schema as it is
     also: Mapping[int, str | type] = field(default_factory=dict)
     media: tuple[str, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -134,19 +146,19 @@ class Routes:
         body: str | type | None = None,
         query: str | type | None = None,
         status: int = 200,
-        response: str | type | None = None,
+        response: str | type | dict[str, Any] | None = None,
         also: Mapping[int, str | type] | None = None,
         media: tuple[str, ...] = (),
         headers: Mapping[str, str] | None = None,
         validate: bool = True,
         forms: bool = False,
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    ) -> Callable[[View], View]:
         """Register ``view(call)`` at ``method path``.
 
         ``headers``: request headers the route reads (name → description), for the contract.
         """
 
-        def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        def register(view: View) -> View:
             spec = Endpoint(
                 area=self.name,
                 method=method.upper(),
@@ -180,7 +192,7 @@ class Routes:
         return register
 
 
-def run(spec: Endpoint, call: Any) -> Any:
+def run(spec: Endpoint, call: Call) -> Answer:
     """Validate what the endpoint declares, run its view, answer with its declared status."""
     if spec.query is not None:
         from complaintdesk.schemas import parse_query

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import ADMINS, STAFF, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import ADMINS, STAFF, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("categories")
 
 
 @routes.endpoint("/categories", response="responses:CategoryList")
-def list_categories(call):
+def list_categories(call: Call) -> Answer:
     """Every published category: its names and current version."""
     from complaintdesk.services.categories import list_categories
 
@@ -16,7 +22,7 @@ def list_categories(call):
 
 
 @routes.endpoint("/categories/{category_id}", response="responses:Category")
-def get_category(call):
+def get_category(call: Call) -> Answer:
     """The current definition and every published version: who changed what, when."""
     from complaintdesk.services.categories import category_view
 
@@ -33,7 +39,7 @@ def get_category(call):
     response="responses:CategoryPublished",
     also={200: "responses:CategoryPublished"},
 )
-def publish_category(call):
+def publish_category(call: Call) -> Answer:
     """Validate, compile and publish a new version; running tickets keep the version they started on.
 
     The body is the category definition (its ``id`` may be left out: the path names it). 200 when
@@ -53,7 +59,7 @@ def publish_category(call):
     body="schemas:CategoryPreview",
     response="responses:PreviewDeadlines",
 )
-def preview_category(call):
+def preview_category(call: Call) -> Answer:
     """Every step's and escalation level's deadline for a start time, under a proposed or the current plan."""
     from complaintdesk.services.categories import preview_category
 

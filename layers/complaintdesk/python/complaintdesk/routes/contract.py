@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("contract")
 
@@ -15,7 +21,7 @@ OPENAPI_DOCUMENT = {
 
 
 @routes.endpoint("/openapi.json", roles=None, response=OPENAPI_DOCUMENT)
-def openapi_document(call):
+def openapi_document(call: Call) -> Answer:
     """This document: every route, its parameters, bodies, answers and errors."""
     from complaintdesk.openapi import served
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("customers")
 
 
 @routes.endpoint("/customers", query="schemas:CustomerLookupQuery", response="responses:Customer360")
-def find_customer(call):
+def find_customer(call: Call) -> Answer:
     """The customer 360 view found by ?email= or ?phone= (any format; national ones read in ?country=)."""
     from complaintdesk.services.customers import find_customer
 
@@ -16,7 +22,7 @@ def find_customer(call):
 
 
 @routes.endpoint("/customers/{customer_id}", response="responses:Customer360")
-def get_customer(call):
+def get_customer(call: Call) -> Answer:
     """The customer 360 view: profile, every ticket and every interaction across channels."""
     from complaintdesk.services.customers import customer_360
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import STAFF, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import STAFF, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("recovery")
 
@@ -15,7 +21,7 @@ routes = Routes("recovery")
     status=201,
     response="responses:RecoveryRecorded",
 )
-def record_recovery_action(call):
+def record_recovery_action(call: Call) -> Answer:
     """An apology sent or a compensation offered; told to the customer in the resolution message."""
     from complaintdesk.services.recovery import record_action
 

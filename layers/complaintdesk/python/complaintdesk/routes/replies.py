@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import ADMINS, STAFF, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import ADMINS, STAFF, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("replies")
 
@@ -13,7 +19,7 @@ routes = Routes("replies")
     query="schemas:CannedReplyQuery",
     response="responses:CannedReplyPage",
 )
-def list_canned_replies(call):
+def list_canned_replies(call: Call) -> Answer:
     """The category's canned replies, by id: ?language= (only those written in it), ?limit=, ?cursor=."""
     from complaintdesk.services.canned_replies import list_replies
 
@@ -29,7 +35,7 @@ def list_canned_replies(call):
     status=201,
     response="responses:CannedReply",
 )
-def create_canned_reply(call):
+def create_canned_reply(call: Call) -> Answer:
     """A new canned reply: a title and a text per language; an unknown placeholder is 400, an id in use 409."""
     from complaintdesk.services.canned_replies import create_reply
 
@@ -39,7 +45,7 @@ def create_canned_reply(call):
 @routes.endpoint(
     "/categories/{category_id}/canned-replies/{reply_id}", roles=STAFF, response="responses:CannedReply"
 )
-def get_canned_reply(call):
+def get_canned_reply(call: Call) -> Answer:
     """One canned reply with its texts, the placeholders they use and its version."""
     from complaintdesk.services.canned_replies import get_reply
 
@@ -53,7 +59,7 @@ def get_canned_reply(call):
     body="schemas:CannedReplyUpdate",
     response="responses:CannedReply",
 )
-def update_canned_reply(call):
+def update_canned_reply(call: Call) -> Answer:
     """Replace the title and texts; send the version you read (stale → 409)."""
     from complaintdesk.services.canned_replies import update_reply
 
@@ -66,7 +72,7 @@ def update_canned_reply(call):
     roles=ADMINS,
     response="responses:CannedReplyDeleted",
 )
-def delete_canned_reply(call):
+def delete_canned_reply(call: Call) -> Answer:
     """Remove a canned reply (comments already sent from it keep their words)."""
     from complaintdesk.services.canned_replies import delete_reply
 
@@ -79,7 +85,7 @@ def delete_canned_reply(call):
     query="schemas:CannedReplyRenderQuery",
     response="responses:CannedReplyRendered",
 )
-def render_canned_reply(call):
+def render_canned_reply(call: Call) -> Answer:
     """A canned reply of the ticket's category filled for it (customer's name, ticket number, due date)
     in the customer's language, or ?language=; post the text as a public comment, edited or not."""
     from complaintdesk.services.canned_replies import render_for_ticket

@@ -6,14 +6,18 @@ does not grow with the number of tickets. Send ``Accept: text/csv`` for a CSV fi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from complaintdesk.routes import CSV, MANAGERS, Routes
+from complaintdesk.routes import CSV, MANAGERS, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("reports")
 
 
-def _answer(call: Any, report: dict[str, Any]) -> Any:
+def _answer(call: Call, report: dict[str, Any]) -> Answer:
     if "text/csv" not in call.headers.get("accept", ""):
         return report
     from chalice import Response
@@ -38,7 +42,7 @@ def _answer(call: Any, report: dict[str, Any]) -> Any:
     response="responses:SummaryReport",
     media=(CSV,),
 )
-def report_summary(call):
+def report_summary(call: Call) -> Answer:
     """Totals and rates per value of one dimension: ?from=YYYY-MM-DD&to=YYYY-MM-DD&group_by=."""
     from complaintdesk.services.reports import summary
 
@@ -53,7 +57,7 @@ def report_summary(call):
     response="responses:TrendReport",
     media=(CSV,),
 )
-def report_trend(call):
+def report_trend(call: Call) -> Answer:
     """One metric per day, week or month: ?metric=&interval=day|week|month&group_by=&from=&to=."""
     from complaintdesk.services.reports import trend
 
@@ -68,7 +72,7 @@ def report_trend(call):
     response="responses:SlaReport",
     media=(CSV,),
 )
-def report_sla(call):
+def report_sla(call: Call) -> Answer:
     """Steps finished within their SLA per category, step and team: ?from=&to=."""
     from complaintdesk.services.reports import sla
 

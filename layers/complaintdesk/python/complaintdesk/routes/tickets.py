@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import STAFF, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import STAFF, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("tickets")
 
@@ -15,7 +21,7 @@ routes = Routes("tickets")
     response="responses:TicketCreated",
     headers={"Idempotency-Key": "same key and body → the same ticket; same key, other body → 409"},
 )
-def create_ticket(call):
+def create_ticket(call: Call) -> Answer:
     """Receive a complaint. Same Idempotency-Key and body → the same ticket, never a second one."""
     from complaintdesk.services.intake import create_from_api
 
@@ -29,7 +35,7 @@ def create_ticket(call):
 
 
 @routes.endpoint("/tickets", query="schemas:TicketListQuery", response="responses:TicketPage")
-def list_tickets(call):
+def list_tickets(call: Call) -> Answer:
     """An agent queue: ?status=&category=&team=&customer=&limit=&cursor= (default: the open queue)."""
     from complaintdesk.services.tickets import list_tickets
 
@@ -45,7 +51,7 @@ def list_tickets(call):
 
 
 @routes.endpoint("/tickets/{ticket_id}", response="responses:Ticket")
-def get_ticket(call):
+def get_ticket(call: Call) -> Answer:
     """The ticket with its plan: current step, owner team, due time, escalation level, next step."""
     from complaintdesk.services.tickets import get_ticket
 
@@ -55,7 +61,7 @@ def get_ticket(call):
 @routes.endpoint(
     "/tickets/{ticket_id}", "PATCH", roles=STAFF, body="schemas:TicketPatch", response="responses:Ticket"
 )
-def update_ticket(call):
+def update_ticket(call: Call) -> Answer:
     """Change priority, category or fields; send the version you read (stale → 409)."""
     from complaintdesk.services.tickets import update_ticket
 
@@ -70,7 +76,7 @@ def update_ticket(call):
     status=201,
     response="responses:TimelineEvent",
 )
-def add_comment(call):
+def add_comment(call: Call) -> Answer:
     """An internal note, a public reply the customer receives, or the customer's own words.
 
     ``canned_reply_id`` instead of ``body``: a canned reply of the ticket's category, filled for it."""
@@ -91,7 +97,7 @@ def add_comment(call):
 @routes.endpoint(
     "/tickets/{ticket_id}/timeline", query="schemas:TimelineQuery", response="responses:Timeline"
 )
-def get_timeline(call):
+def get_timeline(call: Call) -> Answer:
     """Everything that happened, oldest first: ?limit=&cursor=."""
     from complaintdesk.services.tickets import get_timeline
 

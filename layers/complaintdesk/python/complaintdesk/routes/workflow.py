@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from complaintdesk.routes import STAFF, Routes
+from typing import TYPE_CHECKING
+
+from complaintdesk.routes import STAFF, Answer, Routes
+
+if TYPE_CHECKING:
+    from complaintdesk.webapi import Call
+
 
 routes = Routes("workflow")
 
@@ -14,11 +20,11 @@ routes = Routes("workflow")
     body="schemas:StepComplete",
     response="responses:Ticket",
 )
-def complete_step(call):
+def complete_step(call: Call) -> Answer:
     """Finish the current step, or wait for the customer; a stale or repeated completion → 409."""
     from complaintdesk.services.workflow import complete_step
 
-    return complete_step(call.params["ticket_id"], call.params["step_id"], call.body, call.principal)
+    return complete_step(call.params["ticket_id"], call.params["step_id"], call.body, call.signed_in)
 
 
 @routes.endpoint(
@@ -28,11 +34,11 @@ def complete_step(call):
     body="schemas:TicketResolve",
     response="responses:Ticket",
 )
-def resolve_ticket(call):
+def resolve_ticket(call: Call) -> Answer:
     """Communicate the decision and its root cause; then follow-up, survey, close."""
     from complaintdesk.services.workflow import resolve
 
-    return resolve(call.params["ticket_id"], call.body, call.principal)
+    return resolve(call.params["ticket_id"], call.body, call.signed_in)
 
 
 @routes.endpoint(
@@ -42,7 +48,7 @@ def resolve_ticket(call):
     body="schemas:TicketReopen",
     response="responses:Ticket",
 )
-def reopen_ticket(call):
+def reopen_ticket(call: Call) -> Answer:
     """Back to work within the reopen window: the last step starts again with a fresh SLA."""
     from complaintdesk.services.workflow import reopen
 

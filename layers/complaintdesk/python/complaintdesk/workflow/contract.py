@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complaintdesk.events import EventType
+
+if TYPE_CHECKING:
+    from complaintdesk.workflow.schedule import ClockData
 
 Kind = Literal["step", "escalation_wait", "customer_wait", "resolution", "follow_up", "survey"]
 
@@ -83,7 +86,7 @@ class ExecutionInput(BaseModel):
     reply: TaskAnswer
 
     @classmethod
-    def first(cls, ticket_id: str, category: str, version: int, clock: dict[str, Any]) -> ExecutionInput:
+    def first(cls, ticket_id: str, category: str, version: int, clock: ClockData) -> ExecutionInput:
         return cls(
             ticket_id=ticket_id,
             category=category,

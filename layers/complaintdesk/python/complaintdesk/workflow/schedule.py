@@ -19,12 +19,21 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
 from complaintdesk.calendars import BusinessCalendar, get_calendar
 from complaintdesk.categories.durations import Duration
 from complaintdesk.categories.model import CategoryDefinition, Step
+
+
+class ClockData(TypedDict):
+    """A clock as an answer carries it to Step Functions (``workflow.contract.Clock`` validates it):
+    seconds for the waits, ISO deadlines for people."""
+
+    seconds: list[int]
+    deadlines: list[str]
 
 
 class EscalationInfo(BaseModel):
@@ -53,7 +62,7 @@ class StepSchedule(BaseModel):
     def due(self) -> datetime:
         return self.deadlines[max(self.level, 0)]
 
-    def clock(self) -> dict[str, list]:
+    def clock(self) -> ClockData:
         """The ``clock`` an answer carries to Step Functions: seconds for the waits, deadlines for people."""
         return {"seconds": list(self.seconds), "deadlines": [d.isoformat() for d in self.deadlines]}
 
@@ -206,7 +215,7 @@ def customer_wait_clock(
     *,
     level: int = 0,
     time_scale: float = 1.0,
-) -> dict[str, list]:
+) -> ClockData:
     """The clock a ``waiting_for_customer`` answer carries (the customer waits of ``step_id``).
 
     ``seconds``/``deadlines`` have ``top + 1 + waits`` entries (see ``customer_wait_index``):
@@ -256,9 +265,7 @@ def customer_wait_clock(
     }
 
 
-def closing_clock(
-    defn: CategoryDefinition, resolved_at: datetime, *, time_scale: float = 1.0
-) -> dict[str, list]:
+def closing_clock(defn: CategoryDefinition, resolved_at: datetime, *, time_scale: float = 1.0) -> ClockData:
     """The clock the "resolved" answer carries: [wait before the survey, wait from survey to auto-close].
 
     Days are calendar days in the category's time zone. Without a survey, index 0 is unused (1 s).
