@@ -63,6 +63,8 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# Types (pyproject.toml [tool.mypy]): strict for the domain package; any error fails the target.
+	$(VENV)/bin/mypy
 	# The import contracts (pyproject.toml [tool.importlinter]): layers, no circles.
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/cfn-lint template.yaml
@@ -90,4 +92,4 @@ bench: $(STAMP)
 		echo "== $$module"; $(PY) -m $$module || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache outbox .local
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .mypy_cache outbox .local
