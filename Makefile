@@ -13,7 +13,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV      := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: install lock run test test-fast browser lint checkov format bench openapi clean
+.PHONY: install lock run test test-unit test-fast browser lint checkov format bench loadtest openapi clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,19 @@ run: $(STAMP)
 	$(PY) -m infra.local.stack $(ARGS)
 
 ## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP,
-## the customer pages in headless Chromium).
+## the customer pages in headless Chromium), on TEST_WORKERS processes (pytest-xdist; the end-to-end
+## tests share one worker and its one local stack). Prints the time it took; fails when a test fails.
+TEST_WORKERS ?= auto
 test: $(STAMP) browser
-	$(PY) -m pytest
+	@start=$$(date +%s); status=0; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup || status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
+
+## The unit tests alone (pure: no moto, no stack); prints the time it took.
+test-unit: $(STAMP)
+	@start=$$(date +%s); status=0; \
+	$(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) || status=$$?; \
+	echo "make test-unit: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright):
 ## installed when missing and apt-get is usable (root). Without it the browser tests skip, saying why,
@@ -90,6 +100,12 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	@for script in tests/bench/bench_*.py; do module=$$(echo $${script%.py} | tr / .); \
 		echo "== $$module"; $(PY) -m $$module || exit 1; done
+
+## A day's load on a fresh `make run` process of its own (free ports, temporary outbox): 1,000 tickets
+## over HTTP from 8 clients + 200 e-mails over SMTP; prints the figures and PASS/FAIL per target
+## (docs/operations.md). ARGS='--tickets 200 --mails 40' for a shorter run.
+loadtest: $(STAMP)
+	$(PY) -m tests.bench.loadtest $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .mypy_cache outbox .local

@@ -7,13 +7,21 @@ from typing import Any
 
 import pytest
 
-from tests.support.aws import MOTO_CONFIG, ApiClient, moto_jwks_file, reset_caches
+from tests.support.aws import ApiClient, MotoSession, moto_jwks_file, reset_caches
 
 # Every AWS call a Lambda function makes is checked against its role in template.yaml (item 1 of issue 10).
 pytest_plugins = ("tests.support.iam_evidence",)
 
 # Executions still waiting when a test's moto session ends fire their timers into the void; quiet.
 logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``, as `make test` runs) the end-to-end tests share one
+    worker, so one local stack (tests/e2e/conftest.py ``running_stack``) serves them all."""
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(autouse=True)
@@ -53,33 +61,36 @@ def jwks_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def moto_session() -> Iterator[MotoSession]:
+    """One moto per process (per xdist worker); ``stack`` isolates each test inside it."""
+    yield MotoSession()
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str) -> Iterator[Any]:
+def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str, moto_session: MotoSession) -> Iterator[Any]:
     """moto in-process holding every resource of template.yaml; the function environment set."""
-    from moto import mock_aws
+    from infra.local.resources import function_environment
 
-    from infra.local.resources import create_local_resources, function_environment
-
-    with mock_aws(config=MOTO_CONFIG):
-        # A stage of its own per test: executions a previous test left waiting fire their timers
-        # later, and must not find (and publish into) this test's topic, queues or table.
-        resources = create_local_resources(stage=f"t{uuid.uuid4().hex[:8]}")
+    # A stage of its own per test, in emptied backends: executions a previous test left waiting
+    # fire their timers later, and must not find (and publish into) this test's topic, queues or table.
+    resources = moto_session.begin(stage=f"t{uuid.uuid4().hex[:8]}")
+    try:
         for name, value in function_environment("ApiFunction", resources).items():
             monkeypatch.setenv(name, str(value))
         # moto in-process serves no JWKS: the test server publishes the same keys.
         monkeypatch.setenv("JWKS_URL", jwks_url)
         reset_caches()
         yield resources
-    reset_caches()
+    finally:
+        moto_session.end()
+        reset_caches()
 
 
 @pytest.fixture
-def tokens(stack: Any) -> dict[str, str]:
-    import boto3
-
-    from infra.local.users import role_tokens
-
-    return role_tokens(boto3.client("cognito-idp"), stack.user_pool_id, stack.user_pool_client_id)
+def tokens(stack: Any, moto_session: MotoSession) -> dict[str, str]:
+    """An ID token per role (the pool's users are made once per process, with the pool)."""
+    return moto_session.tokens(stack)
 
 
 @pytest.fixture

@@ -681,8 +681,14 @@ def create_local_resources(
     parameters: dict[str, str] | None = None,
     endpoint_url: str | None = None,
     api_url: str = DEFAULT_API_URL,
+    reuse: LocalResources | None = None,
+    reuse_types: frozenset[str] = frozenset(),
 ) -> LocalResources:
-    """Create every local resource of ``template_path`` and return their names, ARNs and the environment."""
+    """Create every local resource of ``template_path`` and return their names, ARNs and the environment.
+
+    With ``reuse`` (resources made earlier in the same moto), resources of ``reuse_types`` are not
+    created again: their names, ARNs and attributes are taken from ``reuse`` (the test suite shares
+    the costly Cognito pool, KMS key and IAM roles between tests this way)."""
     if session is None:
         session = _shared_session()
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -717,8 +723,11 @@ def create_local_resources(
     arns: dict[str, str] = {}
     for lid in creation_order(template, intrinsics):
         type_ = resources[lid]["Type"]
-        props = _Props(lid, type_, intrinsics.resolve(resources[lid].get("Properties", {})))
-        created = CREATORS[type_](ctx, lid, props)
+        if reuse is not None and type_ in reuse_types and lid in reuse.physical:
+            created = _reused(reuse, lid)
+        else:
+            props = _Props(lid, type_, intrinsics.resolve(resources[lid].get("Properties", {})))
+            created = CREATORS[type_](ctx, lid, props)
         intrinsics.refs[lid] = created.ref
         for name, value in created.attributes.items():
             intrinsics.attributes[(lid, name)] = value
@@ -746,6 +755,14 @@ def create_local_resources(
         intrinsics=intrinsics,
         overrides=overrides,
     )
+
+
+def _reused(made: LocalResources, logical_id: str) -> _Created:
+    """What creating ``logical_id`` gave earlier (``made``), to stand for a new creation."""
+    if made.intrinsics is None:
+        raise ValueError("LocalResources was not made by create_local_resources")
+    attributes = {name: value for (lid, name), value in made.intrinsics.attributes.items() if lid == logical_id}
+    return _Created(ref=made.physical[logical_id], arn=made.arns.get(logical_id), attributes=attributes)
 
 
 def _single(resources: Mapping[str, Any], physical: Mapping[str, str], type_: str) -> str:

@@ -18,6 +18,23 @@ from complaintdesk.settings import reset_settings
 from complaintdesk.store import repository
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+# Built once per process (per xdist worker) and kept between tests: the user pool (moto imports an
+# RSA key for each), its users and their tokens, the KMS key and the IAM roles cost most of a
+# stack's setup and hold no ticket, message or delivery of a test. Every other service starts empty.
+SHARED_SERVICES = frozenset({"cognito-idp", "kms", "iam", "sts"})
+SHARED_TYPES = frozenset(
+    {
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::Cognito::UserPoolDomain",
+        "AWS::KMS::Key",
+        "AWS::IAM::Role",
+    }
+)
+TOKENS_FOR_SECONDS = 30 * 60  # moto's ID tokens live an hour; mint new ones well before
 
 
 def reset_caches() -> None:
@@ -28,6 +45,123 @@ def reset_caches() -> None:
     idempotency.reset()
     auth._jwks_client.cache_clear()
     observability.metrics().clear_metrics()
+
+
+def reset_moto(keep: frozenset[str] = frozenset()) -> None:
+    """Empty every moto backend except those of the services in ``keep`` (what moto's own reset
+    does at the start of a mock, service by service; moto is pinned in requirements.lock)."""
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.core.model_instances import reset_model_data
+
+    with backend_lock:
+        for backend in list(BackendDict._instances):
+            if backend.service_name in keep:
+                continue
+            for account_specific in backend.values():
+                account_specific.reset()
+            backend.clear()
+            BackendDict._instances.remove(backend)
+    reset_model_data()
+
+
+def _shared_fingerprint() -> tuple[Any, ...]:
+    """What a test could change in the shared services: pools, clients, groups, users (state,
+    password, groups), IAM roles and their policies, KMS keys and their state."""
+    from moto.cognitoidp.models import cognitoidp_backends
+    from moto.iam.models import iam_backends
+    from moto.kms.models import kms_backends
+
+    pools = tuple(
+        (
+            pool_id,
+            tuple(sorted(pool.clients)),
+            tuple(sorted(pool.groups)),
+            tuple(
+                sorted(
+                    (
+                        user.username,
+                        user.enabled,
+                        user.status,
+                        user.password,
+                        sorted(g.group_name for g in user.groups),
+                    )
+                    for user in pool.users.values()
+                )
+            ),
+        )
+        for pool_id, pool in sorted(cognitoidp_backends[ACCOUNT][REGION].user_pools.items())
+    )
+    roles = tuple(
+        sorted(
+            (role.name, json.dumps(role.policies, sort_keys=True, default=str), sorted(role.managed_policies))
+            for role in iam_backends[ACCOUNT]["global"].roles.values()
+        )
+    )
+    keys = tuple(
+        sorted((key.id, key.key_state, key.enabled) for key in kms_backends[ACCOUNT][REGION].keys.values())
+    )
+    return pools, roles, keys
+
+
+class MotoSession:
+    """One moto per process for the ``stack`` fixture, isolated per test.
+
+    Each test gets a stage of its own (its own table, queues, topics, bucket, alarms, receipt rule)
+    in backends emptied at its start, exactly as a fresh ``mock_aws`` would have them, so it sees
+    no ticket, queue message, SNS or SES delivery, metric or execution of another test; executions
+    an earlier test left waiting fire their timers at names that no longer exist. Only
+    ``SHARED_SERVICES`` are kept, and they are checked before each test: if a test changed them
+    (a user, a group, a role policy) or another mock reset moto, they are built again."""
+
+    def __init__(self) -> None:
+        self.shared: Any = None
+        self.fingerprint: tuple[Any, ...] | None = None
+        self._tokens: dict[str, str] = {}
+        self._tokens_at = 0.0
+        self._mock: Any = None
+
+    def begin(self, stage: str) -> Any:
+        """Start moto (keeping its data) and create a test's stage; returns its LocalResources."""
+        from moto import mock_aws
+
+        import infra.local.resources as resources
+
+        self._mock = mock_aws(config=MOTO_CONFIG)
+        self._mock.start(reset=False)
+        try:
+            if self.shared is None or _shared_fingerprint() != self.fingerprint:
+                reset_moto()
+                self.shared = None
+                self.shared = resources.create_local_resources(stage="shared")
+                self._tokens, self._tokens_at = {}, 0.0
+                self.tokens(self.shared)
+            reset_moto(keep=SHARED_SERVICES)
+            return resources.create_local_resources(stage=stage, reuse=self.shared, reuse_types=SHARED_TYPES)
+        except BaseException:
+            self.end()
+            raise
+
+    def end(self) -> None:
+        """Stop moto without emptying it (the next test empties what it does not share)."""
+        if self._mock is not None:
+            self._mock.stop(remove_data=False)
+            self._mock = None
+
+    def tokens(self, stack: Any) -> dict[str, str]:
+        """An ID token per role from the shared pool (minted again before moto's expire)."""
+        import time
+
+        import boto3
+
+        from infra.local.users import role_tokens
+
+        if not self._tokens or time.monotonic() - self._tokens_at > TOKENS_FOR_SECONDS:
+            self._tokens = role_tokens(
+                boto3.client("cognito-idp"), stack.user_pool_id, stack.user_pool_client_id
+            )
+            self._tokens_at = time.monotonic()
+            self.fingerprint = _shared_fingerprint()
+        return dict(self._tokens)
 
 
 def moto_jwks_file(folder: Path) -> Path:

@@ -1,0 +1,80 @@
+"""The ``stack`` fixture's moto is one per process, yet each test starts from nothing of another's.
+
+tests/support/aws.py ``MotoSession``: a test's stage lives in backends emptied at its start; only the
+Cognito pool (with the role users), the KMS key and the IAM roles are kept, and they are built again
+when a test changed them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from tests.support.aws import ACCOUNT, REGION, MotoSession
+
+
+def leave_traces(stack: Any) -> None:
+    """A ticket-table item, a queue message, an SNS SMS and an SES mail, as a test leaves them."""
+    boto3.client("dynamodb").put_item(
+        TableName=stack.physical["TicketsTable"], Item={"PK": {"S": "TICKET#1"}, "SK": {"S": "META"}}
+    )
+    boto3.client("sqs").send_message(QueueUrl=stack.physical["NotifyQueue"], MessageBody="{}")
+    boto3.client("sns").publish(PhoneNumber="+905551112233", Message="hello")
+    boto3.client("ses").send_email(
+        Source="support@complaintdesk.example",
+        Destination={"ToAddresses": ["a@example.com"]},
+        Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}},
+    )
+
+
+def test_a_test_sees_nothing_an_earlier_test_left(moto_session: MotoSession) -> None:
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    # Given a test that left an item, a queued message, an SMS and a mail behind
+    first = moto_session.begin(stage="isoa")
+    try:
+        leave_traces(first)
+    finally:
+        moto_session.end()
+    # When the next test starts
+    second = moto_session.begin(stage="isob")
+    try:
+        # Then none of it is there: only the new stage's table and queues, nothing sent
+        tables = boto3.client("dynamodb").list_tables()["TableNames"]
+        assert first.physical["TicketsTable"] not in tables and second.physical["TicketsTable"] in tables
+        assert all("-isob-" in url for url in boto3.client("sqs").list_queues()["QueueUrls"])
+        got = boto3.client("sqs").receive_message(QueueUrl=second.physical["NotifyQueue"], WaitTimeSeconds=0)
+        assert "Messages" not in got
+        assert ses_backends[ACCOUNT][REGION].sent_messages == []
+        assert not sns_backends[ACCOUNT][REGION].sms_messages
+        # And the costly shared parts were kept
+        assert second.user_pool_id == first.user_pool_id
+        assert second.arns["WorkflowRole"] == first.arns["WorkflowRole"]
+    finally:
+        moto_session.end()
+
+
+def test_shared_parts_a_test_changed_are_built_again(moto_session: MotoSession) -> None:
+    # Given a test that disabled a role's user in the shared pool
+    first = moto_session.begin(stage="isoc")
+    try:
+        moto_session.tokens(first)
+        boto3.client("cognito-idp").admin_disable_user(
+            UserPoolId=first.user_pool_id, Username="agent@complaintdesk.local"
+        )
+    finally:
+        moto_session.end()
+    # When the next test starts
+    second = moto_session.begin(stage="isod")
+    try:
+        # Then it gets a new pool whose agent can sign in again
+        assert second.user_pool_id != first.user_pool_id
+        user = boto3.client("cognito-idp").admin_get_user(
+            UserPoolId=second.user_pool_id, Username="agent@complaintdesk.local"
+        )
+        assert user["Enabled"] is True
+        assert set(moto_session.tokens(second)) == {"agent", "manager", "admin", "integration"}
+    finally:
+        moto_session.end()
