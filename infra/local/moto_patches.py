@@ -33,6 +33,12 @@ at a time, and two of its habits sink the stack under load:
    kept. Finished threads are also dropped from moto's ``TMP_THREADS`` list, which otherwise grows by
    one entry per execution for the life of the process.
 
+6. **Every query sorts the whole table.** ``Table.query`` walks ``Table.all_items()``, which sorts
+   every item of the table, then keeps the matching ones and sorts those again by their full key
+   (index keys, then the table's keys). During a query the patch hands it the items unsorted, and
+   for a base-table query only the items of the queried partition: the second sort alone decides
+   the order, so the answer is moto's own. Scans keep moto's sorted walk (their pages depend on it).
+
 ``apply()`` installs them all; it is idempotent. The local stack calls it before starting moto;
 in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
 source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
@@ -73,6 +79,15 @@ PINNED: dict[str, str] = {
     ),
     "moto.dynamodb.models.DynamoDBBackend.get_keys_value": (
         "1f948797496ddc2cd4e4752e29e470d19ce757ca3406e07fed6bd90b331c1caa"
+    ),
+    "moto.dynamodb.models.table.Table.query": (
+        "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e"
+    ),
+    "moto.dynamodb.models.table.Table.all_items": (
+        "c80d2ee3c896acd0cab6ca35aaeae3ab3fb65858933f8a3403d4e027c240f31d"
+    ),
+    "moto.dynamodb.models.table.Table.sorted_items": (
+        "216dac1cd6b659d283e91006b809136623723efb90125b015e07052478724937"
     ),
     "moto.core.responses.BaseResponse.call_action": (
         "26076963fd17fd1a40be642032b5a8d90f159c19d01b80a5f0b0c839770ee0d6"
@@ -285,6 +300,46 @@ def _item_level_transactions(original: Callable[..., Any]) -> Callable[..., Any]
     return transact_write_items
 
 
+# --- 6. queries that do not sort the whole table ------------------------------------------------
+
+_query_scope = threading.local()
+
+
+def _query_without_sorting_everything(original: Callable[..., Any]) -> Callable[..., Any]:
+    signature = inspect.signature(original)
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        index_name = bound.arguments.get("index_name")
+        _query_scope.table = self
+        _query_scope.bucket = None if index_name else bound.arguments.get("hash_key")
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _query_scope.table = None
+
+    query.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return query
+
+
+def _all_items_for_queries(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def all_items(self: Any) -> Any:
+        if getattr(_query_scope, "table", None) is not self:
+            return original(self)  # scans and the rest: moto's sorted list
+        hash_key = _query_scope.bucket
+        if hash_key is not None:  # a base-table query: only its partition can match
+            bucket = self.items.get(hash_key)
+            if bucket is None:
+                return []
+            return list(bucket.values()) if self.range_key_attr else [bucket]
+        if self.range_key_attr:
+            return [item for bucket in self.items.values() for item in bucket.values()]
+        return list(self.items.values())
+
+    all_items.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return all_items
+
+
 # --- 3-5. Step Functions: parse trees, clients, threads -----------------------------------------
 
 
@@ -373,6 +428,7 @@ def apply() -> None:
     import moto.dynamodb.models as dynamodb_models
     from moto.core.responses import BaseResponse
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
     from moto.sqs.models import SQSBackend
     from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
@@ -383,6 +439,8 @@ def apply() -> None:
     dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
         deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
     )
+    Table.query = _query_without_sorting_everything(Table.query)  # type: ignore[method-assign]
+    Table.all_items = _all_items_for_queries(Table.all_items)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _item_level_transactions(  # type: ignore[method-assign]
         DynamoDBBackend.transact_write_items
     )

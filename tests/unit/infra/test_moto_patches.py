@@ -224,3 +224,50 @@ def test_a_long_poll_does_not_hold_up_other_requests(aws: Any) -> None:
     sqs.send_message(QueueUrl=queue, MessageBody="hello")
     assert time.monotonic() - started < 1.5
     waiting.join(5)
+
+
+def test_queries_answer_in_key_order_with_pages(aws: Any) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    client.create_table(
+        TableName="q",
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK", "GSI1PK", "GSI1SK")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "GSI1",
+                "KeySchema": [
+                    {"AttributeName": "GSI1PK", "KeyType": "HASH"},
+                    {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for n in (7, 3, 9, 1, 5):  # written out of order, over several partitions
+        for sk in ("b", "a"):
+            item = {"PK": {"S": f"p{n % 2}"}, "SK": {"S": f"{sk}{n}"}}
+            item |= {"GSI1PK": {"S": "all"}, "GSI1SK": {"S": f"{10 - n:02d}"}}
+            client.put_item(TableName="q", Item=item)
+
+    def pages(**kwargs: Any) -> list[str]:
+        found, start = [], None
+        while True:
+            page = client.query(
+                TableName="q", Limit=3, **kwargs, **({"ExclusiveStartKey": start} if start else {})
+            )
+            found += [i["SK"]["S"] for i in page["Items"]]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return found
+
+    partition = {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "p1"}}}
+    assert pages(**partition) == ["a1", "a3", "a5", "a7", "a9", "b1", "b3", "b5", "b7", "b9"]
+    assert pages(**partition, ScanIndexForward=False)[:2] == ["b9", "b7"]
+    index = {"IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :a"}
+    index["ExpressionAttributeValues"] = {":a": {"S": "all"}}
+    # Ties on the index key are ordered by the table's key, as moto orders them.
+    assert pages(**index) == ["a9", "b9", "a7", "b7", "a5", "b5", "a3", "b3", "a1", "b1"]
+    assert pages(KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "none"}}) == []
