@@ -39,6 +39,10 @@ at a time, and two of its habits sink the stack under load:
    for a base-table query only the items of the queried partition: the second sort alone decides
    the order, so the answer is moto's own. Scans keep moto's sorted walk (their pages depend on it).
 
+7. **Every request lists moto's package folder.** The server finds the service of a request by
+   listing the folders of the moto package (about 150 ``stat`` calls) each time; the patch lists
+   them once.
+
 ``apply()`` installs them all; it is idempotent. The local stack calls it before starting moto;
 in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
 source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
@@ -88,6 +92,12 @@ PINNED: dict[str, str] = {
     ),
     "moto.dynamodb.models.table.Table.sorted_items": (
         "216dac1cd6b659d283e91006b809136623723efb90125b015e07052478724937"
+    ),
+    "moto.backends.list_of_moto_modules": (
+        "4f741a10b06500e840c3aaa1b4f02706e6f2bfbababc0e8a2a7b9c9d0e8957dc"
+    ),
+    "moto.moto_server.werkzeug_app.DomainDispatcherApplication.get_backend_for_host": (
+        "1f41972c1e4e660fbf4e4ddfeeed2fdff56dc105a8f8e1bf015640f710ef511a"
     ),
     "moto.core.responses.BaseResponse.call_action": (
         "26076963fd17fd1a40be642032b5a8d90f159c19d01b80a5f0b0c839770ee0d6"
@@ -340,6 +350,21 @@ def _all_items_for_queries(original: Callable[[Any], Any]) -> Callable[[Any], An
     return all_items
 
 
+# --- 7. the server's service lookup ---------------------------------------------------------------
+
+
+def _modules_listed_once(original: Callable[[], Any]) -> Callable[[], Any]:
+    listed: list[str] = []
+
+    def list_of_moto_modules() -> Any:
+        if not listed:
+            listed.extend(original())
+        return iter(listed)
+
+    list_of_moto_modules.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    return list_of_moto_modules
+
+
 # --- 3-5. Step Functions: parse trees, clients, threads -----------------------------------------
 
 
@@ -449,6 +474,9 @@ def apply() -> None:
         _parse_tree_cached(AmazonStateLanguageParser.parse)
     )
     ExecutionWorker.start = _pruning_start(ExecutionWorker.start)  # type: ignore[method-assign]
+    import moto.backends
+
+    moto.backends.list_of_moto_modules = _modules_listed_once(moto.backends.list_of_moto_modules)
     import importlib
 
     from moto.stepfunctions.parser.asl.utils import boto_client
