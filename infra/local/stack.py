@@ -90,6 +90,7 @@ class LocalStack:
     state_clients: dict[str, Any] = field(default_factory=dict)  # dynamodb and s3, for saving
     template: dict[str, Any] = field(default_factory=dict)
     ready: bool = False  # start() finished
+    stop_phases: dict[str, float] = field(default_factory=dict)  # seconds each part of stop() took
 
     @property
     def moto_url(self) -> str:
@@ -382,11 +383,16 @@ class LocalStack:
         still = [t.name for t in stoppers + pollers if t.is_alive()]
         if still:
             print(f"[local] still finishing a batch at stop: {', '.join(still)}", file=sys.stderr, flush=True)
+        self.stop_phases["pollers and servers"] = join_seconds - (deadline - time.monotonic())
         try:
+            began = time.monotonic()
             self.save_state()
+            self.stop_phases["save"] = time.monotonic() - began
         finally:
+            began = time.monotonic()
             for server in reversed(servers):
                 server.stop()
+            self.stop_phases["moto"] = time.monotonic() - began
 
 
 def banner(info: dict[str, Any]) -> str:
@@ -511,7 +517,10 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         _stop_watchdog(STOP_WATCHDOG_SECONDS)
         stack.stop()
-        print(f"[local] stopped in {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
+        phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stack.stop_phases.items())
+        print(
+            f"[local] stopped in {time.monotonic() - started:.2f} s ({phases})", file=sys.stderr, flush=True
+        )
     return 0
 
 
