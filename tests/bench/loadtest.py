@@ -1,0 +1,389 @@
+"""A day's load on the embedded stack (``make loadtest``): is `make run` good for a company's day?
+
+Starts `make run`'s own process (``python -m infra.local.stack``) on free ports with a fresh outbox,
+then, over real HTTP and SMTP:
+
+- 8 concurrent clients create 1,000 tickets (half of them categorised, so their plan starts), and
+  now and then read a ticket back and open the customer's 360;
+- one more client sends 200 complaints by e-mail to the inbound SMTP server;
+
+waits until every queue of the stack is empty, and verifies the outcome from the stack's own state:
+every created ticket is in the table once, every e-mail became exactly one ticket, every ticket has
+exactly one acknowledgement .eml in the outbox, every categorised ticket reached its first step, and
+the stack's log holds no traceback. It prints throughput, p50/p95/p99 per endpoint, the drain time,
+the stack's RSS and thread count, the counts it verified, and PASS/FAIL per target; it exits
+non-zero on any FAIL.
+
+Run from the repository root: ``make loadtest`` (or ``.venv/bin/python -m tests.bench.loadtest``;
+``--help`` for smaller runs). Not part of the pytest suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import json
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+ACK_SUBJECT = "We received your complaint"  # ticket.acknowledged, in English
+
+TARGETS = {
+    "send_seconds": 180.0,  # everything sent within 3 minutes
+    "drain_seconds": 120.0,  # every queue empty within 2 minutes after
+    "p99_create_seconds": 1.0,
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+class Stack:
+    """The local stack as a child process, exactly as `make run` starts it."""
+
+    def __init__(self, folder: Path, time_scale: float | None) -> None:
+        self.folder = folder
+        self.outbox, self.state = folder / "outbox", folder / "stack.json"
+        self.log = folder / "stack.log"
+        command = [sys.executable, "-m", "infra.local.stack", "--api-port", "0", "--moto-port", "0"]
+        command += ["--smtp-port", "0", "--outbox", str(self.outbox), "--state-file", str(self.state)]
+        if time_scale is not None:
+            command += ["--time-scale", str(time_scale)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 180
+        while not self.state.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the local stack did not start:\n" + self.log.read_text()[-3000:])
+            time.sleep(0.2)
+        self.info: dict[str, Any] = json.loads(self.state.read_text())
+
+    def proc_status(self) -> tuple[int, int]:
+        """(RSS in MiB, threads) of the stack's process."""
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            fields[name] = value.strip()
+        return int(fields["VmRSS"].split()[0]) // 1024, int(fields["Threads"])
+
+    def stop(self) -> float:
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return time.monotonic() - started
+
+
+class Clients:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.failures: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def call(self, endpoint: str, method: str, path: str, body: Any = None, **headers: str) -> Any:
+        request = urllib.request.Request(
+            self.stack.info["api_url"] + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+        )
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Authorization", f"Bearer {self.stack.info['tokens']['agent']}")
+        for name, value in headers.items():
+            request.add_header(name.replace("_", "-"), value)
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answer = json.loads(response.read() or b"null")
+                ok = True
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            answer, ok = error, False
+        with self.lock:
+            self.latencies[endpoint].append(time.monotonic() - started)
+            if not ok:
+                self.failures[endpoint] += 1
+        return answer if ok else None
+
+    def send_mail(self, mail: EmailMessage) -> bool:
+        host, port = self.stack.info["smtp"].rsplit(":", 1)
+        started = time.monotonic()
+        try:
+            with smtplib.SMTP(host, int(port), timeout=60) as smtp:
+                smtp.send_message(mail, to_addrs=["support@complaintdesk.example"])
+            ok = True
+        except (smtplib.SMTPException, OSError):
+            ok = False
+        with self.lock:
+            self.latencies["SMTP message"].append(time.monotonic() - started)
+            if not ok:
+                self.failures["SMTP message"] += 1
+        return ok
+
+
+def complaint(run: str, n: int, categorised: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "web",
+        "subject": f"Load {run} ticket {n}",
+        "description": "The parcel I ordered has not arrived and the tracking page has not moved.",
+        "customer": {"name": f"Customer {n}", "email": f"load-{run}-{n}@example.com", "language": "en"},
+    }
+    if categorised:
+        body["category"] = "late-delivery"
+        body["fields"] = {"order_number": f"LD-{n:06d}", "carrier": "aras", "promised_date": "2026-11-20"}
+    return body
+
+
+def mail(run: str, n: int) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = f"Mail Customer {n} <mail-{run}-{n}@example.com>"
+    message["To"] = "support@complaintdesk.example"
+    message["Subject"] = f"Load {run} mail {n}"
+    message["Message-ID"] = f"<{run}-{n}@mail.example.com>"
+    message.set_content(
+        "Hello, the washing machine you delivered last week leaks water on every cycle. "
+        "Please send someone to repair or replace it.\n"
+    )
+    return message
+
+
+def queue_depths(stack: Stack) -> dict[str, int]:
+    """Messages visible or in flight on every queue of the stack but the dead-letter ones."""
+    import boto3
+
+    sqs = boto3.client(
+        "sqs",
+        region_name="us-east-1",
+        endpoint_url=stack.info["moto_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    depths = {}
+    for url in sqs.list_queues().get("QueueUrls", []):
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        depths[url.rsplit("/", 1)[-1]] = sum(int(v) for v in attributes.values())
+    return depths
+
+
+def table_tickets(stack: Stack) -> list[dict[str, Any]]:
+    import boto3
+    from boto3.dynamodb.types import TypeDeserializer
+
+    dynamodb = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=stack.info["moto_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    table = stack.info["env"]["TABLE_NAME"]
+    plain = TypeDeserializer()
+    found = []
+    for page in dynamodb.get_paginator("scan").paginate(
+        TableName=table,
+        FilterExpression="SK = :ticket",
+        ExpressionAttributeValues={":ticket": {"S": "TICKET"}},
+    ):
+        found += [{k: plain.deserialize(v) for k, v in item.items()} for item in page["Items"]]
+    return found
+
+
+def acknowledgements(outbox: Path) -> Counter[str]:
+    """Ticket id → acknowledgements in the outbox."""
+    counts: Counter[str] = Counter()
+    for path in outbox.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if ACK_SUBJECT in str(message["Subject"] or ""):
+            counts[str(message["X-Complaintdesk-Ticket"])] += 1
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1000)
+    parser.add_argument("--mails", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--time-scale", type=float, default=None, help="the stack's (default: make run's)")
+    parser.add_argument("--keep", action="store_true", help="keep the stack's folder (log, outbox)")
+    args = parser.parse_args(argv)
+    run = uuid.uuid4().hex[:6]
+    folder = Path(tempfile.mkdtemp(prefix="complaintdesk-load-"))
+    print(
+        f"loadtest {run}: {args.tickets} tickets from {args.clients} clients + {args.mails} e-mails",
+        flush=True,
+    )
+    stack = Stack(folder, args.time_scale)
+    clients = Clients(stack)
+    samples: list[tuple[int, int]] = []
+    sampling = threading.Event()
+
+    def sample() -> None:
+        while not sampling.wait(1.0):
+            try:
+                samples.append(stack.proc_status())
+            except (OSError, KeyError, ValueError):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    created: dict[int, str] = {}
+
+    def create(n: int) -> None:
+        body = complaint(run, n, categorised=n % 2 == 0)
+        ticket = clients.call("POST /tickets", "POST", "/tickets", body, Idempotency_Key=f"{run}-{n}")
+        if not ticket or "ticket_id" not in ticket:
+            return
+        created[n] = ticket["ticket_id"]
+        if n % 4 == 1:
+            clients.call("GET /tickets/{id}", "GET", f"/tickets/{ticket['ticket_id']}")
+        if n % 10 == 3:
+            clients.call("GET /customers (360)", "GET", f"/customers?email=load-{run}-{n}@example.com")
+
+    def send_mails() -> int:
+        spacing = 150.0 / max(1, args.mails) if args.tickets >= 500 else 0.0
+        sent = 0
+        for n in range(args.mails):
+            sent += clients.send_mail(mail(run, n))
+            time.sleep(spacing)
+        return sent
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as mailer, ThreadPoolExecutor(max_workers=args.clients) as pool:
+        mails_sent = mailer.submit(send_mails)
+        list(pool.map(create, range(args.tickets)))
+        sent_mails = mails_sent.result()
+    send_seconds = time.monotonic() - started
+    print(f"sent in {send_seconds:.1f} s; waiting for the queues to drain", flush=True)
+
+    drain_started = time.monotonic()
+    drained_at: float | None = None
+    quiet = 0
+    while time.monotonic() - drain_started < 600:
+        depths = queue_depths(stack)
+        busy = {name: depth for name, depth in depths.items() if depth and "dlq" not in name.lower()}
+        quiet = 0 if busy else quiet + 1
+        if int(time.monotonic() - drain_started) % 15 == 0:
+            print(f"  {time.monotonic() - drain_started:4.0f} s: {busy or 'empty'}", flush=True)
+        if quiet >= 3:  # three empty looks a second apart: nothing left in flight
+            drained_at = time.monotonic() - 2.0
+            break
+        time.sleep(1.0)
+    drain_seconds = (drained_at or time.monotonic()) - drain_started
+    dead_letters = {n: d for n, d in queue_depths(stack).items() if d and "dlq" in n.lower()}
+    time.sleep(1.0)  # the outbox writer flushes every 0.2 s
+
+    tickets = table_tickets(stack)
+    by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in tickets:
+        by_subject[item.get("subject", "")].append(item)
+    acks = acknowledgements(stack.outbox)
+    api_lost = [n for n in range(args.tickets) if n not in created]
+    api_missing = [n for n in created if len(by_subject[f"Load {run} ticket {n}"]) == 0]
+    api_duplicated = [n for n in created if len(by_subject[f"Load {run} ticket {n}"]) > 1]
+    mail_tickets = {n: by_subject[f"Load {run} mail {n}"] for n in range(args.mails)}
+    mail_missing = [n for n, found in mail_tickets.items() if not found]
+    mail_duplicated = [n for n, found in mail_tickets.items() if len(found) > 1]
+    ours = [t["ticket_id"] for t in tickets if str(t.get("subject", "")).startswith(f"Load {run} ")]
+    ack_missing = [t for t in ours if acks[t] == 0]
+    ack_duplicated = [t for t in ours if acks[t] > 1]
+    categorised = [by_subject[f"Load {run} ticket {n}"] for n in created if n % 2 == 0]
+    no_step = [found[0]["ticket_id"] for found in categorised if found and not found[0].get("task_token")]
+    rss, threads = stack.proc_status()
+    peak_rss = max([rss] + [s[0] for s in samples])
+    peak_threads = max([threads] + [s[1] for s in samples])
+    sampling.set()
+    stop_seconds = stack.stop()
+    log = stack.log.read_text(errors="replace")
+    tracebacks = log.count("Traceback (most recent call last)")
+    failed_batches = log.count("failed a batch")
+
+    total = len(created) + sent_mails
+    print()
+    print(
+        f"throughput       {total / send_seconds:.1f} tickets/s sent ({len(created)} API + {sent_mails} e-mail)"
+    )
+    print(f"{'endpoint':24} {'n':>5} {'fail':>4} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7}")
+    for endpoint, values in sorted(clients.latencies.items()):
+        print(
+            f"{endpoint:24} {len(values):5d} {clients.failures[endpoint]:4d} {percentile(values, 0.5):7.3f} "
+            f"{percentile(values, 0.95):7.3f} {percentile(values, 0.99):7.3f}"
+        )
+    print(
+        f"drain            {drain_seconds:.1f} s after the last send"
+        + ("" if drained_at else " (NOT drained)")
+    )
+    print(f"stack process    RSS {rss} MiB (peak {peak_rss}), threads {threads} (peak {peak_threads})")
+    print(f"stop (SIGTERM)   {stop_seconds:.1f} s")
+    print(f"dead letters     {dead_letters or 'none'}")
+    print(
+        f"verified         API: {len(created)} created, {len(api_lost)} refused/failed, "
+        f"{len(api_missing)} missing from the table, {len(api_duplicated)} duplicated"
+    )
+    print(
+        f"                 e-mail: {args.mails - len(mail_missing) - len(mail_duplicated)} became one ticket, "
+        f"{len(mail_missing)} became none, {len(mail_duplicated)} became several"
+    )
+    print(
+        f"                 acknowledgements: {len(ours) - len(ack_missing) - len(ack_duplicated)} exactly once, "
+        f"{len(ack_missing)} missing, {len(ack_duplicated)} more than once"
+    )
+    print(
+        f"                 categorised: {len(categorised) - len(no_step)} reached their first step, {len(no_step)} not"
+    )
+    print(f"                 stack log: {tracebacks} tracebacks, {failed_batches} failed batches")
+
+    p99_create = percentile(clients.latencies["POST /tickets"], 0.99)
+    lost = len(api_lost) + len(api_missing) + len(mail_missing) + len(ack_missing) + len(no_step)
+    lost += args.mails - sent_mails
+    duplicated = len(api_duplicated) + len(mail_duplicated) + len(ack_duplicated)
+    checks = [
+        (f"sent in <= {TARGETS['send_seconds']:.0f} s", send_seconds <= TARGETS["send_seconds"]),
+        (
+            f"drained <= {TARGETS['drain_seconds']:.0f} s later",
+            bool(drained_at) and drain_seconds <= TARGETS["drain_seconds"],
+        ),
+        (f"p99 create <= {TARGETS['p99_create_seconds']:.0f} s", p99_create <= TARGETS["p99_create_seconds"]),
+        (f"0 lost ({lost})", lost == 0),
+        (f"0 duplicated ({duplicated})", duplicated == 0),
+        (f"0 tracebacks ({tracebacks})", tracebacks == 0),
+    ]
+    print()
+    for name, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    if args.keep:
+        print(f"\nstack folder kept: {folder}")
+    else:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
