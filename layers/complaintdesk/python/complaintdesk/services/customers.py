@@ -11,7 +11,7 @@ from complaintdesk.services.ticket_views import ticket_summary
 from complaintdesk.services.timeline import event_view
 from complaintdesk.store import repository as repo
 from complaintdesk.store import tickets as stored_tickets
-from complaintdesk.store.models import ContactLookup, Customer, TimelineEvent
+from complaintdesk.store.models import ContactLookup, Customer
 
 if TYPE_CHECKING:  # the API's model: queue and stream functions import this module without it
     from complaintdesk.schemas import CustomerIn
@@ -95,13 +95,7 @@ def customer_360(customer_id: str, *, limit: int = 100) -> dict[str, Any]:
     """The profile, every ticket and every interaction across channels, newest first."""
     customer = repo.get(Customer, Customer.key(customer_id), "customer")
     tickets = stored_tickets.of_customer(customer_id, limit=limit)
-    interactions, _ = repo.query_index(
-        TimelineEvent.customer_index,
-        f"CUSTOMER#{customer_id}",
-        limit=limit,
-        cursor=None,
-        range_condition=TimelineEvent.GSI4SK.startswith("EVENT#"),
-    )
+    interactions = repo.customer_interactions(customer_id, limit=limit)
     return {
         "customer": customer_view(customer),
         "tickets": [ticket_summary(t) for t in tickets],

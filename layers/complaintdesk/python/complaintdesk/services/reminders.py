@@ -2,7 +2,8 @@
 
 A scheduled run (``functions/remind``, every 15 minutes on AWS) reads the tickets whose running
 step or escalation wait falls due within the lead time — one Query of GSI5 per day the window
-touches, never a Scan — and reminds each one once per step, level and due time:
+touches, never a Scan (``store/tickets.due_between``) — and reminds each one once per step, level
+and due time:
 
 1. claim: the ticket gets ``reminded_for = "<step>#<level>#<due_at>"`` by a conditional write
    (the ticket's optimistic lock, and the marker must differ), in one transaction with the
@@ -32,7 +33,6 @@ from complaintdesk.store import repository as repo
 from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import Ticket
 
-PAGE = 100
 ATTEMPTS = 3  # a ticket saved concurrently is read again and judged again, this often
 
 
@@ -59,29 +59,6 @@ def lead_time() -> timedelta:
 def marker(ticket: Ticket) -> str:
     """What one reminder is for: the step, its escalation level and that level's due time."""
     return f"{ticket.current_step}#{int(ticket.escalation_level or 0)}#{ticket.step_due_at}"
-
-
-def due_between(start: datetime, end: datetime) -> list[Ticket]:
-    """Tickets whose running clock falls due in [start, end], soonest first (GSI5, one day per partition)."""
-    low, high = clock.iso(start), clock.iso(end) + "#~"  # "~" sorts after every ticket id
-    found: list[Ticket] = []
-    day = start.date()
-    while day <= end.date():
-        cursor: str | None = None
-        while True:
-            items, cursor = repo.query_index(
-                Ticket.due_index,
-                f"DUE#{day.isoformat()}",
-                limit=PAGE,
-                cursor=cursor,
-                range_condition=Ticket.GSI5SK.between(low, high),
-                newest_first=False,
-            )
-            found.extend(items)
-            if not cursor:
-                break
-        day += timedelta(days=1)
-    return found
 
 
 def why_not(ticket: Ticket, start: datetime, end: datetime) -> str | None:
@@ -180,7 +157,7 @@ def run(now: datetime | None = None, lead: timedelta | None = None) -> dict[str,
     start = now or clock.now()
     end = start + (lead if lead is not None else lead_time())
     result, titles = RunResult(), Titles()
-    for ticket in due_between(start, end):
+    for ticket in stored.due_between(start, end):
         result.checked += 1
         try:
             outcome = remind(ticket, start, end, titles)

@@ -247,6 +247,18 @@ def timeline(ticket_id: str, *, limit: int, cursor: str | None) -> tuple[list[Ti
     return page(results, limit, cursor=cursor)
 
 
+def customer_interactions(customer_id: str, *, limit: int) -> list[TimelineEvent]:
+    """The customer's interactions across tickets and channels, newest first (the 360 view's GSI4)."""
+    items, _ = query_index(
+        TimelineEvent.customer_index,
+        f"CUSTOMER#{customer_id}",
+        limit=limit,
+        cursor=None,
+        range_condition=TimelineEvent.GSI4SK.startswith("EVENT#"),
+    )
+    return items
+
+
 def outbox(
     ticket_id: str, events: Iterable[DomainEvent] = (), start: PlanStart | None = None
 ) -> list[OutboxEvent]:

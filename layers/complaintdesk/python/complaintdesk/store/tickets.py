@@ -10,10 +10,12 @@ service names an index key.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from complaintdesk import clock
 from complaintdesk.errors import Conflict
 from complaintdesk.store import repository as repo
 from complaintdesk.store.models import Ticket
@@ -110,3 +112,27 @@ def of_customer(customer_id: str, *, limit: int) -> list[Ticket]:
     """The customer's tickets, newest first (the customer 360 view)."""
     tickets, _ = queue({"customer_id": customer_id}, limit=limit, cursor=None)
     return tickets
+
+
+def due_between(start: datetime, end: datetime, *, page: int = 100) -> list[Ticket]:
+    """Tickets whose running clock falls due in [start, end], soonest first: the due-soon index
+    (one partition per day; paused, waiting and resolved tickets are not in it)."""
+    low, high = clock.iso(start), clock.iso(end) + "#~"  # "~" sorts after every ticket id
+    found: list[Ticket] = []
+    day = start.date()
+    while day <= end.date():
+        cursor: str | None = None
+        while True:
+            items, cursor = repo.query_index(
+                Ticket.due_index,
+                f"DUE#{day.isoformat()}",
+                limit=page,
+                cursor=cursor,
+                range_condition=Ticket.GSI5SK.between(low, high),
+                newest_first=False,
+            )
+            found.extend(items)
+            if not cursor:
+                break
+        day += timedelta(days=1)
+    return found
