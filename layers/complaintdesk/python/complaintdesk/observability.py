@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -93,7 +93,7 @@ def logger() -> Logger:
         def serialize(self, log: LogRecord) -> str:
             return super().serialize(redact(log))
 
-    class CurrentStdout(logging.StreamHandler):  # type: ignore[type-arg]
+    class CurrentStdout(logging.StreamHandler[TextIO]):
         """Writes to whatever sys.stdout is now (test runners swap it), not the one at creation."""
 
         def emit(self, record: logging.LogRecord) -> None:

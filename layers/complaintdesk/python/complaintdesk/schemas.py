@@ -26,7 +26,7 @@ from complaintdesk.settings import get_settings
 
 Channel = Literal["api", "web", "phone", "store", "social", "email"]
 Priority = Literal["low", "normal", "high", "urgent"]
-CHANNELS: tuple[str, ...] = Channel.__args__  # type: ignore[attr-defined]
+CHANNELS: tuple[str, ...] = get_args(Channel)
 LANGUAGES = ("tr", "en", "lv")
 CANNED_REPLY_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
