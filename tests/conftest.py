@@ -103,6 +103,24 @@ def api(tokens: dict[str, str]) -> Iterator[ApiClient]:
         yield ApiClient(client.http, tokens)
 
 
+@pytest.fixture
+def publish_categories(stack: Any) -> Any:
+    """Publish shipped default categories by id, only those a test needs (each is compiled and
+    parsed by moto's Step Functions; ``sync_defaults`` publishes all of them)."""
+    import json
+
+    from complaintdesk.categories import load_default_categories
+    from complaintdesk.services import categories
+
+    def publish(*category_ids: str) -> None:
+        shipped = {definition.id: definition for definition in load_default_categories()}
+        for category_id in category_ids:
+            data = json.loads(shipped[category_id].model_dump_json(exclude_none=True))
+            categories.publish(category_id, data, actor="sync")
+
+    return publish
+
+
 def outbox_publisher(stack: Any) -> Any:
     """The publisher function on the table's stream, as Lambda's mapping would run it: a call
     delivers every new stream record (its checkpoint kept between calls)."""

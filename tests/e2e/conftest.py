@@ -99,7 +99,8 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
                 raise AssertionError("the local stack exited: " + (folder / "stderr.log").read_text()[-3000:])
             return state.exists()
 
-        wait_for(ready, 120, "the local stack to start")
+        # About ten seconds on a quiet machine; a busy one (xdist workers beside it) takes longer.
+        wait_for(ready, 300, "the local stack to start")
         yield RunningStack(json.loads(state.read_text()), outbox)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -16,15 +16,14 @@ def load(name: str) -> dict:
     return json.loads((EVENTS / name).read_text())
 
 
-def test_api_gateway_event_with_cognito_claims(stack, monkeypatch):
+def test_api_gateway_event_with_cognito_claims(stack, monkeypatch, publish_categories):
     """On AWS the authorizer has verified the token; the handler trusts the claims it put in the context."""
-    from complaintdesk.services.categories import sync_defaults
     from complaintdesk.settings import reset_settings
     from functions.api.app import app
 
     monkeypatch.setenv("AUTH_MODE", "apigateway")
     reset_settings()
-    sync_defaults()
+    publish_categories("billing-error")  # the sample event's category
     response = app(load("api/post_tickets.json"), LambdaContext("ApiFunction"))
     assert response["statusCode"] == 201, response["body"]
     ticket = json.loads(response["body"])

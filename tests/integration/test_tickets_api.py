@@ -117,10 +117,8 @@ def test_one_customer_across_channels(api):
     assert status == 200 and len(by_id["tickets"]) == 3
 
 
-def test_agent_queues_with_cursor_pagination(api):
-    from complaintdesk.services.categories import sync_defaults
-
-    sync_defaults()
+def test_agent_queues_with_cursor_pagination(api, publish_categories):
+    publish_categories("late-delivery")
     fields = {"order_number": "TR-88123", "carrier": "aras", "promised_date": "2026-11-20"}
     created = [
         api.post("/tickets", complaint(category="late-delivery", fields=fields))[1]["ticket_id"]
