@@ -2,7 +2,7 @@
 
 The local stack runs moto as a threaded HTTP server and calls it from many threads at once (the API,
 the pollers, the stream pollers, the Step Functions executions). moto 5.2.5 is written for one caller
-at a time, and two of its habits sink the stack under load:
+at a time, and these habits sink the stack under load:
 
 1. **DynamoDB ``TransactWriteItems`` copies whole tables.** Before every transaction moto deep-copies
    each table the transaction names (every item and every stream record) so it can put the copy back
@@ -32,13 +32,11 @@ at a time, and two of its habits sink the stack under load:
    execution's own thread (one thread per running execution, half as many); with one, moto's way is
    kept. Finished threads are also dropped from moto's ``TMP_THREADS`` list, which otherwise grows by
    one entry per execution for the life of the process.
-
 6. **Every query sorts the whole table.** ``Table.query`` walks ``Table.all_items()``, which sorts
    every item of the table, then keeps the matching ones and sorts those again by their full key
    (index keys, then the table's keys). During a query the patch hands it the items unsorted, and
    for a base-table query only the items of the queried partition: the second sort alone decides
    the order, so the answer is moto's own. Scans keep moto's sorted walk (their pages depend on it).
-
 7. **Every request lists moto's package folder.** The server finds the service of a request by
    listing the folders of the moto package (about 150 ``stat`` calls) each time; the patch lists
    them once.
