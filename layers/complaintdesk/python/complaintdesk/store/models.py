@@ -1,7 +1,8 @@
 """PynamoDB models of the single table (see docs/access-patterns.md).
 
 Every item has ``PK``/``SK``; items join the overloaded indexes GSI1..GSI5 by setting the
-index's key attributes. Table name and region are bound from settings on first use
+index's key attributes: a ticket's are computed by ``Ticket.index_keys`` on every save, a timeline
+entry's by ``timeline_entry``. Table name and region are bound from settings on first use
 (``bind_models``), so importing this module touches no AWS.
 """
 
