@@ -331,18 +331,19 @@ def _query_without_sorting_everything(original: Callable[..., Any]) -> Callable[
 
 
 def _all_items_for_queries(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def all_items(self: Any) -> Any:
-        if getattr(_query_scope, "table", None) is not self:
-            return original(self)  # scans and the rest: moto's sorted list
+    def all_items(table: Any) -> Any:
+        if id(getattr(_query_scope, "table", None)) != id(table):
+            return original(table)  # scans and the rest: moto's sorted list
         hash_key = _query_scope.bucket
+        partitions: dict[Any, Any] = table.items
         if hash_key is not None:  # a base-table query: only its partition can match
-            bucket = self.items.get(hash_key)
-            if bucket is None:
+            partition = partitions.get(hash_key)
+            if partition is None:
                 return []
-            return list(bucket.values()) if self.range_key_attr else [bucket]
-        if self.range_key_attr:
-            return [item for bucket in self.items.values() for item in bucket.values()]
-        return list(self.items.values())
+            return list(partition.values()) if table.range_key_attr else [partition]
+        if table.range_key_attr:
+            return [item for each in partitions.values() for item in each.values()]
+        return list(partitions.values())
 
     all_items.__moto_patch_original__ = original  # type: ignore[attr-defined]
     return all_items
@@ -448,6 +449,9 @@ def apply() -> None:
     global _applied
     if _applied:
         return
+    import importlib
+
+    import moto.backends
     import moto.dynamodb.models as dynamodb_models
     from moto.core.responses import BaseResponse
     from moto.dynamodb.models import DynamoDBBackend
@@ -455,31 +459,27 @@ def apply() -> None:
     from moto.sqs.models import SQSBackend
     from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.utils import boto_client
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-    BaseResponse.call_action = _locked_call_action(BaseResponse.call_action)  # type: ignore[method-assign]
-    SQSBackend.receive_message = _receive_waiting_outside_lock(SQSBackend.receive_message)  # type: ignore[method-assign]
+    def wrap(owner: Any, name: str, wrapper: Callable[[Any], Any], static: bool = False) -> None:
+        patched = wrapper(getattr(owner, name))
+        setattr(owner, name, staticmethod(patched) if static else patched)
+
+    wrap(BaseResponse, "call_action", _locked_call_action)
+    wrap(SQSBackend, "receive_message", _receive_waiting_outside_lock)
     dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
         deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
     )
-    Table.query = _query_without_sorting_everything(Table.query)  # type: ignore[method-assign]
-    Table.all_items = _all_items_for_queries(Table.all_items)  # type: ignore[method-assign]
-    DynamoDBBackend.transact_write_items = _item_level_transactions(  # type: ignore[method-assign]
-        DynamoDBBackend.transact_write_items
-    )
-    Program.eval = _program_eval_inline(Program.eval)  # type: ignore[method-assign]
-    AmazonStateLanguageParser.parse = staticmethod(  # type: ignore[method-assign]
-        _parse_tree_cached(AmazonStateLanguageParser.parse)
-    )
-    ExecutionWorker.start = _pruning_start(ExecutionWorker.start)  # type: ignore[method-assign]
-    import moto.backends
-
-    moto.backends.list_of_moto_modules = _modules_listed_once(moto.backends.list_of_moto_modules)
-    import importlib
-
-    from moto.stepfunctions.parser.asl.utils import boto_client
-
+    wrap(Table, "query", _query_without_sorting_everything)
+    wrap(Table, "all_items", _all_items_for_queries)
+    wrap(DynamoDBBackend, "transact_write_items", _item_level_transactions)
+    wrap(Program, "eval", _program_eval_inline)
+    wrap(AmazonStateLanguageParser, "parse", _parse_tree_cached, static=True)
+    wrap(ExecutionWorker, "start", _pruning_start)
+    wrap(moto.backends, "list_of_moto_modules", _modules_listed_once)
     reused = _clients_reused(boto_client.boto_client_for)
     for name in _CLIENT_MODULES:
-        importlib.import_module(name).boto_client_for = reused
+        module: Any = importlib.import_module(name)
+        module.boto_client_for = reused
     _applied = True
