@@ -509,7 +509,10 @@ def main(argv: list[str] | None = None) -> int:
         (args.state_file.parent / "tokens.env").write_text(tokens_env)
         state.write_running(args.state_file, stack.info)  # how `complaintdesk token` finds this stack
         print(banner(stack.info), flush=True)
-        stopping.wait()  # a signal handler runs while the main thread waits here
+        # A timed wait: the signal may reach any thread, and its handler runs only when the main
+        # thread next runs Python code (an untimed wait here was measured never to wake).
+        while not stopping.wait(0.1):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
