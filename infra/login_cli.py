@@ -373,7 +373,11 @@ def browser_login(
     url = authorize_url(target.sign_in_domain, target.client_id, challenge, state, port)
     opener = open_browser or webbrowser.open
     print(f"Opening the sign-in page (if no browser opens, visit it yourself):\n  {url}", file=sys.stderr)
-    code = wait_for_code(state, port, ready=lambda: opener(url))
+
+    def open_page() -> None:
+        opener(url)
+
+    code = wait_for_code(state, port, ready=open_page)
     return exchange_code(target.sign_in_domain, target.client_id, code, verifier, port)
 
 

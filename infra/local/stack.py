@@ -364,7 +364,7 @@ class LocalStack:
         no stop: they end with the process."""
         deadline = time.monotonic() + join_seconds
         servers = [t for t in self.threads if not isinstance(t, threading.Thread)]  # moto
-        pollers = [t for t in reversed(self.threads) if isinstance(t, threading.Thread)]
+        pollers: list[Any] = [t for t in reversed(self.threads) if isinstance(t, threading.Thread)]
         # All told at once (some stops flush or wait a little); they finish their batch while the
         # servers close.
         stoppers = [threading.Thread(target=t.stop, name=f"stop-{t.name}", daemon=True) for t in pollers]
