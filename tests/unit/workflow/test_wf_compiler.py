@@ -61,20 +61,25 @@ def test_every_default_passes_our_checker_and_uses_no_lambda(definition: Categor
     )
 
 
-def test_every_default_passes_cfn_lint_as_a_plain_state_machine() -> None:
+@pytest.mark.parametrize("definition", DEFAULTS, ids=lambda d: d.id)
+def test_every_default_passes_cfn_lint_as_a_plain_state_machine(definition: CategoryDefinition) -> None:
     from cfnlint.api import lint_all
 
-    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}
-    for index, definition in enumerate(DEFAULTS):
-        template["Resources"][f"Machine{index}"] = {
-            "Type": "AWS::StepFunctions::StateMachine",
-            "Properties": {
-                "StateMachineName": state_machine_name(definition.id, 1),
-                "StateMachineType": "STANDARD",
-                "RoleArn": "arn:aws:iam::123456789012:role/complaintdesk-workflows",
-                "Definition": compile_category(definition, 1, RESOURCES),
-            },
-        }
+    # One default per test (cfn-lint takes seconds per state machine; xdist spreads them).
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Machine": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "StateMachineName": state_machine_name(definition.id, 1),
+                    "StateMachineType": "STANDARD",
+                    "RoleArn": "arn:aws:iam::123456789012:role/complaintdesk-workflows",
+                    "Definition": compile_category(definition, 1, RESOURCES),
+                },
+            }
+        },
+    }
     findings = [m for m in lint_all(json.dumps(template)) if m.rule.id[0] in "EW"]
     assert findings == []
 
