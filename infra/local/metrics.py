@@ -227,6 +227,7 @@ class EmfLogStream(io.TextIOBase):
     def fileno(self) -> int:
         return self.target.fileno()
 
+    # typeshed has TextIOBase.encoding as a plain attribute; here it is the wrapped stream's, read live.
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.target, "encoding", "utf-8")

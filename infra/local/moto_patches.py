@@ -145,9 +145,17 @@ def _resolve(dotted: str) -> Any:
     raise ImportError(dotted)
 
 
+# A patched function keeps moto's own under this name: the pins hash the source it replaced.
+_ORIGINAL = "__moto_patch_original__"
+
+
+def _keep_original(patched: Callable[..., Any], original: object) -> None:
+    setattr(patched, _ORIGINAL, original)
+
+
 def source_hash(dotted: str) -> str:
     target = _resolve(dotted)
-    target = getattr(target, "__moto_patch_original__", target)
+    target = getattr(target, _ORIGINAL, target)
     return hashlib.sha256(inspect.getsource(target).encode()).hexdigest()
 
 
@@ -207,7 +215,7 @@ def _locked_call_action(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         with LOCK:
             return original(self)
 
-    call_action.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(call_action, original)
     return call_action
 
 
@@ -234,7 +242,7 @@ def _receive_waiting_outside_lock(original: Callable[..., Any]) -> Callable[...,
                 else:
                     queue.wait_for_messages(min(1.0, left))
 
-    receive_message.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(receive_message, original)
     return receive_message
 
 
@@ -304,7 +312,7 @@ def _item_level_transactions(original: Callable[..., Any]) -> Callable[..., Any]
         finally:
             _in_transaction.active = False
 
-    transact_write_items.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(transact_write_items, original)
     return transact_write_items
 
 
@@ -326,7 +334,7 @@ def _query_without_sorting_everything(original: Callable[..., Any]) -> Callable[
         finally:
             _query_scope.table = None
 
-    query.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(query, original)
     return query
 
 
@@ -345,7 +353,7 @@ def _all_items_for_queries(original: Callable[[Any], Any]) -> Callable[[Any], An
             return [item for each in partitions.values() for item in each.values()]
         return list(partitions.values())
 
-    all_items.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(all_items, original)
     return all_items
 
 
@@ -360,7 +368,7 @@ def _modules_listed_once(original: Callable[[], Any]) -> Callable[[], Any]:
             listed.extend(original())
         return iter(listed)
 
-    list_of_moto_modules.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(list_of_moto_modules, original)
     return list_of_moto_modules
 
 
@@ -380,7 +388,7 @@ def _program_eval_inline(original: Callable[..., Any]) -> Callable[..., Any]:
         except Exception:  # moto's worker thread would have ended the same way, and logged it
             LOG.exception("Step Functions program evaluation failed")
 
-    eval.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(eval, original)
     return eval
 
 
@@ -391,7 +399,7 @@ def _pruning_start(original: Callable[..., Any]) -> Callable[..., Any]:
         utils.TMP_THREADS[:] = [t for t in utils.TMP_THREADS if t.is_alive()]
         original(self)
 
-    start.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(start, original)
     return start
 
 
@@ -413,7 +421,7 @@ def _parse_tree_cached(original: Callable[[str], Any]) -> Callable[[str], Any]:
             return program, tree
         return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
 
-    parse.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(parse, original)
     return parse
 
 
@@ -440,7 +448,7 @@ def _clients_reused(original: Callable[..., Any]) -> Callable[..., Any]:
                 client = clients[(region, service)] = original(region, service, state_credentials)
         return client
 
-    boto_client_for.__moto_patch_original__ = original  # type: ignore[attr-defined]
+    _keep_original(boto_client_for, original)
     return boto_client_for
 
 
@@ -468,6 +476,7 @@ def apply() -> None:
 
     wrap(BaseResponse, "call_action", _locked_call_action)
     wrap(SQSBackend, "receive_message", _receive_waiting_outside_lock)
+    # moto's dynamodb models call copy.deepcopy/copy.copy through their module: a stand-in module.
     dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
         deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
     )

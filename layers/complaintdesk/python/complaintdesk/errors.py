@@ -44,6 +44,8 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+    # Set on a cancelled transaction's conflict: the positions of the items whose condition failed.
+    failed_items: set[int]
 
 
 class PayloadTooLarge(DomainError):

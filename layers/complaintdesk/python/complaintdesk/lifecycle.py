@@ -230,6 +230,7 @@ class TicketLifecycle:
         category, with ``ticket.received`` on the timeline and ``ticket.created`` to publish. The
         remedy the customer asks for, when given, is kept on the ticket and on both."""
         moment = clock.iso(at)
+        # ``cls`` is the stored ticket model this mixin is part of: its key and its constructor.
         pk, sk = cls.key(ticket_id)  # type: ignore[attr-defined]
         ticket: Any = cls(  # type: ignore[call-arg]
             pk,

@@ -308,7 +308,7 @@ def save_all(
     except TransactWriteError as exc:
         if is_condition_failure(exc):
             conflict = Conflict("the ticket was changed by someone else; read it again and retry")
-            conflict.failed_items = failed_items(exc)  # type: ignore[attr-defined]
+            conflict.failed_items = failed_items(exc)
             raise conflict from exc
         raise
 
