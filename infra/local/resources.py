@@ -761,7 +761,9 @@ def _reused(made: LocalResources, logical_id: str) -> _Created:
     """What creating ``logical_id`` gave earlier (``made``), to stand for a new creation."""
     if made.intrinsics is None:
         raise ValueError("LocalResources was not made by create_local_resources")
-    attributes = {name: value for (lid, name), value in made.intrinsics.attributes.items() if lid == logical_id}
+    attributes = {
+        name: value for (lid, name), value in made.intrinsics.attributes.items() if lid == logical_id
+    }
     return _Created(ref=made.physical[logical_id], arn=made.arns.get(logical_id), attributes=attributes)
 
 
