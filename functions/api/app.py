@@ -6,7 +6,7 @@ module only assembles them, so importing it stays cheap on a cold start.
 
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from complaintdesk.cors import ConsoleCORS
 from complaintdesk.routes import blueprints

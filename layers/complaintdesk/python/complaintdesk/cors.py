@@ -12,7 +12,7 @@ no CORS headers at all (a browser on another origin is then refused, as it shoul
 
 from __future__ import annotations
 
-from chalice import CORSConfig
+from chalice.app import CORSConfig
 
 from complaintdesk.settings import get_settings
 

@@ -150,7 +150,7 @@ class Page:
         )
 
     def response(self) -> Response:
-        from chalice import Response
+        from chalice.app import Response
 
         return Response(body=self.html(), status_code=self.status, headers=dict(HEADERS))
 

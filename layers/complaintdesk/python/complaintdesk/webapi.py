@@ -155,7 +155,7 @@ def _check_json(data: Any) -> None:
 
 
 def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Any:
-    from chalice import Response
+    from chalice.app import Response
 
     text = json.dumps(body, default=str, ensure_ascii=False)
     if _LONE_SURROGATE.search(text):  # an echoed input that is not text: escaped, still valid JSON
@@ -175,7 +175,7 @@ def _browser(headers: Mapping[str, str]) -> bool:
 
 
 def is_response(result: Any) -> bool:
-    from chalice import Response
+    from chalice.app import Response
 
     return isinstance(result, Response)
 

@@ -131,7 +131,7 @@ class Endpoint:
 
 class Routes:
     def __init__(self, name: str) -> None:
-        from chalice import Blueprint
+        from chalice.app import Blueprint
 
         self.name = name
         self.blueprint = Blueprint(name)

@@ -20,7 +20,7 @@ routes = Routes("reports")
 def _answer(call: Call, report: dict[str, Any]) -> Answer:
     if "text/csv" not in call.headers.get("accept", ""):
         return report
-    from chalice import Response
+    from chalice.app import Response
 
     from complaintdesk.services.reports import to_csv
 
