@@ -16,12 +16,12 @@ pytest_plugins = ("tests.support.iam_evidence",)
 logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Under pytest-xdist (``--dist loadgroup``, as `make test` runs) the end-to-end tests share one
-    worker, so one local stack (tests/e2e/conftest.py ``running_stack``) serves them all."""
-    for item in items:
-        if item.get_closest_marker("e2e") is not None:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+    worker, so one local stack (tests/e2e/conftest.py ``running_stack``) serves them all. (Marked as
+    each is collected: xdist's worker reads the groups in its own collection_modifyitems.)"""
+    if item.get_closest_marker("e2e") is not None:
+        item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(autouse=True)
