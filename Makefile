@@ -40,12 +40,12 @@ run: $(STAMP)
 	$(PY) -m infra.local.stack $(ARGS)
 
 ## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP,
-## the customer pages in headless Chromium), on TEST_WORKERS processes (pytest-xdist; the end-to-end
-## tests share one worker and its one local stack). Prints the time it took; fails when a test fails.
+## the customer pages in headless Chromium), on TEST_WORKERS processes (pytest-xdist, --dist load: each
+## worker that runs e2e tests starts its own local stack). Prints the time it took; fails when a test fails.
 TEST_WORKERS ?= auto
 test: $(STAMP) browser
 	@start=$$(date +%s); status=0; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup || status=$$?; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load || status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## The unit tests alone (pure: no moto, no stack); prints the time it took.
