@@ -9,47 +9,17 @@ requests and aggregate items read are printed. Goal: the same numbers for both c
 
 from __future__ import annotations
 
-import os
 import time
-from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+
+from tests.bench.dynamodb_bench import counted_tickets_table
 
 
 def main() -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "TABLE_NAME": "bench-reports",
-    }.items():
-        os.environ.setdefault(name, value)
-    import botocore.session
-    from moto import mock_aws
+    with counted_tickets_table() as calls:
+        from complaintdesk.services import reports
+        from tests.integration.reports import synthetic
 
-    from complaintdesk.services import reports
-    from infra.local.resources import create_local_resources
-    from tests.integration.reports import synthetic
-    from tests.support.aws import reset_caches
-
-    calls: Counter[str] = Counter()
-
-    def hook(model: Any, **_: Any) -> None:
-        calls[model.name] += 1
-
-    original = botocore.session.Session.create_client
-
-    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
-        client = original(self, *args, **kwargs)
-        client.meta.events.register("before-call.dynamodb.*", hook)
-        return client
-
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
-    with mock_aws():
-        resources = create_local_resources(stage="bench")
-        os.environ["TABLE_NAME"] = resources.physical["TicketsTable"]
-        reset_caches()
         print(f"{'tickets':>8} {'agg items':>9} {'items read':>10} {'Query':>6} {'other':>6} {'read s':>7}")
         for year, tickets in ((2026, 1_000), (2027, 50_000)):
             written = synthetic.write(synthetic.aggregate(tickets, start=datetime(year, 1, 1, 9, tzinfo=UTC)))
