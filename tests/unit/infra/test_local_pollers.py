@@ -10,9 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
-from infra.local import moto_patches
 from infra.local.pollers import DEFAULT_CONCURRENCY, SqsPoller, SqsScaling, sqs_scaling
 from infra.local.template import load_template
 
@@ -20,17 +18,9 @@ REGION = "us-east-1"
 
 
 @pytest.fixture
-def sqs(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    moto_patches.apply()  # as the local stack runs moto: safe for concurrent receivers
-    with mock_aws():
-        yield boto3.client("sqs", region_name=REGION)
+def sqs(patched_moto: None) -> Any:
+    """SQS in moto as the local stack runs it: safe for concurrent receivers."""
+    return boto3.client("sqs", region_name=REGION)
 
 
 def test_batches_run_concurrently_up_to_the_bound_and_each_message_once(sqs: Any) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.local import moto_patches
 
@@ -23,17 +22,8 @@ def test_the_patched_moto_is_the_pinned_one():
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    moto_patches.apply()
-    with mock_aws():
-        yield
+def aws(patched_moto: None) -> None:
+    """moto with the patches applied."""
 
 
 def _table(name: str = "t") -> Any:
