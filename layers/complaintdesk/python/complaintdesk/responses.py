@@ -285,11 +285,38 @@ class CategoryPublished(Category):
     published: bool = Field(description="false: the definition was the current one; nothing published")
 
 
+class CategoryVersionDefinition(_Shape):
+    category_id: str
+    version: int
+    published_at: str
+    published_by: str
+    changes: list[str] = Field(description="what changed from the version before (paths)")
+    definition: dict[str, Any] = Field(description="the plan as this version published it")
+
+
+class PreviewHoliday(_Shape):
+    date: str
+    name: str = Field(description="in the calendar's own language")
+    name_en: str
+    from_time: str | None = Field(description="a half day: work stops at this local time")
+
+
+class PreviewCalendar(_Shape):
+    id: str
+    name: str
+    timezone: str
+    working_days: list[str] = Field(description="weekdays with working hours: mon, tue, ...")
+    from_: str = Field(alias="from", description="first day of the first month the preview spans")
+    to: str = Field(description="last day of the last month the preview spans")
+    holidays: list[PreviewHoliday]
+
+
 class PreviewDeadlines(_Shape):
     category_id: str
     start: str
     proposed: bool = Field(description="true: the deadlines of the proposed definition sent")
     steps: list[dict[str, Any]] = Field(description="each step's and escalation level's deadline")
+    calendar: PreviewCalendar = Field(description="the category's calendar over the months the preview spans")
 
 
 # ---------------------------------------------------------------------------- mail

@@ -64,3 +64,15 @@ def preview_category(call: Call) -> Answer:
     from complaintdesk.services.categories import preview_category
 
     return preview_category(call.params["category_id"], call.body)
+
+
+@routes.endpoint(
+    "/categories/{category_id}/versions/{version}",
+    roles=STAFF,
+    response="responses:CategoryVersionDefinition",
+)
+def get_category_version(call: Call) -> Answer:
+    """One published version's definition, as it was published (two of them make a diff)."""
+    from complaintdesk.services.categories import version_view
+
+    return version_view(call.params["category_id"], call.params["version"])

@@ -8,6 +8,7 @@ This runs the same on moto and on AWS (no version or alias ARNs).
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -259,6 +260,28 @@ def category_view(category_id: str) -> dict[str, Any]:
     }
 
 
+def version_view(category_id: str, version: str | int) -> dict[str, Any]:
+    """One published version as it was published: its definition, who published it, when, what changed.
+
+    The console diffs two of these; ``version`` comes from the path (digits, else 400).
+    """
+    text = str(version)
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(
+            f"version {text!r} is not a version number",
+            details=[{"field": "version", "message": "a version number: 1, 2, ..."}],
+        )
+    item = version_item(category_id, int(text))
+    return {
+        "category_id": category_id,
+        "version": int(item.version),
+        "published_at": item.published_at,
+        "published_by": item.published_by,
+        "changes": item.changes,
+        "definition": item.definition,
+    }
+
+
 def list_categories() -> dict[str, Any]:
     heads, _ = repo.query_index_base(CategoryHead, "CATEGORIES", prefix=None, limit=500, newest_first=False)
     return {
@@ -284,11 +307,45 @@ def preview_category(category_id: str, body: Any) -> dict[str, Any]:
         parse_category({**proposed, "id": category_id}) if proposed is not None else definition(category_id)
     )
     steps = preview(defn, request.start)
+    last = max([s.breached_at for s in steps] + [request.start])
     return {
         "category_id": category_id,
         "start": request.start.isoformat(),
         "proposed": proposed is not None,
         "steps": [json.loads(s.model_dump_json()) for s in steps],
+        "calendar": calendar_days(defn.calendar, request.start, last),
+    }
+
+
+def calendar_days(calendar_id: str, start: datetime, end: datetime) -> dict[str, Any]:
+    """The category's calendar between two moments, for drawing them: its zone, the weekdays it
+    works, and every holiday from the first day of ``start``'s month to the last of ``end``'s."""
+    from complaintdesk.calendars import get_calendar
+
+    calendar = get_calendar(calendar_id)
+    first = start.astimezone(calendar.zone).date().replace(day=1)
+    last = end.astimezone(calendar.zone).date()
+    last = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    holidays = []
+    for year in range(first.year, last.year + 1):
+        for holiday in calendar.holidays(year):
+            if first <= holiday.date <= last:
+                holidays.append(
+                    {
+                        "date": holiday.date.isoformat(),
+                        "name": holiday.name,
+                        "name_en": holiday.name_en or holiday.name,
+                        "from_time": holiday.from_time,
+                    }
+                )
+    return {
+        "id": calendar.id,
+        "name": calendar.name,
+        "timezone": calendar.timezone,
+        "working_days": [day for day, spans in calendar.hours.items() if spans],
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "holidays": sorted(holidays, key=lambda h: str(h["date"])),
     }
 
 
