@@ -17,11 +17,22 @@ logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Under pytest-xdist (``--dist loadgroup``, as `make test` runs) the end-to-end tests share one
-    worker, so one local stack (tests/e2e/conftest.py ``running_stack``) serves them all. (Marked as
-    each is collected: xdist's worker reads the groups in its own collection_modifyitems.)"""
+    """Under pytest-xdist with ``--dist loadgroup`` the end-to-end tests would share one worker.
+    (Marked as each is collected: xdist's worker reads the groups in its own collection_modifyitems.)
+    `make test` runs ``--dist load``: see ``pytest_collection_modifyitems`` for what keeps the local
+    stack's life short there."""
     if item.get_closest_marker("e2e") is not None:
         item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests run first, in their collected order (a stable sort: every xdist worker
+    computes the same order, as xdist requires). xdist's ``--dist load`` hands each worker its tests
+    in this order, so once a worker runs a test that is not end-to-end it gets no end-to-end test
+    again: the local stack it started (tests/e2e/conftest.py ``running_stack``, package-scoped) is
+    stopped then, instead of polling idly beside the rest of the suite. The slow tests also start
+    early, which leaves short ones to even out the workers at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
 
 
 @pytest.fixture(autouse=True)

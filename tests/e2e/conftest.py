@@ -64,9 +64,11 @@ def acknowledgement_text(stack: RunningStack, ticket_id: str) -> str:
     return str(message.get_body(preferencelist=("plain",)).get_content())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """`make run`'s process, on free ports, with its own outbox; stopped after the session."""
+    """`make run`'s process, on free ports, with its own outbox; stopped as soon as the next test is
+    not one of tests/e2e (the end-to-end tests are collected first: tests/conftest.py), so an idle
+    stack does not poll beside the rest of the suite."""
     folder = tmp_path_factory.mktemp("stack")
     state, outbox = folder / "stack.json", folder / "outbox"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

@@ -1,8 +1,8 @@
 """`make run` as a process a person lives with: SIGTERM stops it at once and cleanly, a fresh token
 of any role comes from the running stack, and what it held comes back after a restart.
 
-Each test starts its own stack process (the session's ``running_stack`` is shared and is never
-stopped mid-session): they are the slowest e2e tests, a few stack starts each.
+Each test starts its own stack process (the shared ``running_stack`` of the other e2e tests is not
+theirs to stop): they are the slowest e2e tests, a few stack starts each.
 """
 
 from __future__ import annotations
