@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -79,8 +80,20 @@ def loads_template(text: str) -> dict[str, Any]:
     return document
 
 
+# Parsed templates by (file, mtime, size), pickled: the stack, the CLI and every test read template.yaml
+# again and again (a parse is ~20-50 ms; unpickling a fresh copy, which the caller may change, ~1 ms).
+_PARSED: dict[str, tuple[int, int, bytes]] = {}
+
+
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    return loads_template(Path(path).read_text(encoding="utf-8"))
+    file = Path(path).resolve()
+    stat = file.stat()
+    cached = _PARSED.get(str(file))
+    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
+        parsed = pickle.dumps(loads_template(file.read_text(encoding="utf-8")))
+        cached = _PARSED[str(file)] = (stat.st_mtime_ns, stat.st_size, parsed)
+    document: dict[str, Any] = pickle.loads(cached[2])  # our own bytes, from the parse above
+    return document
 
 
 # ---------------------------------------------------------------------------- intrinsics
