@@ -34,6 +34,7 @@ class EventType(StrEnum):
     TICKET_CREATED = "ticket.created"
     TICKET_ACKNOWLEDGED = "ticket.acknowledged"
     TICKET_UPDATED = "ticket.updated"
+    TICKET_ASSIGNED = "ticket.assigned"  # timeline only: a person took, was given or gave back the ticket
     EMAIL_RECEIVED = "email.received"
     EMAIL_BOUNCED = "email.bounced"
     EMAIL_AUTO_REPLY = "email.auto_reply"

@@ -132,6 +132,11 @@ class Change:
         }
 
 
+def by_person(actor: str) -> str:
+    """The person of a timeline actor (``"ana@example.com (agent)"`` → ``"ana@example.com"``)."""
+    return actor.rsplit(" (", 1)[0] if actor.endswith(")") else actor
+
+
 def _recovery_summary(action: dict[str, Any]) -> str:
     if action["type"] == "apology":
         return "Apology recorded"
@@ -390,6 +395,8 @@ class TicketLifecycle:
         t: Any = self
         step = defn.step(step_id)
         due = deadlines[level] if len(deadlines) > level else None
+        if t.owner_team != step.owner_team:  # another team's step: that team has it, no person yet
+            t.assignee = t.assigned_at = None
         t.current_step, t.last_step, t.owner_team = step.id, step.id, step.owner_team
         t.escalation_level, t.breached = level, bool(breached or t.breached)
         # The SLA clock of this level starts now; time used before a pause is counted per level.
@@ -935,6 +942,25 @@ class TicketLifecycle:
             data=changes,
         )
         return change
+
+    def assigned(self, to: str | None, *, by: str, at: datetime) -> Change:
+        """Who has the ticket now: a person of the owner team (``to``), or the team alone (None).
+        The timeline says who gave it to whom; nothing is published. Empty when nothing changes."""
+        t: Any = self
+        before = t.assignee
+        if to == before:
+            return Change(ticket_changed=False)
+        t.assignee, t.assigned_at = to, clock.iso(at) if to else None
+        self._touch(at)
+        team = t.owner_team
+        if to is None:
+            summary = f"Unassigned from {before}; back to team {team}"
+        elif before is None:
+            summary = f"Assigned to {to}" + (" (taken)" if by_person(by) == to else "")
+        else:
+            summary = f"Reassigned from {before} to {to}"
+        data = {"from": before, "to": to, "team": team, "by": by}
+        return self._change(self._entry(EventType.TICKET_ASSIGNED, summary, actor=by, at=at, data=data))
 
     def commented(
         self,

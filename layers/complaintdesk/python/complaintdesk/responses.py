@@ -50,11 +50,20 @@ class TicketSummary(_Shape):
     category: str | None
     customer_id: str
     owner_team: str | None
+    assignee: str | None = Field(
+        default=None, description="the person of the owner team who has it now; null: the team"
+    )
     current_step: str | None
     due_at: str | None = Field(description="when the current step is due (ISO 8601)")
     breached: bool
     created_at: str
     version: int = Field(description="send it back on PATCH; a stale one gets 409")
+
+
+class QueueRow(TicketSummary):
+    at_risk: bool = Field(
+        description="open, not breached, and due within the reminder lead (or past this level's deadline)"
+    )
 
 
 class Workflow(_Shape):
@@ -111,8 +120,15 @@ class Ticket(TicketSummary):
 class TicketPage(_Shape):
     """One page of an agent queue; pass ``next_cursor`` back as ``cursor`` for the next one."""
 
-    tickets: list[TicketSummary]
+    tickets: list[QueueRow]
     next_cursor: str | None = Field(description="null on the last page")
+    scanned: int | None = Field(
+        default=None, description="a search (q, channel, priority, assignee): the tickets it read"
+    )
+    stopped_early: bool | None = Field(
+        default=None,
+        description="a search read its most tickets before the page was full: ask next_cursor for more",
+    )
 
 
 class TimelineEvent(_Shape):
@@ -131,6 +147,75 @@ class Timeline(_Shape):
     ticket_id: str
     events: list[TimelineEvent]
     next_cursor: str | None
+
+
+# ---------------------------------------------------------------------------- teams
+
+
+class Team(_Shape):
+    team_id: str = Field(examples=["billing"])
+    name: str
+    names: dict[str, str] = Field(description="the team's name per language")
+    categories: list[str] = Field(description="the published categories naming the team")
+    members: list[str] = Field(description="staff e-mails")
+    version: int = Field(description="send it back on PUT members; 0: no members stored yet")
+    updated_at: str | None
+    updated_by: str | None
+
+
+class TeamList(_Shape):
+    teams: list[Team]
+
+
+class StaffUser(_Shape):
+    email: str
+    roles: list[str] = Field(description="agent, manager, admin")
+    teams: list[str]
+
+
+class StaffList(_Shape):
+    staff: list[StaffUser]
+
+
+class BoardTally(_Shape):
+    open: int = Field(description="active steps (waiting for the customer included)")
+    at_risk: int
+    breached: int
+    waiting_customer: int
+    oldest_due_at: str | None
+
+
+class BoardPerson(BoardTally):
+    assignee: str
+    member: bool = Field(description="false: has tickets of the team but is no longer a member")
+
+
+class TeamBoard(_Shape):
+    team_id: str
+    name: str
+    names: dict[str, str]
+    as_of: str
+    totals: BoardTally
+    unassigned: BoardTally
+    people: list[BoardPerson] = Field(
+        description="every member (and anyone holding a ticket), oldest due first"
+    )
+    tickets: list[QueueRow] = Field(description="the team's active steps, soonest due first")
+    truncated: bool = Field(description="the team has more active steps than one board reads (1000)")
+
+
+class EscalationRow(QueueRow):
+    level: int = Field(description="the escalation level the step is at (1 = first)")
+    label: str
+    label_names: dict[str, str]
+    step_title: str
+    escalated_at: str | None = Field(description="when this level started")
+
+
+class EscalationList(_Shape):
+    manager: str
+    escalations: list[EscalationRow] = Field(description="newest first")
+    truncated: bool
 
 
 # ---------------------------------------------------------------------------- canned replies

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -434,8 +435,76 @@ class TicketListQuery(_Query):
     category: str | None = Field(default=None, pattern=_ID_FILTER)
     team: str | None = Field(default=None, pattern=_ID_FILTER)
     customer: str | None = Field(default=None, pattern=r"^CU-[A-Za-z0-9]{1,40}$")
+    channel: Channel | None = None
+    priority: Priority | None = None
+    assignee: str | None = Field(
+        default=None,
+        max_length=254,
+        description="me (the caller), none (nobody but the team has it) or a staff e-mail",
+    )
+    q: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=200,
+        description="words to find in the subject, the description and the customer's name, e-mail "
+        "or phone (every word must appear; case and accents do not matter)",
+    )
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=CURSOR_MAX)
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, value: str | None) -> str | None:
+        if value is None or value.lower() in ("me", "none"):
+            return value.lower() if value else value
+        return normalize_email(value)
+
+
+class TicketAssign(_Strict):
+    """``POST /tickets/{id}/assign``: give the ticket to a member of its owner team."""
+
+    assignee: str = Field(max_length=254, description="the staff e-mail of a member of the owner team")
+    version: StrictInt = Field(ge=1, description="the version you read; a stale one gets 409")
+
+    @field_validator("assignee")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalize_email(value)
+
+
+class TicketVersion(_Strict):
+    """``POST /tickets/{id}/take`` and ``/unassign``: the version you read."""
+
+    version: StrictInt = Field(ge=1, description="the version you read; a stale one gets 409")
+
+
+class TeamMembersPut(_Strict):
+    """``PUT /teams/{id}/members``: the team's people, replaced (staff e-mails of the user pool)."""
+
+    members: list[Annotated[str, AfterValidator(normalize_email)]] = Field(
+        max_length=500, description="staff e-mails (agent, manager or admin users)"
+    )
+    version: StrictInt | None = Field(
+        default=None, ge=0, description="the version you read (0: no members yet); a stale one gets 409"
+    )
+
+    @field_validator("members")
+    @classmethod
+    def _once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("names a person more than once")
+        return value
+
+
+class EscalationsQuery(_Query):
+    """``GET /escalations``: the escalations a manager received."""
+
+    manager: str = Field(default="me", max_length=254, description="me, or (admin) a staff e-mail")
+
+    @field_validator("manager")
+    @classmethod
+    def _manager(cls, value: str) -> str:
+        return "me" if value.lower() == "me" else normalize_email(value)
 
 
 class TimelineQuery(_Query):

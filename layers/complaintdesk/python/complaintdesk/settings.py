@@ -77,6 +77,8 @@ class Settings(BaseModel):
     # "jwks": verify the bearer token here against the user pool's JWKS (local run, tests).
     auth_mode: str = Field("apigateway", alias="AUTH_MODE")
     jwks_url: str = Field("", alias="JWKS_URL")
+    # The staff user pool: who may be a team member, and the staff list (services/teams.py).
+    user_pool_id: str = Field("", alias="USER_POOL_ID")
     jwt_issuer: str = Field("", alias="JWT_ISSUER")
     jwt_audience: str = Field("", alias="JWT_AUDIENCE")
     # Shrinks every SLA for the local demo (1 SLA hour = 1 second at 3600). Never set in production.

@@ -21,6 +21,7 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
         "category": ticket.category,
         "customer_id": ticket.customer_id,
         "owner_team": ticket.owner_team,
+        "assignee": ticket.assignee,
         "current_step": ticket.current_step,
         "due_at": ticket.step_due_at,
         "breached": ticket.breached,

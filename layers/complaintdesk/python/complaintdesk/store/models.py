@@ -95,6 +95,10 @@ class Ticket(TicketLifecycle, Item):
     created_by = UnicodeAttribute()
     # Workflow state, kept by the step-assignment function and the API.
     owner_team = UnicodeAttribute(null=True)
+    # The person who has the ticket now (a staff e-mail of the owner team; services/assignment.py):
+    # null while only the team has it. A step of another team hands it back to that team.
+    assignee = UnicodeAttribute(null=True)
+    assigned_at = UnicodeAttribute(null=True)
     current_step = UnicodeAttribute(null=True)
     next_step = UnicodeAttribute(null=True)
     step_started_at = UnicodeAttribute(null=True)

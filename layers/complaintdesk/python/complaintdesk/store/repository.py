@@ -172,6 +172,13 @@ def find(model: type[M], key: tuple[str, str]) -> M | None:
         return None
 
 
+def find_many(model: type[T], keys: Iterable[tuple[str, str]]) -> list[T]:
+    """The items of ``keys`` that exist (BatchGetItem, 100 keys a request; eventually consistent)."""
+    ready()
+    wanted = list(dict.fromkeys(keys))
+    return list(model.batch_get(wanted)) if wanted else []
+
+
 def customer_for_contact(kind: str, value: str) -> str | None:
     lookup = find(ContactLookup, ContactLookup.key(kind, value))
     return lookup.customer_id if lookup else None

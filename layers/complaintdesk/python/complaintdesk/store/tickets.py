@@ -9,11 +9,11 @@ service names an index key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import QueryError, TransactWriteError
 
 from complaintdesk import clock
 from complaintdesk.errors import Conflict
@@ -136,3 +136,63 @@ def due_between(start: datetime, end: datetime, *, page: int = 100) -> list[Tick
                 break
         day += timedelta(days=1)
     return found
+
+
+def search(
+    filters: dict[str, str | None],
+    accept: Callable[[list[Ticket]], list[bool]],
+    *,
+    limit: int,
+    budget: int,
+    cursor: str | None,
+) -> tuple[list[Ticket], str | None, int]:
+    """A bounded search of the queue ``filters`` picks (the index as ``queue`` picks it, same order):
+    read at most ``budget`` tickets, in chunks, keep those ``accept`` takes, stop at ``limit`` kept.
+
+    Returns (kept, next cursor, tickets read). The cursor is the key of the last ticket read, so the
+    next page starts right after it whether this one stopped full or at its budget; None when the
+    index had no more. ``accept`` sees a chunk at a time (one read of the customers it needs)."""
+    used = next(name for name in ("customer_id", "owner_team", "category", "status") if filters.get(name))
+    index_name, prefix = _QUEUES[used]
+    index = getattr(Ticket, index_name)
+    partition = f"{prefix}{filters[used]}"
+    sort_prefix = "TICKET#" if used == "customer_id" else None
+    repo.ready()
+    chunk_size = min(budget, 100)
+    results = index.query(
+        partition,
+        range_key_condition=Ticket.GSI4SK.startswith(sort_prefix) if sort_prefix else None,
+        scan_index_forward=used == "owner_team",
+        page_size=chunk_size,
+        last_evaluated_key=repo.decode_cursor(cursor, index, partition, sort_prefix=sort_prefix),
+    )
+    items = iter(results)
+    kept: list[Ticket] = []
+    read = 0
+    last: Ticket | None = None
+    exhausted = False
+    try:
+        while read < budget and len(kept) < limit and not exhausted:
+            chunk: list[Ticket] = []
+            for ticket in items:
+                chunk.append(ticket)
+                if len(chunk) == min(chunk_size, budget - read):
+                    break
+            else:
+                exhausted = True
+            for ticket, ok in zip(chunk, accept(chunk), strict=True):
+                read, last = read + 1, ticket
+                if ok:
+                    kept.append(ticket)
+                    if len(kept) == limit:
+                        exhausted = exhausted and ticket is chunk[-1]
+                        break
+    except QueryError as exc:
+        if cursor and exc.cause_response_code == "ValidationException":
+            raise repo.invalid_cursor("is not a key this list gave out") from None
+        raise
+    if exhausted or last is None:
+        return kept, None, read
+    _, _, names = repo.key_attributes(index)
+    key = {name: {"S": getattr(last, name)} for name in sorted(names)}
+    return kept, repo.encode_cursor(key), read
