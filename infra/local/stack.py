@@ -167,6 +167,9 @@ class LocalStack:
         from complaintdesk.services.categories import sync_defaults
 
         self.info["categories"] = [r["category_id"] for r in sync_defaults(actor="make run")]
+        from infra.local.users import ensure_role_teams  # the role users get a queue (issue 14)
+
+        self.info["teams"] = ensure_role_teams()
 
     def start_pollers(self) -> None:
         import boto3

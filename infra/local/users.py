@@ -50,3 +50,22 @@ def id_token(cognito: Any, user_pool_id: str, client_id: str, role: str) -> str:
 def role_tokens(cognito: Any, user_pool_id: str, client_id: str) -> dict[str, str]:
     ensure_role_users(cognito, user_pool_id)
     return {role: id_token(cognito, user_pool_id, client_id, role) for role in ROLES}
+
+
+def ensure_role_teams(actor: str = "make run") -> dict[str, list[str]]:
+    """Put the role users in the teams of the published categories, so each has a queue: the agent
+    in the owner teams of every category's first step, the manager in every team. A team whose
+    members are already stored (an admin changed them, a kept local state) is left as it is.
+    Needs the API's environment (table, user pool) and the categories published."""
+    from complaintdesk.services import teams
+    from complaintdesk.store import teams as stored_teams
+
+    definitions = teams.published_definitions()
+    first = {defn.steps[0].owner_team for defn in definitions}
+    placed: dict[str, list[str]] = {}
+    for team_id in sorted(teams.catalog(definitions)):
+        if stored_teams.find(team_id) is not None:
+            continue
+        people = [username("manager"), *([username("agent")] if team_id in first else [])]
+        placed[team_id] = teams.put_members(team_id, sorted(people), None, actor)["members"]
+    return placed

@@ -312,3 +312,21 @@ def test_a_manager_sees_the_escalations_they_received(api, deliver, monkeypatch)
     assert status == 400 and error["error"]["details"][0]["field"] == "manager"
     # The admin is in no team: nothing reached them
     assert api.get("/escalations", role="admin")[1]["escalations"] == []
+
+
+def test_the_local_role_users_get_teams_once(api, publish_categories):
+    from infra.local.users import ensure_role_teams
+
+    # Given two published categories whose first steps belong to billing and customer-care
+    publish_categories("billing-error", "late-delivery")
+    placed = ensure_role_teams()
+    # Then the agent is in the first steps' teams, the manager in every team
+    status, listed = api.get("/teams")
+    assert status == 200
+    teams = {t["team_id"]: t["members"] for t in listed["teams"]}
+    assert placed == teams and MANAGER in teams["finance"] and AGENT not in teams["finance"]
+    assert AGENT in teams["billing"] and AGENT in teams["customer-care"] and AGENT not in teams["logistics"]
+    # And a second run leaves what is stored alone
+    assert api.put("/teams/billing/members", {"members": [MANAGER]}, role="admin")[0] == 200
+    assert ensure_role_teams() == {}
+    assert api.get("/teams/billing")[1]["members"] == [MANAGER]

@@ -43,7 +43,7 @@ class TeamInfo:
     categories: list[str] = field(default_factory=list)
 
 
-def _definitions() -> list[Any]:
+def published_definitions() -> list[Any]:
     from complaintdesk.services.categories import published
 
     heads, _ = repo.query_index_base(CategoryHead, "CATEGORIES", prefix=None, limit=500)
@@ -53,7 +53,7 @@ def _definitions() -> list[Any]:
 def catalog(definitions: list[Any] | None = None) -> dict[str, TeamInfo]:
     """Every team the published categories name (the first category naming one gives its names)."""
     found: dict[str, TeamInfo] = {}
-    for defn in definitions if definitions is not None else _definitions():
+    for defn in definitions if definitions is not None else published_definitions():
         for team in defn.teams:
             names = team.names.model_dump(exclude_none=True) if team.names else {"en": team.name}
             info = found.setdefault(team.id, TeamInfo(team.id, team.name, names, team.manager_email))
@@ -256,7 +256,7 @@ def escalations(manager: str, principal: Principal) -> dict[str, Any]:
     if person != me and "admin" not in principal.roles:
         raise Forbidden("a manager sees the escalations they received (manager=me); an admin anyone's")
     roles = principal.roles if person == me else MANAGING
-    definitions = _definitions()
+    definitions = published_definitions()
     teams = catalog(definitions)
     mine = set(stored_teams.teams_of(person))
     # (category, step, level) whose escalation reaches the person → the teams owning those steps
