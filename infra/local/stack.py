@@ -27,6 +27,7 @@ from typing import Any
 from infra.local import state
 from infra.local.pollers import module_for as _module_for
 from infra.local.template import REPO_ROOT, load_template, references
+from infra.local.users import PASSWORD
 
 DEFAULT_TIME_SCALE = 3600.0  # one SLA hour = one second, for the demo only
 STOP_WATCHDOG_SECONDS = 15.0  # a stop takes about a second; past this it is stuck
@@ -78,6 +79,7 @@ class LocalStack:
     api_port: int
     outbox: Path
     smtp_port: int = 2525
+    console_port: int = 8080  # the staff console; its origin is the API's CORS origin
     time_scale: float = DEFAULT_TIME_SCALE
     alarm_time_scale: float = 1.0  # divides every alarm period (60: a 5-minute period lasts 5 s)
     ops_email: str = DEFAULT_OPS_EMAIL
@@ -99,6 +101,10 @@ class LocalStack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
 
     def _environment(self) -> None:
         os.environ.update(
@@ -142,7 +148,7 @@ class LocalStack:
         resources = create_local_resources(
             endpoint_url=self.moto_url,
             stage="local",
-            parameters={"TimeScale": str(self.time_scale)},
+            parameters={"TimeScale": str(self.time_scale), "ConsoleOrigin": self.console_url},
             api_url=self.api_url,
         )
         env = function_environment("ApiFunction", resources)  # the local auth and URLs included
@@ -296,6 +302,12 @@ class LocalStack:
         thread = threading.Thread(target=self.api_server.server.serve_forever, name="api", daemon=True)
         thread.start()
 
+    def start_console(self) -> None:
+        from infra.local.console import local_config, start_console
+
+        self.console = start_console(local_config(self.info), self.console_port)
+        self.info["console_url"] = self.console.url
+
     def restore_saved(self) -> None:
         """Put back what the last stop saved: tables, buckets, the categories' state machines
         (infra/local/state.py says what is kept and what is not)."""
@@ -358,6 +370,7 @@ class LocalStack:
         self.start_alarms()
         self.start_smtp()
         self.start_api()
+        self.start_console()
         self.ready = True
         return self
 
@@ -378,6 +391,8 @@ class LocalStack:
             self.api_server.server.server_close()
         if getattr(self, "smtp", None) is not None:
             self.smtp.stop()
+        if getattr(self, "console", None) is not None:
+            self.console.stop()
         from infra.local.metrics import EmfLogStream
 
         EmfLogStream.uninstall()
@@ -402,6 +417,8 @@ def banner(info: dict[str, Any]) -> str:
     lines = [
         "",
         "complaintdesk is running on the embedded AWS (moto). Press Ctrl-C to stop.",
+        f"  console        {info['console_url']}/  (staff sign-in: agent@, manager@, admin@complaintdesk.local,"
+        f" password {PASSWORD})",
         f"  API            {info['api_url']}",
         f"  moto (AWS)     {info['moto_url']}",
         f"  sent e-mail    {info['outbox']}/  (one .eml per message; SMS in sms.log)",
@@ -448,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_SERVER_PORT", "5050")))
     parser.add_argument("--smtp-port", type=int, default=int(os.environ.get("SMTP_PORT", "2525")))
+    parser.add_argument("--console-port", type=int, default=int(os.environ.get("CONSOLE_PORT", "8080")))
     parser.add_argument(
         "--log-level", default="WARNING", help="the functions' log level (INFO shows every line)"
     )
@@ -497,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         outbox=args.outbox.resolve(),
         time_scale=args.time_scale,
         smtp_port=args.smtp_port or free_port(),
+        console_port=args.console_port or free_port(),
         alarm_time_scale=args.alarm_time_scale,
         ops_email=args.ops_email,
         data_dir=None if args.ephemeral else saved_in,

@@ -23,6 +23,7 @@ class RunningStack:
     def __init__(self, info: dict[str, Any], outbox: Path) -> None:
         self.info, self.outbox = info, outbox
         self.url = info["api_url"]
+        self.console_url = info["console_url"]  # the staff console (infra/local/console.py)
 
     def call(
         self,
@@ -83,6 +84,8 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
                 "--moto-port",
                 "0",
                 "--smtp-port",
+                "0",
+                "--console-port",
                 "0",
                 "--outbox",
                 str(outbox),

@@ -1,0 +1,146 @@
+"""The staff console in a real browser: headless Chromium (Debian's ``chromium``, driven by
+Playwright's sync API) against the running local stack's console URL.
+
+Fixtures for every console test (tests/e2e/console/test_*.py):
+- ``console``: the console's URL plus the stack (``console.url``, ``console.stack``).
+- ``browser``: one Chromium per test module; ``console_page``: a fresh context (its own
+  sessionStorage and localStorage) and page at 1280×800.
+- ``signed_in(role, language="en")``: a page signed in through the login page as a person would
+  (types the e-mail and password, presses Sign in), in that language, on the role's start page.
+- ``screenshot(page, name, role, lang)``: build/screenshots/console/<name>-<role>-<lang>.png.
+
+Chromium is the system's, never one Playwright downloads. Without it the tests skip, saying why —
+unless COMPLAINTDESK_REQUIRE_BROWSER=1 (CI), then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.local.users import PASSWORD, username
+from tests.e2e.conftest import REPO, RunningStack
+
+SCREENSHOTS = REPO / "build" / "screenshots" / "console"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+# How long a page may take to show something on a busy machine (milliseconds).
+TIMEOUT_MS = 20_000
+
+
+@dataclass
+class Console:
+    url: str
+    stack: RunningStack
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        path = None
+    if path is None:
+        if os.environ.get("COMPLAINTDESK_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium (or the playwright package) is missing and COMPLAINTDESK_REQUIRE_BROWSER=1")
+        pytest.skip("no Chromium on this machine (apt-get install chromium); the console's browser tests need one")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def console(running_stack: RunningStack) -> Console:
+    return Console(url=running_stack.console_url, stack=running_stack)
+
+
+@pytest.fixture
+def new_page(browser: Any, console: Console) -> Iterator[Callable[..., Any]]:
+    """Makes pages, each in its own browser context (own storage), closed after the test.
+    ``errors`` on each page collects uncaught page errors (a test asserts there are none)."""
+    contexts: list[Any] = []
+
+    def make(lang: str = "en", viewport: dict[str, int] | None = None, timezone: str | None = None) -> Any:
+        context = browser.new_context(
+            viewport=viewport or VIEWPORT,
+            locale={"en": "en-GB", "tr": "tr-TR", "lv": "lv-LV"}[lang],
+            timezone_id=timezone or "Europe/Istanbul",
+        )
+        contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        # The language is the user's choice, remembered by the console: set before any script runs.
+        context.add_init_script(f"try {{ localStorage.setItem('complaintdesk.lang', '{lang}'); }} catch (e) {{}}")
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def console_page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
+
+
+def sign_in(page: Any, console: Console, role: str) -> None:
+    """Through the login page, as a person would."""
+    page.goto(f"{console.url}/#/login")
+    page.get_by_test_id("login-email").fill(username(role))
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+
+
+@pytest.fixture
+def signed_in(new_page: Callable[..., Any], console: Console) -> Callable[..., Any]:
+    """``signed_in(role, language='en')`` → a page signed in as the role's local user, on its
+    start page (the header shows the user's e-mail)."""
+
+    def make(role: str, language: str = "en", **options: Any) -> Any:
+        page = new_page(language, **options)
+        sign_in(page, console, role)
+        page.get_by_test_id("user-email").wait_for()
+        page.wait_for_function("() => !location.hash.startsWith('#/login')")
+        return page
+
+    return make
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    def take(page: Any, name: str, role: str, lang: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}-{role}-{lang}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
