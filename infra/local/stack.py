@@ -1,10 +1,11 @@
 """The embedded local stack (`make run`): the whole system on this machine, no AWS account.
 
-One process holds: a moto server on 127.0.0.1 with state-machine execution on; the resources of
-template.yaml created in it; the Chalice API on 127.0.0.1; pollers that play the part of
-Lambda's event-source mappings (SQS → the same function handlers); and an outbox folder where
-every e-mail SES accepted appears as an .eml file. The handlers are the ones deployed to AWS;
-only the endpoint differs (``AWS_ENDPOINT_URL``).
+Two processes: a child serves moto on 127.0.0.1 with state-machine execution on and writes the
+outbox folder, where every e-mail SES accepted appears as an .eml file (``infra/local/moto_process.py``);
+this one creates the resources of template.yaml in it and holds the Chalice API on 127.0.0.1 and
+the pollers that play the part of Lambda's event-source mappings (SQS → the same function
+handlers). The handlers are the ones deployed to AWS; only the endpoint differs
+(``AWS_ENDPOINT_URL``). moto and the handlers each get a core: in one process they shared one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -73,6 +75,43 @@ def unplayed_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str
     ]
 
 
+class MotoProcess:
+    """The child process that serves moto (``python -m infra.local.moto_process``)."""
+
+    name = "moto"
+
+    def __init__(self, port: int, outbox: Path, region: str, start_seconds: float = 60.0) -> None:
+        command = [sys.executable, "-m", "infra.local.moto_process", "--port", str(port)]
+        command += ["--outbox", str(outbox), "--region", region]
+        # Its own process group: a signal to the stack's group (Ctrl-C, a supervisor's SIGTERM) is
+        # the stack's to handle; the stack saves the tables, then stops this process.
+        self.process = subprocess.Popen(command, cwd=REPO_ROOT, start_new_session=True)
+        deadline = time.monotonic() + start_seconds
+        while True:  # up once it accepts a connection
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto's process ended at start (exit code {self.process.returncode})")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"moto's process did not listen on {port} in {start_seconds:g} s"
+                    ) from None
+                time.sleep(0.05)
+
+    def stop(self, seconds: float = 1.0) -> None:
+        """SIGTERM (it writes the last outbox mails and exits), then SIGKILL after ``seconds``."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(seconds)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 @dataclass
 class LocalStack:
     moto_port: int
@@ -119,17 +158,11 @@ class LocalStack:
         )
 
     def start_moto(self) -> None:
+        """moto in a process of its own (``infra/local/moto_process.py``, the patches applied there),
+        so that it and the handlers each have a core; it also writes the outbox."""
         self._environment()
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request otherwise
-        from moto.server import ThreadedMotoServer
-
-        from infra.local.moto_patches import apply as patch_moto
-
-        patch_moto()  # item-level transaction rollback, thread safety, one thread per execution
-
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
-        server.start()
-        self.threads.append(server)
+        self.moto = MotoProcess(self.moto_port, self.outbox, self.region)
+        self.threads.append(self.moto)
         request = urllib.request.Request(
             f"{self.moto_url}/moto-api/config",
             method="POST",
@@ -274,13 +307,6 @@ class LocalStack:
         self.threads.append(evaluator)
         self.info.update(ops_email=self.ops_email, alarm_time_scale=self.alarm_time_scale)
 
-    def start_outbox(self) -> None:
-        from infra.local.outbox import OutboxWriter
-
-        writer = OutboxWriter(self.outbox, region=self.region)
-        writer.start()
-        self.threads.append(writer)
-
     def start_smtp(self) -> None:
         import boto3
 
@@ -366,7 +392,6 @@ class LocalStack:
         self.start_schedulers()
         for function, event, reason in unplayed_event_sources(load_template()):
             print(f"[local] {function}.{event} is not played locally: {reason}", file=sys.stderr, flush=True)
-        self.start_outbox()
         self.start_alarms()
         self.start_smtp()
         self.start_api()
@@ -376,8 +401,7 @@ class LocalStack:
 
     def stop(self, join_seconds: float = 1.0) -> None:
         """Stop every poller and the API and SMTP servers, wait up to ``join_seconds`` for the
-        batches in hand, save the state, then stop moto. moto's execution threads are daemons with
-        no stop: they end with the process."""
+        batches in hand, save the state, then stop moto's process (it writes the last outbox mails)."""
         deadline = time.monotonic() + join_seconds
         servers = [t for t in self.threads if not isinstance(t, threading.Thread)]  # moto
         pollers: list[Any] = [t for t in reversed(self.threads) if isinstance(t, threading.Thread)]

@@ -30,7 +30,10 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,13 +254,30 @@ def _write_items(dynamodb: Any, table: str, items: Iterator[dict[str, Any]]) -> 
     return count
 
 
-def _moto_table(dynamodb: Any, table: str) -> Any:
-    """moto's own table object for ``table`` (the moto serving ``dynamodb`` runs in this process)."""
-    from moto.dynamodb.models import dynamodb_backends
-
+def _table_address(dynamodb: Any, table: str) -> dict[str, str]:
     described = dynamodb.describe_table(TableName=table)["Table"]
     _, _, _, region, account, _ = described["TableArn"].split(":", 5)
-    return dynamodb_backends[account][region].get_table(table)
+    return {"account": account, "region": region, "table": table}
+
+
+def _moto_table(dynamodb: Any, table: str) -> Any:
+    """moto's own table object for ``table`` when the moto serving ``dynamodb`` runs in this
+    process (in-process tests), else None: the local stack runs moto in a process of its own
+    (``infra/local/moto_process.py``) and asks it over ``_control``."""
+    models = sys.modules.get("moto.dynamodb.models")
+    if models is None:  # moto was never imported here: it serves from another process
+        return None
+    address = _table_address(dynamodb, table)
+    backend = models.dynamodb_backends[address["account"]][address["region"]]
+    return backend.tables.get(table)
+
+
+def _control(dynamodb: Any, method: str, action: str, **query: str) -> Any:
+    """One of the ``/_local/`` requests of the moto process serving ``dynamodb``."""
+    url = f"{dynamodb.meta.endpoint_url}/_local/{action}?{urllib.parse.urlencode(query)}"
+    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
 
 
 def _wire_to_client(value: Any) -> Any:
@@ -279,13 +299,17 @@ def _wire_to_client(value: Any) -> Any:
 def _table_items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
     """Every item of ``table``, as Scan returns them.
 
-    Read from moto's table in this process: a Scan through the server deep-copies every item and
-    passes it through JSON twice, which made the save most of a stop (6 s for 500 items on a busy
-    machine, measured). Items change only through moto's execution threads by now; a read that
-    meets a change is simply made again. Checked against moto 5.2.5 (``Table.all_items``,
+    Read from moto's table itself, in this process or by moto's own process (its
+    ``/_local/dynamodb/items``): a Scan through the server deep-copies every item and passes it
+    through JSON twice, which made the save most of a stop (6 s for 500 items on a busy machine,
+    measured). Items change only through moto's execution threads by now; a read that meets a
+    change is simply made again. Checked against moto 5.2.5 (``Table.all_items``,
     ``Item.to_json``); tests/unit/infra/test_local_state.py compares it with a Scan.
     """
     moto_table = _moto_table(dynamodb, table)
+    if moto_table is None:
+        attributes = _control(dynamodb, "GET", "dynamodb/items", **_table_address(dynamodb, table))
+        return [{k: _wire_to_client(v) for k, v in item.items()} for item in attributes]
     for _ in range(5):
         try:
             items = list(moto_table.all_items())
@@ -303,11 +327,20 @@ def stream_paused(dynamodb: Any, table: str) -> Iterator[None]:
     is not delivered to the stream functions a second time.
 
     The DynamoDB API has no such switch (a stream turned off and on is a new stream, and moto
-    refuses to turn one on again), so this reaches into moto's table in this process: its stream
-    shard is set aside and put back. Checked against moto 5.2.5 (``Table.stream_shard``);
-    tests/unit/infra/test_local_state.py fails if that changes.
+    refuses to turn one on again), so this reaches into moto's table (in this process, or by
+    moto's own process: its ``/_local/dynamodb/stream``): its stream shard is set aside and put
+    back. Checked against moto 5.2.5 (``Table.stream_shard``); tests/unit/infra/test_local_state.py
+    fails if that changes.
     """
     moto_table = _moto_table(dynamodb, table)
+    if moto_table is None:
+        address = _table_address(dynamodb, table)
+        _control(dynamodb, "POST", "dynamodb/stream", paused="1", **address)
+        try:
+            yield
+        finally:
+            _control(dynamodb, "POST", "dynamodb/stream", paused="0", **address)
+        return
     shard = moto_table.stream_shard
     moto_table.stream_shard = None
     try:

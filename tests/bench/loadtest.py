@@ -11,7 +11,8 @@ waits until every queue of the stack is empty, and verifies the outcome from the
 every created ticket is in the table once, every e-mail became exactly one ticket, every ticket has
 exactly one acknowledgement .eml in the outbox, every categorised ticket reached its first step, and
 the stack's log holds no traceback. It prints throughput, p50/p95/p99 per endpoint, the drain time,
-the stack's RSS and thread count, the counts it verified, and PASS/FAIL per target; it exits
+the RSS and thread count of the stack's processes (the stack and moto's), the CPU seconds each used
+from the first send to the drain, the counts it verified, and PASS/FAIL per target; it exits
 non-zero on any FAIL.
 
 Run from the repository root: ``make loadtest`` (or ``.venv/bin/python -m tests.bench.loadtest``;
@@ -66,7 +67,8 @@ class Stack:
         self.outbox, self.state = folder / "outbox", folder / "stack.json"
         self.log = folder / "stack.log"
         command = [sys.executable, "-m", "infra.local.stack", "--api-port", "0", "--moto-port", "0"]
-        command += ["--smtp-port", "0", "--outbox", str(self.outbox), "--state-file", str(self.state)]
+        command += ["--smtp-port", "0", "--console-port", "0", "--outbox", str(self.outbox)]
+        command += ["--state-file", str(self.state)]
         command += ["--time-scale", str(time_scale), "--ephemeral"]  # a fresh stack, nothing saved
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         with self.log.open("wb") as log:
@@ -78,13 +80,38 @@ class Stack:
             time.sleep(0.2)
         self.info: dict[str, Any] = json.loads(self.state.read_text())
 
+    def processes(self) -> list[int]:
+        """The stack's process and its children (moto's process), depth first."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        return found
+
     def proc_status(self) -> tuple[int, int]:
-        """(RSS in MiB, threads) of the stack's process."""
-        fields = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            fields[name] = value.strip()
-        return int(fields["VmRSS"].split()[0]) // 1024, int(fields["Threads"])
+        """(RSS in MiB, threads) of the stack's processes, summed."""
+        rss = threads = 0
+        for pid in self.processes():
+            fields = {}
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                name, _, value = line.partition(":")
+                fields[name] = value.strip()
+            rss += int(fields["VmRSS"].split()[0]) // 1024
+            threads += int(fields["Threads"])
+        return rss, threads
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by each of the stack's processes, by name."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for pid in self.processes():
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            module = command[2].decode() if len(command) > 2 and command[1] == b"-m" else str(pid)
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            used[module.rsplit(".", 1)[-1]] = (int(fields[11]) + int(fields[12])) / ticks
+        return used
 
     def stop(self) -> float:
         started = time.monotonic()
@@ -279,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(spacing)
         return sent
 
+    cpu_at_start = stack.cpu_seconds()
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=1) as mailer, ThreadPoolExecutor(max_workers=args.clients) as pool:
         mails_sent = mailer.submit(send_mails)
@@ -320,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     ack_duplicated = [t for t in ours if acks[t] > 1]
     categorised = [by_subject[f"Load {run} ticket {n}"] for n in created if n % 2 == 0]
     no_step = [found[0]["ticket_id"] for found in categorised if found and not found[0].get("task_token")]
+    cpu = {name: used - cpu_at_start.get(name, 0.0) for name, used in stack.cpu_seconds().items()}
     rss, threads = stack.proc_status()
     peak_rss = max([rss] + [s[0] for s in samples])
     peak_threads = max([threads] + [s[1] for s in samples])
@@ -344,7 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         f"drain            {drain_seconds:.1f} s after the last send"
         + ("" if drained_at else " (NOT drained)")
     )
-    print(f"stack process    RSS {rss} MiB (peak {peak_rss}), threads {threads} (peak {peak_threads})")
+    print(f"stack processes  RSS {rss} MiB (peak {peak_rss}), threads {threads} (peak {peak_threads})")
+    print(
+        "CPU seconds      "
+        + ", ".join(f"{name} {used:.0f}" for name, used in cpu.items())
+        + f" from the first send to the drain: {sum(cpu.values()) / max(1, total):.3f} s per ticket"
+    )
     print(f"stop (SIGTERM)   {stop_seconds:.1f} s")
     print(f"dead letters     {dead_letters or 'none'}")
     print(
