@@ -1,0 +1,103 @@
+// The escalations the signed-in manager received, newest first, with level and due time.
+import { h, clear } from '../js/dom.js';
+import { addMessages, fmtDateTime } from '../js/i18n.js';
+import { dueBadge, loadCategories, loadCategory, localName, showError, teamName } from './ticket.js';
+
+export const roles = ['manager', 'admin'];
+
+addMessages({
+  en: {
+    'escalations.title': 'Escalations to me',
+    'escalations.empty': 'Nothing has been escalated to you.',
+    'escalations.more': 'More',
+    'escalations.col.at': 'Escalated',
+    'escalations.col.ticket': 'Ticket',
+    'escalations.col.subject': 'Subject',
+    'escalations.col.step': 'Step',
+    'escalations.col.team': 'Team',
+    'escalations.col.level': 'Level',
+    'escalations.col.due': 'Due',
+    'escalations.level': 'Level {level}',
+  },
+  tr: {
+    'escalations.title': 'Bana iletilen üst kademe kayıtları',
+    'escalations.empty': 'Size iletilen bir kayıt yok.',
+    'escalations.more': 'Daha fazla',
+    'escalations.col.at': 'İletildi',
+    'escalations.col.ticket': 'Kayıt',
+    'escalations.col.subject': 'Konu',
+    'escalations.col.step': 'Adım',
+    'escalations.col.team': 'Ekip',
+    'escalations.col.level': 'Kademe',
+    'escalations.col.due': 'Son tarih',
+    'escalations.level': '{level}. kademe',
+  },
+  lv: {
+    'escalations.title': 'Man eskalētie pieteikumi',
+    'escalations.empty': 'Jums nekas nav eskalēts.',
+    'escalations.more': 'Vairāk',
+    'escalations.col.at': 'Eskalēts',
+    'escalations.col.ticket': 'Pieteikums',
+    'escalations.col.subject': 'Temats',
+    'escalations.col.step': 'Solis',
+    'escalations.col.team': 'Komanda',
+    'escalations.col.level': 'Līmenis',
+    'escalations.col.due': 'Termiņš',
+    'escalations.level': '{level}. līmenis',
+  },
+});
+
+export async function render(root, params, ctx) {
+  const { api, t } = ctx;
+  const [, teams] = await loadCategories(api);
+  clear(root);
+  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'escalations-error' });
+  const body = h('tbody', { 'data-testid': 'escalations-rows' });
+  const more = h('button', { type: 'button', 'data-testid': 'escalations-more', hidden: true }, t('escalations.more'));
+  const columns = ['at', 'ticket', 'subject', 'step', 'team', 'level', 'due'];
+  root.append(
+    h('h1', {}, t('escalations.title')),
+    message,
+    h('div', { class: 'table-scroll' },
+      h('table', { class: 'escalations', 'data-testid': 'escalations-table' },
+        h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, t(`escalations.col.${c}`))))),
+        body)),
+    more,
+  );
+  let cursor = null;
+  let shown = 0;
+  async function load() {
+    try {
+      const page = await api('/escalations', { query: { manager: 'me', ...(cursor ? { cursor } : {}) } });
+      // Step names in the user's language come from each category's plan (the API gives the title).
+      const plans = new Map();
+      for (const category of new Set((page.escalations || []).map((e) => e.category).filter(Boolean))) {
+        plans.set(category, await loadCategory(api, category).catch(() => null));
+      }
+      const stepName = (e) => {
+        const plan = plans.get(e.category);
+        const step = plan && (plan.definition.steps || []).find((s) => s.id === e.current_step);
+        return step ? localName(step.names, e.step_title) : e.step_title || e.current_step || '—';
+      };
+      for (const e of page.escalations || []) {
+        const team = teams.find((x) => x.id === e.owner_team);
+        body.append(h('tr', { 'data-testid': `escalation-${e.ticket_id}` },
+          h('td', {}, e.escalated_at ? fmtDateTime(e.escalated_at) : '—'),
+          h('td', {}, h('a', { href: `#/tickets/${e.ticket_id}` }, e.ticket_id)),
+          h('td', {}, e.subject || ''),
+          h('td', {}, stepName(e)),
+          h('td', {}, team ? teamName(team) : e.owner_team || '—'),
+          h('td', {}, t('escalations.level', { level: e.level }), e.label ? h('span', { class: 'due-time' }, localName(e.label_names, e.label)) : ''),
+          h('td', {}, dueBadge(t, e), ' ', e.due_at ? fmtDateTime(e.due_at) : '')));
+        shown += 1;
+      }
+      cursor = page.next_cursor || null;
+      more.hidden = !cursor;
+      if (!shown) body.append(h('tr', {}, h('td', { colspan: String(columns.length), class: 'empty' }, t('escalations.empty'))));
+    } catch (error) {
+      showError(ctx, error, message);
+    }
+  }
+  more.addEventListener('click', load);
+  await load();
+}
