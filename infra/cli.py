@@ -28,6 +28,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ingest", "infra.cli:Ingest"),
     ("report", "infra.report_cli"),
     ("sync-categories", "infra.categories_cli"),
+    ("publish-console", "infra.console_cli"),
     ("bootstrap-admin", "infra.login_cli:BootstrapAdmin"),
     ("add-staff", "infra.login_cli:AddStaff"),
     ("login", "infra.login_cli:Login"),

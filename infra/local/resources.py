@@ -39,11 +39,15 @@ NOT_LOCAL: dict[str, str] = {
     "AWS::Serverless::LayerVersion": "the domain package is on the Python path (layers/complaintdesk/python)",
     "AWS::ApiGateway::Account": "an account-wide API Gateway logging setting; there is no local API Gateway",
     "AWS::CloudFormation::WaitConditionHandle": "an ordering marker (the API stage waits for the account's logging role)",
+    "AWS::CloudFront::Distribution": "make run serves console/ itself (infra/local/console.py; DeployConsole is false)",
+    "AWS::CloudFront::OriginAccessControl": "the console's CloudFront access to its bucket; not served from S3 locally",
+    "AWS::CloudFront::ResponseHeadersPolicy": "infra/local/console.py sends the same security headers itself",
 }
 
 # Parameters the template requires, given local values (callers may override any parameter).
 LOCAL_PARAMETERS: dict[str, str] = {
     "SenderAddress": "support@complaintdesk.example",
+    "DeployConsole": "false",  # make run serves console/ itself (infra/local/console.py)
 }
 
 LOCAL_OVERRIDES_DOC = {
