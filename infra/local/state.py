@@ -119,9 +119,14 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def saved_resources(template: dict[str, Any], kind: str) -> list[str]:
-    """Logical ids of the template's resources of ``kind`` (the tables or the buckets)."""
-    return sorted(k for k, r in template["Resources"].items() if r["Type"] == kind)
+def saved_resources(template: dict[str, Any], kind: str, physical: dict[str, str] | None = None) -> list[str]:
+    """Logical ids of the template's resources of ``kind`` (the tables or the buckets); with
+    ``physical``, only those the local stack created (not e.g. the console's site bucket)."""
+    return sorted(
+        k
+        for k, r in template["Resources"].items()
+        if r["Type"] == kind and (physical is None or k in physical)
+    )
 
 
 def _scan(dynamodb: Any, table: str) -> Iterator[dict[str, Any]]:
@@ -186,14 +191,14 @@ def save(
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "tables").mkdir(parents=True)
     counts: dict[str, int] = {}
-    for logical_id in saved_resources(template, TABLE_TYPE):
+    for logical_id in saved_resources(template, TABLE_TYPE, physical):
         count = 0
         with (partial / "tables" / f"{logical_id}.jsonl").open("w") as out:
             for item in _table_items(dynamodb, physical[logical_id]):
                 out.write(json.dumps(_encode(item), ensure_ascii=False) + "\n")
                 count += 1
         counts[logical_id] = count
-    for logical_id in saved_resources(template, BUCKET_TYPE):
+    for logical_id in saved_resources(template, BUCKET_TYPE, physical):
         bucket, target = physical[logical_id], partial / "buckets" / logical_id
         target.mkdir(parents=True)
         count = 0
@@ -359,11 +364,11 @@ def restore(
 ) -> dict[str, int]:
     """Put the saved items (past the tables' streams) and objects back; counts per logical id."""
     counts: dict[str, int] = {}
-    for logical_id in saved_resources(template, TABLE_TYPE):
+    for logical_id in saved_resources(template, TABLE_TYPE, physical):
         table = physical[logical_id]
         with stream_paused(dynamodb, table):
             counts[logical_id] = _write_items(dynamodb, table, saved.items(logical_id))
-    for logical_id in saved_resources(template, BUCKET_TYPE):
+    for logical_id in saved_resources(template, BUCKET_TYPE, physical):
         bucket = physical[logical_id]
         entries = list(saved.objects(logical_id))
         if not entries:

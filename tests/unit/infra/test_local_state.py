@@ -230,3 +230,24 @@ def test_clean_discards_what_was_saved_and_a_missing_save_restores_nothing(
     assert state.discard(folder) is True
     assert state.Saved.load(folder) is None
     assert state.discard(folder) is False
+
+
+def test_a_resource_the_stack_did_not_create_is_neither_saved_nor_restored(tmp_path: Path) -> None:
+    # A bucket of the template the local stack does not make (e.g. the console's site bucket)
+    template = {"Resources": {**TEMPLATE["Resources"], "SiteBucket": {"Type": "AWS::S3::Bucket"}}}
+    with mock_aws():
+        aws = make_resources()
+        aws["dynamodb"].put_item(TableName=PHYSICAL["TicketsTable"], Item=NO_PLAN)
+        counts = state.save(
+            tmp_path / "data", template=template, physical=PHYSICAL, dynamodb=aws["dynamodb"], s3=aws["s3"]
+        )
+    assert counts == {"TicketsTable": 1, "MailBucket": 0}
+    loaded = state.Saved.load(tmp_path / "data")
+    assert loaded is not None
+    with mock_aws():
+        aws = make_resources()
+        restored = state.restore(
+            loaded, template=template, physical=PHYSICAL, dynamodb=aws["dynamodb"], s3=aws["s3"]
+        )
+        assert restored == counts
+        assert table_items(aws["dynamodb"]) == [NO_PLAN]
