@@ -17,10 +17,11 @@ let counter = 0;
 
 const plain = (n) => String(n);
 
-// Tick values from 0 to a rounded maximum: 1, 2 or 5 times a power of ten per step.
-export function ticks(max, count = 5) {
+// Tick values from 0 to a rounded maximum: 1, 2 or 5 times a power of ten per step (whole steps
+// when every value is whole: counts have no 0.2).
+export function ticks(max, count = 5, whole = false) {
   if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+  const raw = whole ? Math.max(1, max / count) : max / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
   const top = Math.ceil(max / step - 1e-9) * step;
@@ -107,6 +108,10 @@ function dataTable(title, labelHeader, labels, series, format, tableLabel) {
   return html('details', { class: 'chart-data', open: '' }, html('summary', {}, tableLabel), table);
 }
 
+function allWhole(series) {
+  return series.every((s) => s.values.every((v) => v === null || v === undefined || Number.isInteger(v)));
+}
+
 function maxOf(series, floor = 0) {
   let max = floor;
   for (const s of series) for (const v of s.values) if (typeof v === 'number' && v > max) max = v;
@@ -116,16 +121,17 @@ function maxOf(series, floor = 0) {
 /** Grouped bars: one group per label, one bar per series. Every bar carries data-value. */
 export function barChart({ title, labels, series, format = plain, yMax, labelHeader = '', tableLabel = labelHeader }) {
   const { figure, root } = frame(title, 'bars');
-  const tickValues = ticks(yMax ?? maxOf(series));
+  const tickValues = ticks(yMax ?? maxOf(series), 5, allWhole(series));
   const top = tickValues[tickValues.length - 1] || 1;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const y = (v) => PAD.top + plotHeight - (v / top) * plotHeight;
   const group = axes(root, labels, tickValues, format, y);
   const slot = (WIDTH - PAD.left - PAD.right) / Math.max(labels.length, 1);
-  const barWidth = Math.max(2, (slot * 0.8) / Math.max(series.length, 1));
+  const barWidth = Math.min(40, Math.max(2, (slot * 0.8) / Math.max(series.length, 1)));
+  const groupWidth = barWidth * series.length;
   const bars = svg('g', { class: 'chart-bars' });
   labels.forEach((label, i) => {
-    const start = PAD.left + i * slot + slot * 0.1;
+    const start = PAD.left + i * slot + (slot - groupWidth) / 2;
     series.forEach((s, j) => {
       const value = s.values[i];
       if (value === null || value === undefined) return;
@@ -144,7 +150,7 @@ export function barChart({ title, labels, series, format = plain, yMax, labelHea
       rect.append(svg('title', {}, `${label} — ${s.name}: ${format(value)}`));
       bars.append(rect);
     });
-    xLabel(group, label, start + (slot * 0.8) / 2 + 4);
+    xLabel(group, label, start + groupWidth / 2 + 4);
   });
   root.append(bars);
   figure.append(legend(series), dataTable(title, labelHeader, labels, series, format, tableLabel));
@@ -154,7 +160,7 @@ export function barChart({ title, labels, series, format = plain, yMax, labelHea
 /** Lines over periods: one polyline per series (a gap where a value is missing), a dot per value. */
 export function lineChart({ title, labels, series, format = plain, labelHeader = '', tableLabel = labelHeader }) {
   const { figure, root } = frame(title, 'lines');
-  const tickValues = ticks(maxOf(series));
+  const tickValues = ticks(maxOf(series), 5, allWhole(series));
   const top = tickValues[tickValues.length - 1] || 1;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const y = (v) => PAD.top + plotHeight - (v / top) * plotHeight;

@@ -961,7 +961,9 @@ function month(year, monthNumber, { working, holidays, marks, holidayName }) {
       ...(!working.has(dow) ? { 'data-weekend': 'true' } : {}),
     }, h('span', { class: 'cal-num' }, String(day)));
     if (holiday) {
-      const text = holiday.from_time ? `${holidayName(holiday)} (${t('categories.halfDay', { time: holiday.from_time })})` : holidayName(holiday);
+      // A half day says from when (unless its name already does: "… eve (from 13:00)").
+      const name = holidayName(holiday);
+      const text = holiday.from_time && !name.includes(holiday.from_time) ? `${name} (${t('categories.halfDay', { time: holiday.from_time })})` : name;
       cell.append(h('span', { class: 'cal-holiday', 'data-testid': 'cal-holiday' }, text));
     }
     if (here.length) {
