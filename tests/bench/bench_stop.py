@@ -31,7 +31,8 @@ GOAL_SECONDS = 2.0
 def start(folder: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any], float]:
     state = folder / "stack.json"
     command = [sys.executable, "-m", "infra.local.stack", "--api-port", "0", "--moto-port", "0"]
-    command += ["--smtp-port", "0", "--outbox", str(folder / "outbox"), "--state-file", str(state)]
+    command += ["--smtp-port", "0", "--console-port", "0"]
+    command += ["--outbox", str(folder / "outbox"), "--state-file", str(state)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     log = (folder / "stack.log").open("ab")
     began = time.monotonic()

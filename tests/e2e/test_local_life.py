@@ -47,6 +47,8 @@ class StackProcess:
                     *(
                         "--smtp-port",
                         "0",
+                        "--console-port",
+                        "0",
                         "--outbox",
                         str(folder / "outbox"),
                         "--state-file",
