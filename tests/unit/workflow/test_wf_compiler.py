@@ -61,43 +61,43 @@ def test_every_default_passes_our_checker_and_uses_no_lambda(definition: Categor
     )
 
 
-@pytest.mark.parametrize("definition", DEFAULTS, ids=lambda d: d.id)
-def test_every_default_passes_cfn_lint_as_a_plain_state_machine(definition: CategoryDefinition) -> None:
+def test_every_default_passes_cfn_lint_and_a_broken_definition_does_not() -> None:
     from cfnlint.api import lint_all
 
-    # One default per test (cfn-lint takes seconds per state machine; xdist spreads them).
+    # One cfn-lint run for all of them (it costs seconds of CPU per state machine, and loading its
+    # rules and schemas again per test cost as much): every default as a plain state machine, plus
+    # one broken on purpose, which proves in the same run that the definitions were really checked.
+    broken = compile_category(by_id("billing-error"), 1, RESOURCES)
+    broken["States"]["Resolve"]["TimeoutAfter"] = 5  # not an ASL field
+    machines = {
+        definition.id.replace("-", ""): {
+            "StateMachineName": state_machine_name(definition.id, 1),
+            "StateMachineType": "STANDARD",
+            "RoleArn": "arn:aws:iam::123456789012:role/complaintdesk-workflows",
+            "Definition": compile_category(definition, 1, RESOURCES),
+        }
+        for definition in DEFAULTS
+    }
+    machines["Broken"] = {"RoleArn": "arn:aws:iam::123456789012:role/r", "Definition": broken}
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Resources": {
-            "Machine": {
-                "Type": "AWS::StepFunctions::StateMachine",
-                "Properties": {
-                    "StateMachineName": state_machine_name(definition.id, 1),
-                    "StateMachineType": "STANDARD",
-                    "RoleArn": "arn:aws:iam::123456789012:role/complaintdesk-workflows",
-                    "Definition": compile_category(definition, 1, RESOURCES),
-                },
-            }
+            logical_id: {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}
+            for logical_id, properties in machines.items()
         },
     }
-    findings = [m for m in lint_all(json.dumps(template)) if m.rule.id[0] in "EW"]
-    assert findings == []
-
-
-def test_cfn_lint_would_notice_a_broken_definition() -> None:
-    from cfnlint.api import lint_all
-
-    asl = compile_category(by_id("billing-error"), 1, RESOURCES)
-    asl["States"]["Resolve"]["TimeoutAfter"] = 5  # not an ASL field
-    template = {
-        "Resources": {
-            "M": {
-                "Type": "AWS::StepFunctions::StateMachine",
-                "Properties": {"RoleArn": "arn:aws:iam::123456789012:role/r", "Definition": asl},
-            }
-        }
-    }
-    assert any(m.rule.id.startswith("E") for m in lint_all(json.dumps(template)))
+    findings: dict[str, list[str]] = {logical_id: [] for logical_id in machines}
+    for match in lint_all(json.dumps(template)):
+        if match.rule.id[0] in "EW":
+            # A finding outside a machine (the template as a whole) is listed under its own path.
+            path = [str(part) for part in match.path]
+            owner = path[1] if path[:1] == ["Resources"] and len(path) > 1 else "/".join(path)
+            findings.setdefault(owner, []).append(str(match))
+    broken_findings = findings.pop("Broken")
+    # Then no default has an error or a warning (the dict names the one that has) ...
+    assert findings == {logical_id: [] for logical_id in machines if logical_id != "Broken"}
+    # ... and the field ASL does not know is an error cfn-lint reports on the broken one.
+    assert any(finding.startswith("[E") and "TimeoutAfter" in finding for finding in broken_findings)
 
 
 def test_billing_error_reads_like_the_plan() -> None:
