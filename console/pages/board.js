@@ -92,12 +92,14 @@ export async function render(root, params, ctx) {
   const form = h('form', { class: 'board-picker' }, labelled(t('board.team'), picker, 'team'), h('button', { type: 'submit', 'data-testid': 'board-show' }, t('board.show')));
   root.append(h('h1', {}, t('board.title')), form, message, content);
 
+  // Only the newest request draws (Show pressed while the first board is still on its way).
+  let generation = 0;
   async function load() {
+    const mine = ++generation;
     const teamId = picker.value;
-    clear(content);
     message.textContent = '';
     if (!teamId) {
-      content.append(h('p', {}, t('board.noTeam')));
+      clear(content).append(h('p', {}, t('board.noTeam')));
       return;
     }
     sessionStorage.setItem(KEPT, teamId);
@@ -105,9 +107,11 @@ export async function render(root, params, ctx) {
     try {
       board = await api(`/teams/${encodeURIComponent(teamId)}/board`);
     } catch (error) {
-      showError(ctx, error, message);
+      if (mine === generation) showError(ctx, error, message);
       return;
     }
+    if (mine !== generation) return;
+    clear(content);
     const team = teams.find((x) => x.id === teamId);
     const members = (board.people || []).filter((p) => p.member !== false).map((p) => memberEmail(p.assignee));
     for (const m of (team && team.members) || []) if (!members.includes(memberEmail(m))) members.push(memberEmail(m));

@@ -222,13 +222,16 @@ export async function render(root, params, ctx) {
   }
 
   let shown = 0;
+  let generation = 0; // only the newest request draws (filters applied again before an answer came)
   async function load(append) {
+    const mine = ++generation;
     message.textContent = '';
     const query = { limit: 25 };
     for (const key of FILTERS) if (filters[key]) query[key] = filters[key];
     if (append && cursor) query.cursor = cursor;
     try {
       const page = await api('/tickets', { query });
+      if (mine !== generation) return;
       if (!append) {
         clear(body);
         shown = 0;
@@ -240,7 +243,7 @@ export async function render(root, params, ctx) {
       cursor = page.next_cursor;
       more.hidden = !cursor;
     } catch (error) {
-      showError(ctx, error, message, form);
+      if (mine === generation) showError(ctx, error, message, form);
     }
   }
 

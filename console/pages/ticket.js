@@ -497,6 +497,8 @@ async function submitting(ctx, form, message, reload, action) {
 
 // ------------------------------------------------------------------ the page
 
+let drawings = 0; // how many times a ticket page was drawn: a pending look-again checks it is still the latest
+
 export async function render(root, params, ctx) {
   const { api, t, user } = ctx;
   const me = (user.email || '').toLowerCase();
@@ -513,7 +515,12 @@ export async function render(root, params, ctx) {
   // Drawn again after every action; the keyboard focus stays on the control that had it (or the title).
   const reload = async () => {
     const focused = document.activeElement && document.activeElement.getAttribute('data-testid');
-    await render(root, params, ctx);
+    root.setAttribute('aria-busy', 'true'); // drawn again when the API has answered
+    try {
+      await render(root, params, ctx);
+    } finally {
+      root.removeAttribute('aria-busy');
+    }
     const again = focused && root.querySelector(`[data-testid="${CSS.escape(focused)}"]`);
     const target = again && !again.disabled ? again : root.querySelector('h1');
     if (target && root.isConnected) target.focus();
@@ -886,10 +893,15 @@ export async function render(root, params, ctx) {
     h('div', { class: 'ticket-main' }, facts, plan, actions, filesCard, timelineCard),
     h('aside', { class: 'ticket-side' }, customerCard)));
 
-  // The plan moves on asynchronously after a step: look again shortly while it does.
+  // The plan moves on asynchronously after a step: look again shortly while it does — only if this
+  // is still the latest drawing of the page and nothing has been typed or chosen in its forms.
+  const mine = ++drawings;
   if (ticket.status === 'open' && !wf.current_step && defn) {
     setTimeout(() => {
-      if (root.isConnected && location.hash.startsWith(`#/tickets/${id}`) && !root.querySelector('form:focus-within')) reload();
+      const typed = [...root.querySelectorAll('form textarea, form input, form select')].some(
+        (el) => (el.tagName === 'SELECT' ? el.selectedIndex > 0 : el.type === 'checkbox' ? el.checked : el.type !== 'file' && el.value !== ''),
+      );
+      if (mine === drawings && root.isConnected && location.hash.startsWith(`#/tickets/${id}`) && !typed) reload();
     }, 1500);
   }
 }
