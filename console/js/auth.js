@@ -64,7 +64,9 @@ function writeSession(tokens, previous = null) {
     accessToken: tokens.AccessToken || tokens.access_token || null,
     // A refresh answers without a new refresh token (unless rotation is on): keep the old one.
     refreshToken: tokens.RefreshToken || tokens.refresh_token || (previous && previous.refreshToken) || null,
-    expiresAt: idClaims.exp * 1000,
+    // When it expires by this browser's clock: the token's lifetime counted from now, so a clock
+    // that is off (or moved on) neither refreshes on every call nor lets the token lapse.
+    expiresAt: Date.now() + (idClaims.exp - (idClaims.iat || idClaims.auth_time || idClaims.exp - 3600)) * 1000,
   };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   window.dispatchEvent(new CustomEvent('console:session', { detail: { signedIn: true } }));

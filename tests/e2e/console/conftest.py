@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# The shell has put a page (or its not-allowed / error view) into <main>.
+VIEW_DRAWN = "() => !!document.querySelector('#view > .page, #view > .shell-message')"
 # How long a page may take to show something on a busy machine (milliseconds).
 TIMEOUT_MS = 20_000
 
@@ -67,7 +69,9 @@ def browser() -> Iterator[Any]:
     if path is None:
         if os.environ.get("COMPLAINTDESK_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium (or the playwright package) is missing and COMPLAINTDESK_REQUIRE_BROWSER=1")
-        pytest.skip("no Chromium on this machine (apt-get install chromium); the console's browser tests need one")
+        pytest.skip(
+            "no Chromium on this machine (apt-get install chromium); the console's browser tests need one"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
@@ -95,8 +99,12 @@ def new_page(browser: Any, console: Console) -> Iterator[Callable[..., Any]]:
         )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
-        # The language is the user's choice, remembered by the console: set before any script runs.
-        context.add_init_script(f"try {{ localStorage.setItem('complaintdesk.lang', '{lang}'); }} catch (e) {{}}")
+        # The language the user chose earlier, as the console remembers it: set before the first
+        # script runs, and left alone once the user picks another (a reload keeps their pick).
+        context.add_init_script(
+            "try { if (!localStorage.getItem('complaintdesk.lang')) "
+            f"localStorage.setItem('complaintdesk.lang', '{lang}'); }} catch (e) {{}}"
+        )
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -130,6 +138,8 @@ def signed_in(new_page: Callable[..., Any], console: Console) -> Callable[..., A
         sign_in(page, console, role)
         page.get_by_test_id("user-email").wait_for()
         page.wait_for_function("() => !location.hash.startsWith('#/login')")
+        # The start page drawn (the shell moves the focus to it once it is): tests begin from there.
+        page.wait_for_function(VIEW_DRAWN)
         return page
 
     return make
