@@ -15,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO_ROOT / "template.yaml"
 
 
+@pytest.mark.costly
 def test_cfn_lint_is_clean_in_both_regions() -> None:
     from cfnlint.api import ManualArgs, lint_file
 

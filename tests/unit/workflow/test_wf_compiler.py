@@ -61,6 +61,7 @@ def test_every_default_passes_our_checker_and_uses_no_lambda(definition: Categor
     )
 
 
+@pytest.mark.costly
 def test_every_default_passes_cfn_lint_and_a_broken_definition_does_not() -> None:
     from cfnlint.api import lint_all
 
