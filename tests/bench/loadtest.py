@@ -87,7 +87,10 @@ class Stack:
             pid = todo.pop()
             found.append(pid)
             for task in Path(f"/proc/{pid}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
+                try:
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+                except FileNotFoundError:  # a thread that ended since the listing
+                    continue
         return found
 
     def proc_status(self) -> tuple[int, int]:
