@@ -47,7 +47,7 @@ addMessages({
     'board.nobody': 'Ekibe geri ver',
   },
   lv: {
-    'board.title': 'Komandas dēlis',
+    'board.title': 'Komandas tāfele',
     'board.team': 'Komanda',
     'board.show': 'Rādīt',
     'board.open': 'Atvērti',
@@ -72,7 +72,7 @@ function counts(t, c, testid) {
   return h('p', { class: 'board-counts', 'data-testid': testid },
     h('span', { class: 'count' }, `${t('board.open')}: ${fmtNumber(c.open || 0)}`), ' · ',
     h('span', { class: 'count due-at-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `${t('board.atRisk')}: ${fmtNumber(c.at_risk || 0)}`), ' · ',
-    h('span', { class: 'count due-breached' }, h('span', { 'aria-hidden': 'true' }, '⛔ '), `${t('board.breached')}: ${fmtNumber(c.breached || 0)}`));
+    h('span', { class: 'count due-breached' }, h('span', { 'aria-hidden': 'true' }, '✖ '), `${t('board.breached')}: ${fmtNumber(c.breached || 0)}`));
 }
 
 export async function render(root, params, ctx) {
@@ -87,7 +87,7 @@ export async function render(root, params, ctx) {
   clear(root);
   const picker = h('select', { 'data-testid': 'board-team' }, ...visible.map((team) => h('option', { value: team.id }, teamName(team))));
   picker.value = chosen;
-  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'board-error' });
+  const message = h('p', { class: 'form-error action-message', role: 'alert', 'data-testid': 'board-error' });
   const content = h('div', { class: 'board', 'data-testid': 'board' });
   const form = h('form', { class: 'board-picker' }, labelled(t('board.team'), picker, 'team'), h('button', { type: 'submit', 'data-testid': 'board-show' }, t('board.show')));
   root.append(h('h1', {}, t('board.title')), form, message, content);
@@ -130,7 +130,7 @@ export async function render(root, params, ctx) {
     for (const group of groups) {
       const label = group.who || t('board.unassigned');
       const section = h('section', { class: 'card board-person', 'data-testid': `board-person-${group.who || 'unassigned'}`, 'aria-label': label },
-        h('h3', {}, group.who ? h('span', {}, h('span', { 'aria-hidden': 'true' }, '👤 '), label) : h('span', {}, label)),
+        h('h3', {}, h('span', {}, label)),
         counts(t, group.tally, `board-counts-${group.who || 'unassigned'}`));
       const tickets = byPerson.get(group.who) || [];
       if (!tickets.length) section.append(h('p', { class: 'empty' }, t('board.empty')));

@@ -51,7 +51,7 @@ export async function render(root, params, ctx) {
   const { api, t } = ctx;
   const [, teams] = await loadCategories(api);
   clear(root);
-  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'escalations-error' });
+  const message = h('p', { class: 'form-error action-message', role: 'alert', 'data-testid': 'escalations-error' });
   const body = h('tbody', { 'data-testid': 'escalations-rows' });
   const more = h('button', { type: 'button', 'data-testid': 'escalations-more', hidden: true }, t('escalations.more'));
   const columns = ['at', 'ticket', 'subject', 'step', 'team', 'level', 'due'];

@@ -165,7 +165,7 @@ export async function render(root, params, ctx) {
     q: h('input', { type: 'search', 'data-testid': 'queue-search', name: 'q', value: filters.q, placeholder: t('queue.searchHint') }),
   };
   const labelled = (key, control) => h('label', { class: 'queue-filter' }, h('span', {}, t(`queue.${key === 'q' ? 'search' : key}`)), control);
-  const message = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'queue-error' });
+  const message = h('p', { class: 'form-error action-message', role: 'alert', 'data-testid': 'queue-error' });
   const count = h('p', { class: 'queue-count', 'aria-live': 'polite', 'data-testid': 'queue-count' });
   const body = h('tbody', { 'data-testid': 'queue-rows' });
   const more = h('button', { type: 'button', 'data-testid': 'queue-more', hidden: true }, t('queue.more'));

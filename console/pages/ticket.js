@@ -395,7 +395,7 @@ export async function loadCategory(api, categoryId) {
 /** Breached / at risk / on time, with an icon AND words (never colour alone). */
 export function dueBadge(t, ticket) {
   const [kind, icon, key] = ticket.breached
-    ? ['breached', '⛔', 'ticket.due.breached']
+    ? ['breached', '✖', 'ticket.due.breached']
     : ticket.at_risk
       ? ['at-risk', '⚠', 'ticket.due.atRisk']
       : ticket.due_at
@@ -556,7 +556,7 @@ export async function render(root, params, ctx) {
   const dl = (pairs) => h('dl', { class: 'facts' }, ...pairs.flatMap(([k, v, testid]) => [h('dt', {}, k), h('dd', testid ? { 'data-testid': testid } : {}, v)]));
   const assignee = assigneeOf(ticket);
   const assignBox = h('div', { class: 'assign' });
-  const assignMessage = h('p', { class: 'form-error', role: 'alert' });
+  const assignMessage = h('p', { class: 'form-error action-message', role: 'alert' });
   if (active) {
     if (assignee !== me) {
       assignBox.append(h('button', { type: 'button', class: 'primary', 'data-testid': 'ticket-take', 'on:click': async () => {
@@ -661,7 +661,7 @@ export async function render(root, params, ctx) {
     const canned = h('select', { 'data-testid': 'reply-canned' },
       h('option', { value: '' }, t('ticket.reply.cannedNone')),
       ...(replies.replies || []).map((r) => h('option', { value: r.reply_id }, r.title)));
-    const message = h('p', { class: 'form-error', role: 'alert' });
+    const message = h('p', { class: 'form-error action-message', role: 'alert' });
     const fileChecks = uploaded.map((f) => h('label', { class: 'check' },
       h('input', { type: 'checkbox', value: f.attachment_id, 'data-testid': `reply-file-${f.filename}` }), ' ', f.filename));
     const form = h('form', { class: 'ticket-form', 'data-testid': 'reply-form', 'aria-labelledby': 'reply-h' },
@@ -694,7 +694,7 @@ export async function render(root, params, ctx) {
   {
     // internal note
     const body = h('textarea', { rows: '3', 'data-testid': 'note-body' });
-    const message = h('p', { class: 'form-error', role: 'alert' });
+    const message = h('p', { class: 'form-error action-message', role: 'alert' });
     const form = h('form', { class: 'ticket-form', 'data-testid': 'note-form', 'aria-labelledby': 'note-h' },
       h('h2', { id: 'note-h' }, t('ticket.note')),
       labelled(t('ticket.note.body'), body, 'body'),
@@ -714,7 +714,7 @@ export async function render(root, params, ctx) {
     // complete the step, or wait for the customer
     const step = defn && (defn.steps || []).find((s) => s.id === wf.current_step);
     const notes = h('textarea', { rows: '3', 'data-testid': 'step-notes' });
-    const message = h('p', { class: 'form-error', role: 'alert' });
+    const message = h('p', { class: 'form-error action-message', role: 'alert' });
     const form = h('form', { class: 'ticket-form', 'data-testid': 'step-form', 'aria-labelledby': 'step-h' },
       h('h2', { id: 'step-h' }, t('ticket.step'), ': ', step ? localName(step.names, step.title) : wf.current_step),
       labelled(t('ticket.step.notes'), notes, 'notes'),
@@ -761,7 +761,7 @@ export async function render(root, params, ctx) {
       compensation.hidden = recovery.value !== 'compensation';
       noteBox.hidden = !recovery.value;
     });
-    const message = h('p', { class: 'form-error', role: 'alert' });
+    const message = h('p', { class: 'form-error action-message', role: 'alert' });
     const form = h('form', { class: 'ticket-form', 'data-testid': 'resolve-form', 'aria-labelledby': 'resolve-h' },
       h('h2', { id: 'resolve-h' }, t('ticket.resolve')),
       labelled(t('ticket.resolve.resolution'), resolution, 'resolution'),
@@ -796,7 +796,7 @@ export async function render(root, params, ctx) {
   } else {
     // reopen
     const reason = h('input', { type: 'text', 'data-testid': 'reopen-reason' });
-    const message = h('p', { class: 'form-error', role: 'alert' });
+    const message = h('p', { class: 'form-error action-message', role: 'alert' });
     const form = h('form', { class: 'ticket-form', 'data-testid': 'reopen-form', 'aria-labelledby': 'reopen-h' },
       h('h2', { id: 'reopen-h' }, t('ticket.reopen')),
       labelled(t('ticket.reopen.reason'), reason, 'reason'),
@@ -824,7 +824,7 @@ export async function render(root, params, ctx) {
   }
   if (!(files.attachments || []).length) fileList.append(h('li', {}, t('ticket.files.none')));
   const chooser = h('input', { type: 'file', 'data-testid': 'file-input' });
-  const fileMessage = h('p', { class: 'form-error', role: 'alert' });
+  const fileMessage = h('p', { class: 'form-error action-message', role: 'alert' });
   const upload = h('form', { class: 'ticket-form', 'data-testid': 'file-form' },
     labelled(t('ticket.files.choose'), chooser, 'filename'),
     h('button', { type: 'submit', 'data-testid': 'file-upload' }, t('ticket.files.upload')),
@@ -861,7 +861,7 @@ export async function render(root, params, ctx) {
     h('h2', { id: 'timeline-h' }, t('ticket.timeline')),
     h('ol', { class: 'timeline', 'data-testid': 'ticket-timeline' }, ...events.map((e) => h('li', { class: `event visibility-${e.visibility}`, 'data-type': e.type },
       h('time', { datetime: e.at }, fmtDateTime(e.at)),
-      h('span', { class: 'event-visibility' }, e.visibility === 'internal' ? `🔒 ${t('ticket.timeline.internal')}` : `✉ ${t('ticket.timeline.public')}`),
+      h('span', { class: 'event-visibility' }, e.visibility === 'internal' ? t('ticket.timeline.internal') : `✉ ${t('ticket.timeline.public')}`),
       e.actor ? h('span', { class: 'event-actor' }, e.actor) : '',
       h('p', { class: 'event-summary' }, e.summary)))));
 
@@ -874,7 +874,7 @@ export async function render(root, params, ctx) {
         [t('ticket.customer'), c.name],
         ...(c.email ? [['✉', c.email]] : []),
         ...(c.phone ? [['☎', c.phone]] : []),
-        [t('ticket.customer.language'), c.language],
+        [t('ticket.customer.language'), languageName(c.language)],
         [t('ticket.customer.channels'), (c.channels || []).map((ch) => t(`ticket.channel.${ch}`)).join(', ')],
       ]),
       h('h3', {}, t('ticket.customer.tickets')),
@@ -903,6 +903,14 @@ export async function render(root, params, ctx) {
       );
       if (mine === drawings && root.isConnected && location.hash.startsWith(`#/tickets/${id}`) && !typed) reload();
     }, 1500);
+  }
+}
+
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames([lang()], { type: 'language' }).of(code) || code;
+  } catch {
+    return code;
   }
 }
 
