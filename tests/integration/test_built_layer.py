@@ -15,6 +15,7 @@ the layer or the standard library.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -27,7 +28,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,24 @@ def sam_build(target: Path) -> Build:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return sam_build(tmp_path_factory.mktemp("sam-build"))
+    """One build for the whole run: xdist workers share their base temp folder's parent, and the
+    first worker to get here builds while the others wait on the lock, then read what it wrote."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    target, record = shared / "sam-build", shared / "sam-build.json"
+    with open(shared / "sam-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            shutil.rmtree(target, ignore_errors=True)  # a build that failed half-way
+            build = sam_build(target)
+            functions = {k: {**asdict(f), "task_root": str(f.task_root)} for k, f in build.functions.items()}
+            record.write_text(json.dumps({"layer_root": str(build.layer_root), "functions": functions}))
+    saved = json.loads(record.read_text())
+    return Build(
+        Path(saved["layer_root"]),
+        {k: Function(**{**f, "task_root": Path(f["task_root"])}) for k, f in saved["functions"].items()},
+    )
 
 
 def free_port() -> int:

@@ -16,6 +16,7 @@ import botocore.session
 from complaintdesk import auth, aws, idempotency, observability
 from complaintdesk.settings import reset_settings
 from complaintdesk.store import repository
+from infra.local import moto_patches
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -103,6 +104,22 @@ def _shared_fingerprint() -> tuple[Any, ...]:
     return pools, roles, keys
 
 
+def keep_asl_parse_trees() -> None:
+    """moto's Step Functions parses a definition with ANTLR when a state machine is created (only to
+    validate it) and again when each execution starts: ~1.1 s of CPU for a shipped category's 70 kB
+    on a quiet machine. Only the local stack's patch for that (infra/local/moto_patches, habit 3) is
+    installed here: the parse tree is kept by text and each call still builds its own components
+    from it. (The other patches change what moto records: with them all, in one run, a retried SNS task left
+    no TaskFailed in the execution history, which test_wf_resilience_runs checks.)"""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    if getattr(AmazonStateLanguageParser.parse, "keeps_trees", False):
+        return
+    parse = moto_patches._parse_tree_cached(AmazonStateLanguageParser.parse)
+    parse.keeps_trees = True  # type: ignore[attr-defined]
+    AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
+
+
 class MotoSession:
     """One moto per process for the ``stack`` fixture, isolated per test.
 
@@ -114,6 +131,7 @@ class MotoSession:
     (a user, a group, a role policy) or another mock reset moto, they are built again."""
 
     def __init__(self) -> None:
+        keep_asl_parse_trees()
         self.shared: Any = None
         self.fingerprint: tuple[Any, ...] | None = None
         self._tokens: dict[str, str] = {}
