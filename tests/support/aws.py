@@ -115,8 +115,12 @@ def keep_asl_parse_trees() -> None:
 
     if getattr(AmazonStateLanguageParser.parse, "keeps_trees", False):
         return
-    parse = moto_patches._parse_tree_cached(AmazonStateLanguageParser.parse)
+    original = AmazonStateLanguageParser.parse
+    parse = moto_patches._parse_tree_cached(original)
     parse.keeps_trees = True  # type: ignore[attr-defined]
+    # moto_patches.apply() may wrap this again later in the process (the unit tests' patched_moto):
+    # its pin check then reads moto's source through here (inspect.getsource follows __wrapped__).
+    parse.__wrapped__ = original  # type: ignore[attr-defined]
     AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
 
 
