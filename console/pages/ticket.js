@@ -477,9 +477,25 @@ function busy(form, on) {
 }
 
 /** Run ``action`` for a form: fields disabled meanwhile, errors shown, 409 reloads. */
+// A ticket page is aria-busy while a request of its forms or a drawing is on its way (counted: two
+// may overlap), so nobody — a screen reader, a test — takes a half-drawn page for the answer.
+function hold(root) {
+  if (!root) return;
+  root.pending = (root.pending || 0) + 1;
+  root.setAttribute('aria-busy', 'true');
+}
+
+function release(root) {
+  if (!root) return;
+  root.pending = Math.max(0, (root.pending || 0) - 1);
+  if (!root.pending) root.removeAttribute('aria-busy');
+}
+
 async function submitting(ctx, form, message, reload, action) {
   // Disabling the pressed button takes the focus from it: give it back after, for keyboard users.
   const pressed = document.activeElement;
+  const page = form.closest('[data-ticket-page]');
+  hold(page);
   busy(form, true);
   message.textContent = '';
   clearErrors(form);
@@ -491,6 +507,7 @@ async function submitting(ctx, form, message, reload, action) {
     return false;
   } finally {
     busy(form, false);
+    release(page);
     if (pressed && form.contains(pressed) && pressed.isConnected) pressed.focus();
   }
 }
@@ -503,6 +520,8 @@ export async function render(root, params, ctx) {
   const { api, t, user } = ctx;
   const me = (user.email || '').toLowerCase();
   const id = params.id;
+  const mine = ++drawings; // a drawing started later (a second reload) wins over this one
+  root.setAttribute('data-ticket-page', '');
   let ticket;
   try {
     ticket = await api(`/tickets/${encodeURIComponent(id)}`);
@@ -515,11 +534,11 @@ export async function render(root, params, ctx) {
   // Drawn again after every action; the keyboard focus stays on the control that had it (or the title).
   const reload = async () => {
     const focused = document.activeElement && document.activeElement.getAttribute('data-testid');
-    root.setAttribute('aria-busy', 'true'); // drawn again when the API has answered
+    hold(root); // aria-busy until every pending drawing is done
     try {
       await render(root, params, ctx);
     } finally {
-      root.removeAttribute('aria-busy');
+      release(root);
     }
     const again = focused && root.querySelector(`[data-testid="${CSS.escape(focused)}"]`);
     const target = again && !again.disabled ? again : root.querySelector('h1');
@@ -537,6 +556,7 @@ export async function render(root, params, ctx) {
       ? api(`/teams/${encodeURIComponent(ticket.owner_team)}`).catch(() => null)
       : null,
   ]);
+  if (mine !== drawings) return;
   const defn = definition ? definition.definition : null;
   const active = ['open', 'waiting_customer'].includes(ticket.status);
 
@@ -895,7 +915,6 @@ export async function render(root, params, ctx) {
 
   // The plan moves on asynchronously after a step: look again shortly while it does — only if this
   // is still the latest drawing of the page and nothing has been typed or chosen in its forms.
-  const mine = ++drawings;
   if (ticket.status === 'open' && !wf.current_step && defn) {
     setTimeout(() => {
       const typed = [...root.querySelectorAll('form textarea, form input, form select')].some(
