@@ -359,6 +359,7 @@ def _s3_bucket(ctx: _Context, logical_id: str, props: _Props) -> _Created:
     lifecycle = props.take("LifecycleConfiguration")
     notifications = props.take("NotificationConfiguration")
     versioning = props.take("VersioningConfiguration")
+    cors = props.take("CorsConfiguration")
     props.finish()
     create: dict[str, Any] = {"Bucket": name}
     if ctx.region != "us-east-1":
@@ -375,6 +376,13 @@ def _s3_bucket(ctx: _Context, logical_id: str, props: _Props) -> _Created:
         client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
     if versioning:
         client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning["Status"]})
+    if cors:
+        # CloudFormation's names differ from the API's for three of a rule's keys.
+        api_names = {"Id": "ID", "ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds"}
+        rules = [
+            {api_names.get(key, key): value for key, value in rule.items()} for rule in cors["CorsRules"]
+        ]
+        client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
     if lifecycle:
         rules = [_lifecycle_rule(rule) for rule in lifecycle["Rules"]]
         client.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
