@@ -13,9 +13,7 @@ Playwright downloads. Without it the tests skip, saying why — unless COMPLAINT
 from __future__ import annotations
 
 import email
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -24,20 +22,11 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, wait_for
+from tests.support.browser import launched_chromium
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = REPO / "build" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\bUTC\b|\bZ\b")
 # What a page must never print: event codes and status words as stored.
 RAW = re.compile(
@@ -79,32 +68,11 @@ CUSTOMERS = {
 }
 
 
-def chromium_path() -> str | None:
-    path = "/usr/bin/chromium"
-    return path if os.access(path, os.X_OK) else shutil.which("chromium")
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless, through Playwright; skipped (or failed in CI) when absent."""
-    required = os.environ.get("COMPLAINTDESK_REQUIRE_BROWSER") == "1"
-    path = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        path, missing = None, "the playwright package is not installed (make install)"
-    else:
-        missing = "no Chromium at /usr/bin/chromium (make test installs Debian's package when run as root)"
-    if path is None:
-        if required:
-            pytest.fail(f"COMPLAINTDESK_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ unless COMPLAINTDESK_REQUIRE_BROWSER=1 (CI), then they fail.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +24,9 @@ import pytest
 
 from infra.local.users import PASSWORD, username
 from tests.e2e.conftest import REPO, RunningStack
+from tests.support.browser import launched_chromium
 
 SCREENSHOTS = REPO / "build" / "screenshots" / "console"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 # The shell has put a page (or its not-allowed / error view) into <main>.
 VIEW_DRAWN = "() => !!document.querySelector('#view > .page, #view > .shell-message')"
@@ -51,33 +40,10 @@ class Console:
     stack: RunningStack
 
 
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    path = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a dev dependency
-        path = None
-    if path is None:
-        if os.environ.get("COMPLAINTDESK_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium (or the playwright package) is missing and COMPLAINTDESK_REQUIRE_BROWSER=1")
-        pytest.skip(
-            "no Chromium on this machine (apt-get install chromium); the console's browser tests need one"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -189,8 +190,8 @@ def test_teams_managers_read_admins_change_members(signed_in: Any, console: Any)
     admin.get_by_test_id(f"team-save-{team}").click()
     admin.get_by_test_id("toast-success").wait_for()
     assert set(stack.call("GET", f"/teams/{team}", role="admin")[1]["members"]) == expected
-    admin.get_by_test_id(f"teams-count-{team}").wait_for()
-    assert admin.get_by_test_id(f"teams-count-{team}").inner_text() == str(len(expected))
+    # The page draws the saved team again after the toast: wait for the new count, do not race it.
+    expect(admin.get_by_test_id(f"teams-count-{team}")).to_have_text(str(len(expected)))
     assert reader.errors == [] and admin.errors == []
 
 

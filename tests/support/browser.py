@@ -1,0 +1,54 @@
+"""Debian's Chromium for the browser tests, driven by Playwright (no `playwright install`).
+
+Both the customer pages' tests and the staff console's use it: the same flags (a headless browser
+on a closed network, no background calls home), the same rule when it is missing (skip, saying
+why; fail instead with COMPLAINTDESK_REQUIRE_BROWSER=1, as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    path = "/usr/bin/chromium"
+    return path if os.access(path, os.X_OK) else shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """A headless Chromium (Playwright's Browser), closed after; skips or fails when there is none."""
+    path = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        path, missing = None, "the playwright package is not installed (make install)"
+    else:
+        missing = "no Chromium at /usr/bin/chromium (make test installs Debian's package when run as root)"
+    if path is None:
+        if os.environ.get("COMPLAINTDESK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"COMPLAINTDESK_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
