@@ -127,7 +127,7 @@ def publish_categories(stack: Any) -> Any:
         shipped = {definition.id: definition for definition in load_default_categories()}
         for category_id in category_ids:
             data = json.loads(shipped[category_id].model_dump_json(exclude_none=True))
-            categories.publish(category_id, data, actor="sync")
+            categories.publish(category_id, data, actor="sync", shipped=True)
 
     return publish
 

@@ -109,12 +109,14 @@ def test_the_cli_reads_the_running_stack(running_stack, tmp_path):
     run = subprocess.run(sync, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     # `make run` published the five at start; a test sharing this stack (the console's editor) may
-    # have published an edit since, which the sync puts back to the shipped plan once.
+    # have published an edit since, which the sync keeps (a deploy does not undo the business's edit).
     lines = [line.split() for line in run.stdout.splitlines() if line.strip()]
-    assert len(lines) == 5 and all(line[-1] in ("unchanged", "published") for line in lines), run.stdout
+    assert len(lines) == 5 and all(line[2] in ("unchanged", "kept") for line in lines), run.stdout
     again = subprocess.run(sync, env=env, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("unchanged") == 5, again.stdout
+    assert [line.split()[:3] for line in again.stdout.splitlines() if line.strip()] == [
+        line[:3] for line in lines
+    ], again.stdout
     chart = tmp_path / "trend.png"
     run = subprocess.run(
         [

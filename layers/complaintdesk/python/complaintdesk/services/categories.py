@@ -136,7 +136,7 @@ def category_definition(category_id: str | None, version: int | None = None) -> 
             return None
 
 
-def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str, Any]]:
+def publish(category_id: str, data: Any, *, actor: str, shipped: bool = False) -> tuple[bool, dict[str, Any]]:
     """Validate, compile and publish ``data`` as the next version of ``category_id``.
 
     Returns (published, view): an unchanged definition publishes nothing. Invalid definitions
@@ -174,6 +174,7 @@ def publish(category_id: str, data: Any, *, actor: str) -> tuple[bool, dict[str,
         published_at=at,
         published_by=actor,
         changes=changes,
+        shipped=shipped,
     )
     hpk, hsk = CategoryHead.key(category_id)
     new_head = CategoryHead(
@@ -349,10 +350,40 @@ def calendar_days(calendar_id: str, start: datetime, end: datetime) -> dict[str,
     }
 
 
-def sync_defaults(*, actor: str = "sync") -> list[dict[str, Any]]:
-    """Publish every shipped default category whose definition changed (used by `make run` and after deploy)."""
+# Who published the shipped defaults before versions recorded ``shipped``: the sync's own actors.
+_SYNC_ACTORS = frozenset({"sync", "sync-categories", "make run"})
+
+
+def _edited_by_a_person(item: CategoryVersion) -> bool:
+    if item.shipped is not None:
+        return not item.shipped
+    return item.published_by not in _SYNC_ACTORS
+
+
+def sync_defaults(*, actor: str = "sync", restore: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Publish every shipped default category whose shipped definition changed (``make run``, after a deploy).
+
+    A category the business has since edited through the API is kept as they left it: a deploy
+    must not undo a plan change made "without IT". Its result says ``kept``, who edited it, and
+    whether the shipped plan differs; ``restore`` names categories to put back to the shipped plan.
+    """
     results = []
     for defn in load_default_categories():
-        published, view = publish(defn.id, json.loads(defn.model_dump_json(exclude_none=True)), actor=actor)
+        shipped_plan = json.loads(defn.model_dump_json(exclude_none=True))
+        head = _head(defn.id)
+        current = version_item(defn.id, int(head.current_version)) if head else None
+        if current is not None and defn.id not in restore and _edited_by_a_person(current):
+            results.append(
+                {
+                    "category_id": defn.id,
+                    "published": False,
+                    "kept": True,
+                    "edited_by": current.published_by,
+                    "shipped_differs": current.definition != shipped_plan,
+                    "version": int(current.version),
+                }
+            )
+            continue
+        published, view = publish(defn.id, shipped_plan, actor=actor, shipped=True)
         results.append({"category_id": defn.id, "published": published, "version": view["current_version"]})
     return results

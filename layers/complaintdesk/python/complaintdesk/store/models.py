@@ -314,6 +314,9 @@ class CategoryVersion(Item):
     published_at = UnicodeAttribute()
     published_by = UnicodeAttribute()
     changes = JSONAttribute(default=list)
+    # True when the version is a shipped default published by the sync (``make run``,
+    # ``complaintdesk sync-categories``), False when a person published it through the API.
+    shipped = BooleanAttribute(null=True)
 
     @staticmethod
     def key(category_id: str, version: int) -> tuple[str, str]:
