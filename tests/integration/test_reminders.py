@@ -23,6 +23,7 @@ import pytest
 from complaintdesk import clock
 from complaintdesk.settings import reset_settings
 from infra.local.pollers import LambdaContext
+from tests.integration.membership import in_every_team
 from tests.integration.workflow.plans import three_step
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -42,6 +43,7 @@ class Desk:
         from moto.ses.models import ses_backends
 
         self.api, self.deliver = api, deliver
+        in_every_team()  # the agent works every team of the plan (membership decides who completes)
         self.ses = ses_backends["123456789012"]["us-east-1"]
         sqs = boto3.client("sqs")
         self.spy = sqs.create_queue(QueueName="reminder-spy")["QueueUrl"]

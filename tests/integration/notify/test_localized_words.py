@@ -16,6 +16,7 @@ from complaintdesk import signing
 from complaintdesk.categories.defaults import shipped_categories_dir
 from complaintdesk.services.customer_pages import public_status
 from complaintdesk.services.notifications import STATUS_LINK_TTL
+from tests.integration.membership import in_every_team
 from tests.integration.notify.test_notify_journey import until, waiting_on
 from tests.support.english_leaks import leaks, strings_in, visible_text
 
@@ -49,6 +50,7 @@ def test_customer_messages_and_status_view_hold_no_english_code_or_utc(notify):
     # Given the shipped billing category, published as `make run` publishes it
     billing = (shipped_categories_dir() / "billing-error.json").read_text(encoding="utf-8")
     assert api.put("/categories/billing-error", json.loads(billing), role="admin")[0] == 201
+    in_every_team()  # the agent works every team of the plan (membership decides who resolves)
     for language, case in CUSTOMERS.items():
         before = len(notify.emails()), len(notify.sms())
         status, ticket = api.post("/tickets", {

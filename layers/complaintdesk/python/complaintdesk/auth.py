@@ -27,7 +27,6 @@ class Principal:
     subject: str
     username: str
     roles: frozenset[str]
-    team: str | None = None
 
     @property
     def actor(self) -> str:
@@ -51,9 +50,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         raise Unauthenticated("the token has no subject")
     username = claims.get("email") or claims.get("cognito:username") or claims.get("username") or subject
     roles = _groups(claims.get("cognito:groups")) & ANY_ROLE
-    return Principal(
-        subject=str(subject), username=str(username), roles=roles, team=claims.get("custom:team")
-    )
+    return Principal(subject=str(subject), username=str(username), roles=roles)
 
 
 @lru_cache(maxsize=4)

@@ -24,6 +24,7 @@ from complaintdesk.services import categories
 from complaintdesk.services.ticket_views import ticket_view
 from complaintdesk.settings import get_settings
 from complaintdesk.store import repository as repo
+from complaintdesk.store import teams as stored_teams
 from complaintdesk.store import tickets as stored
 from complaintdesk.store.models import CategoryVersion, Ticket
 from complaintdesk.store.tickets import load
@@ -211,11 +212,16 @@ def settle(ticket: Ticket) -> tuple[Ticket, str | None]:
 
 
 def _may_work_on(principal: Principal, ticket: Ticket) -> None:
+    """Managers and admins work on any ticket; an agent on a ticket whose owner team they are a
+    member of, as stored now (``store/teams.py``, read once per request: a member moved to another
+    team loses it on their next request, not at their next sign-in), or on one no team owns (no
+    plan yet, or its plan refused). The ``custom:team`` claim counts for nothing (docs/decisions.md)."""
     if principal.roles & {"manager", "admin"}:
         return
-    if "agent" in principal.roles and principal.team in (None, ticket.owner_team):
+    team = ticket.owner_team
+    if "agent" in principal.roles and (not team or principal.username.lower() in stored_teams.members(team)):
         return
-    raise Forbidden(f"only the owner team ({ticket.owner_team}) or a manager may do this")
+    raise Forbidden(f"only a member of the owner team ({ticket.owner_team}) or a manager may do this")
 
 
 def _definition(ticket: Ticket) -> Any:
