@@ -7,7 +7,6 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +15,16 @@ from infra.local.console import ConsoleServer, content_security_policy, local_co
 INFO = {"api_url": "http://127.0.0.1:8000", "moto_url": "http://127.0.0.1:5050", "user_pool_client_id": "c1"}
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ConsoleServer]:
-    root = tmp_path / "console"
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    """One server for the module: the tests only read from it, and each stop waits out the
+    server loop's half-second poll."""
+    folder = tmp_path_factory.mktemp("console-server")
+    root = folder / "console"
     (root / "js").mkdir(parents=True)
     (root / "index.html").write_text("<!doctype html><title>x</title>")
     (root / "js" / "app.js").write_text("export const x = 1;")
-    (tmp_path / "secret.txt").write_text("outside")
+    (folder / "secret.txt").write_text("outside")
     started = ConsoleServer(root, local_config(INFO), port=0).start()
     yield started
     started.stop()
