@@ -262,7 +262,7 @@ class TicketLifecycle:
             requested_remedy=requested_remedy or None,
         )
         change = ticket.planned(plan, at) if plan is not None else Change()
-        received = dict(timeline_data or {"subject": subject})
+        received = {**(timeline_data or {"subject": subject}), "channel": channel}
         if requested_remedy:
             received["requested_remedy"] = requested_remedy
         ticket._touch(at)
@@ -352,7 +352,7 @@ class TicketLifecycle:
                 f"The {t.category} plan could not start ({code}); set the category again to retry",
                 actor=SYSTEM,
                 at=at,
-                data={"error": message[:500]},
+                data={"error": message[:500], "category": t.category, "code": code},
                 event_id=f"start-failed-{execution}",
             )
         )
@@ -436,8 +436,10 @@ class TicketLifecycle:
             at=at,
             data={
                 "step": step_id,
+                "step_title": step.title,
                 "level": level,
                 "team": step.owner_team,
+                "team_name": team,
                 "due_at": due,
                 "deadlines": deadlines,
             },
@@ -486,6 +488,7 @@ class TicketLifecycle:
                 at=at,
                 data={
                     "step": step_id,
+                    "step_title": step.title,
                     "level": level,
                     "label": escalation.label,
                     "notify": [n.model_dump() for n in escalation.notify],
@@ -513,7 +516,7 @@ class TicketLifecycle:
                 "it stays open until the team completes it",
                 actor=SYSTEM,
                 at=at,
-                data={"step": step_id, "level": level, "team": step.owner_team},
+                data={"step": step_id, "step_title": step.title, "level": level, "team": step.owner_team},
             )
         )
 
@@ -631,7 +634,12 @@ class TicketLifecycle:
                 f"(paused {int((at - paused).total_seconds())} s, due {due_at})",
                 actor=by,
                 at=recorded_at,
-                data={"channel": channel, "paused_since": clock.iso(paused)},
+                data={
+                    "channel": channel,
+                    "paused_since": clock.iso(paused),
+                    "paused_seconds": int((at - paused).total_seconds()),
+                    "due_at": due_at,
+                },
             )
         )
 
@@ -674,13 +682,14 @@ class TicketLifecycle:
     def answer_refused(self, what: str, code: str, *, earlier_try: bool, at: datetime) -> Change:
         """Step Functions no longer knows the claimed token (``workflow.answer_refused``)."""
         t: Any = self
+        data: dict[str, Any] = {"what": what, "code": code, "earlier_try": earlier_try}
         if not earlier_try:
-            summary, data = f"{what} came too late: the wait had already ended ({code})", None
+            summary = f"{what} came too late: the wait had already ended ({code})"
         else:
             # Sent before by a try that failed afterwards, or never accepted: Step Functions no
             # longer knows the token either way; say so rather than guess.
             summary = f"{what}: an earlier try may have reached the plan; the wait has ended ({code})"
-            data = {"pending": t.pending_answer or {}}
+            data["pending"] = t.pending_answer or {}
         return self._change(
             self._entry(EventType.WORKFLOW_ANSWER_REFUSED, summary, actor=SYSTEM, at=at, data=data)
         )
@@ -1076,7 +1085,7 @@ class TicketLifecycle:
                 f"Reminder to {t.owner_team}: {step_title} is due {due} ({minutes_left} min left)",
                 actor=SYSTEM,
                 at=at,
-                data={k: data[k] for k in ("step", "level", "team", "due_at", "minutes_left")},
+                data={k: data[k] for k in ("step", "step_title", "level", "team", "due_at", "minutes_left")},
             ),
             events=(
                 self._event(

@@ -100,6 +100,7 @@ def record_stopped(event: dict[str, Any]) -> str:
         at=stopped.time,
         data={
             "status": detail.status,
+            "category": category,
             "error": detail.error,
             "cause": (detail.cause or "")[:1000] or None,
             "execution": detail.execution_arn,

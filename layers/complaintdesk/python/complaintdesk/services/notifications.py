@@ -685,6 +685,17 @@ def ses_thread_id(ses_message_id: str) -> str:
     return f"<{ses_message_id}@{domain}>"
 
 
+def _whom(recipient: Any) -> dict[str, Any]:
+    """Who a notice went to, as codes the console words in the reader's language (the summary says
+    it in English): the customer, a team, a team's manager, a role, or an address."""
+    if recipient.audience == "customer":
+        return {"whom": "customer"}
+    for prefix, kind in (("manager of ", "manager"), ("team ", "team"), ("role ", "role")):
+        if recipient.why.startswith(prefix):
+            return {"whom": kind, "whom_ref": recipient.why[len(prefix) :]}
+    return {"whom": "address", "whom_ref": recipient.address}
+
+
 def _summary(notice: Notice, channel_word: str) -> str:
     recipient = notice.recipient
     whom = "the customer" if recipient is None or recipient.audience == "customer" else recipient.why
@@ -800,7 +811,13 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
         return {"template": notice.template, "channel": None, "result": "skipped"}
     context = {**notice.context, "recipient_name": recipient.name}
     channel_word = "e-mail" if recipient.channel == "email" else "SMS"
-    base = {"to": recipient.address, "audience": recipient.audience, "recipient": recipient.why}
+    base = {
+        "to": recipient.address,
+        "audience": recipient.audience,
+        "recipient": recipient.why,
+        "channel": recipient.channel,
+        **_whom(recipient),
+    }
     try:
         rendered = render(notice.template, recipient.language, context)
         base["language"] = rendered.language
