@@ -4,6 +4,7 @@
 // Also the helpers the queue and the board share (due badges, taking a ticket, error display).
 import { h, clear, field } from '../js/dom.js';
 import { addMessages, fmtDateTime, lang } from '../js/i18n.js';
+import { channelName, eventText, namer } from '../js/timeline.js';
 
 export const roles = ['agent', 'manager', 'admin'];
 
@@ -101,6 +102,8 @@ addMessages({
     'ticket.step.completed': 'Step completed.',
     'ticket.step.waiting': 'Waiting for the customer; the clock is stopped.',
     'ticket.step.none': 'No step is waiting for the team right now.',
+    'ticket.step.notMember': 'Only the members of {team} or a manager work on this ticket.',
+    'ticket.plan.version': 'Plan version {version}, the one this ticket runs.',
     'ticket.resolve': 'Resolve',
     'ticket.resolve.resolution': 'Resolution (the customer receives it)',
     'ticket.resolve.rootCause': 'Root cause',
@@ -213,6 +216,8 @@ addMessages({
     'ticket.step.completed': 'Adım tamamlandı.',
     'ticket.step.waiting': 'Müşteri bekleniyor; süre durdu.',
     'ticket.step.none': 'Şu an ekibi bekleyen bir adım yok.',
+    'ticket.step.notMember': 'Bu kayıt üzerinde yalnızca {team} üyeleri veya bir yönetici çalışır.',
+    'ticket.plan.version': 'Planın {version}. sürümü: bu kaydın izlediği sürüm.',
     'ticket.resolve': 'Çözüme kavuştur',
     'ticket.resolve.resolution': 'Çözüm (müşteriye gider)',
     'ticket.resolve.rootCause': 'Kök neden',
@@ -325,6 +330,8 @@ addMessages({
     'ticket.step.completed': 'Solis pabeigts.',
     'ticket.step.waiting': 'Gaida klientu; laiks apturēts.',
     'ticket.step.none': 'Pašlaik neviens solis negaida komandu.',
+    'ticket.step.notMember': 'Ar šo pieteikumu strādā tikai komandas {team} dalībnieki vai vadītājs.',
+    'ticket.plan.version': 'Plāna versija {version}, pēc kuras iet šis pieteikums.',
     'ticket.resolve': 'Atrisināt',
     'ticket.resolve.resolution': 'Atrisinājums (klients to saņem)',
     'ticket.resolve.rootCause': 'Pamatcēlonis',
@@ -390,6 +397,24 @@ const definitions = new Map();
 export async function loadCategory(api, categoryId) {
   if (!definitions.has(categoryId)) definitions.set(categoryId, await api(`/categories/${encodeURIComponent(categoryId)}`));
   return definitions.get(categoryId);
+}
+
+const versions = new Map(); // a published version never changes: kept for the page's life
+
+/**
+ * The plan a ticket runs: the published version it started on (GET /categories/{id}/versions/{n}),
+ * shaped as loadCategory's answer; the current definition for a ticket that names no version.
+ */
+export async function loadTicketPlan(api, ticket) {
+  const version = Number(ticket.category_version || 0);
+  if (!version) return loadCategory(api, ticket.category);
+  const key = `${ticket.category}@${version}`;
+  if (!versions.has(key)) {
+    const path = `/categories/${encodeURIComponent(ticket.category)}/versions/${version}`;
+    const answer = await api(path);
+    versions.set(key, { ...answer, names: answer.definition && answer.definition.names });
+  }
+  return versions.get(key);
 }
 
 /** Breached / at risk / on time, with an icon AND words (never colour alone). */
@@ -545,20 +570,23 @@ export async function render(root, params, ctx) {
     if (target && root.isConnected) target.focus();
   };
   const [definition, customer, timeline, files, replies, team] = await Promise.all([
-    ticket.category ? loadCategory(api, ticket.category).catch(() => null) : null,
+    ticket.category ? loadTicketPlan(api, ticket).catch(() => null) : null,
     api(`/customers/${encodeURIComponent(ticket.customer_id)}`).catch(() => null),
     api(`/tickets/${encodeURIComponent(id)}/timeline`, { query: { limit: 500 } }),
     api(`/tickets/${encodeURIComponent(id)}/attachments`),
     ticket.category
       ? api(`/categories/${encodeURIComponent(ticket.category)}/canned-replies`, { query: { language: ticket.language } }).catch(() => ({ replies: [] }))
       : { replies: [] },
-    ticket.owner_team && MANAGERS.some((r) => user.roles.has(r))
-      ? api(`/teams/${encodeURIComponent(ticket.owner_team)}`).catch(() => null)
-      : null,
+    // the owner team's members: whom a manager reassigns to, and whether an agent works on it
+    ticket.owner_team ? api(`/teams/${encodeURIComponent(ticket.owner_team)}`).catch(() => null) : null,
   ]);
   if (mine !== drawings) return;
   const defn = definition ? definition.definition : null;
   const active = ['open', 'waiting_customer'].includes(ticket.status);
+  // Who completes, parks, resolves or reopens (the API decides the same): a manager or admin, or an
+  // agent who is a member of the owner team; a ticket no team owns is any agent's.
+  const mayWork = MANAGERS.some((r) => user.roles.has(r))
+    || (user.roles.has('agent') && (!ticket.owner_team || (!!team && (team.members || []).map(memberEmail).includes(me))));
 
   clear(root);
   const heading = h('h1', { 'data-testid': 'ticket-title', tabindex: '-1' }, t('ticket.title', { id: ticket.ticket_id }), ' — ', ticket.subject);
@@ -632,6 +660,8 @@ export async function render(root, params, ctx) {
   const wf = ticket.workflow || {};
   if (!defn) plan.append(h('p', {}, t('ticket.plan.noCategory')));
   else {
+    // the steps of the version the ticket started on (loadTicketPlan), not the category's newest
+    if (ticket.category_version) plan.append(h('p', { 'data-testid': 'plan-version', 'data-version': String(ticket.category_version) }, t('ticket.plan.version', { version: ticket.category_version })));
     const steps = defn.steps || [];
     const finished = ['resolved', 'closed'].includes(ticket.status);
     let at = steps.findIndex((s) => s.id === wf.current_step);
@@ -730,7 +760,9 @@ export async function render(root, params, ctx) {
     actions.append(form);
   }
 
-  if (active && wf.current_step && wf.current_step !== 'resolution' && ticket.status === 'open') {
+  if (active && !mayWork) {
+    actions.append(h('p', { 'data-testid': 'step-not-member' }, t('ticket.step.notMember', { team: teamLabel(ticket.owner_team) })));
+  } else if (active && wf.current_step && wf.current_step !== 'resolution' && ticket.status === 'open') {
     // complete the step, or wait for the customer
     const step = defn && (defn.steps || []).find((s) => s.id === wf.current_step);
     const notes = h('textarea', { rows: '3', 'data-testid': 'step-notes' });
@@ -756,7 +788,7 @@ export async function render(root, params, ctx) {
     actions.append(h('p', { 'data-testid': 'step-none' }, t('ticket.step.none')));
   }
 
-  if (active) {
+  if (active && mayWork) {
     // resolve with a root cause and a recovery action
     const resolution = h('textarea', { rows: '4', 'data-testid': 'resolve-resolution' });
     const causes = (defn && defn.root_causes) || [];
@@ -813,7 +845,7 @@ export async function render(root, params, ctx) {
       }
     });
     actions.append(form);
-  } else {
+  } else if (!active && mayWork) {
     // reopen
     const reason = h('input', { type: 'text', 'data-testid': 'reopen-reason' });
     const message = h('p', { class: 'form-error action-message', role: 'alert' });
@@ -877,13 +909,14 @@ export async function render(root, params, ctx) {
 
   // ---- the timeline, newest first
   const events = [...(timeline.events || [])].reverse();
+  const names = namer(defn); // the sentences name steps, teams and levels as the category does
   const timelineCard = h('section', { class: 'card ticket-timeline', 'aria-labelledby': 'timeline-h' },
     h('h2', { id: 'timeline-h' }, t('ticket.timeline')),
-    h('ol', { class: 'timeline', 'data-testid': 'ticket-timeline' }, ...events.map((e) => h('li', { class: `event visibility-${e.visibility}`, 'data-type': e.type },
+    h('ol', { class: 'timeline', 'data-testid': 'ticket-timeline' }, ...events.map((e) => h('li', { class: `event visibility-${e.visibility}`, 'data-type': e.type, 'data-event-id': e.event_id },
       h('time', { datetime: e.at }, fmtDateTime(e.at)),
       h('span', { class: 'event-visibility' }, e.visibility === 'internal' ? t('ticket.timeline.internal') : `✉ ${t('ticket.timeline.public')}`),
       e.actor ? h('span', { class: 'event-actor' }, e.actor) : '',
-      h('p', { class: 'event-summary' }, e.summary)))));
+      h('p', { class: 'event-summary' }, eventText(e, names))))));
 
   // ---- customer 360
   const customerCard = h('section', { class: 'card ticket-customer', 'aria-labelledby': 'customer-h', 'data-testid': 'ticket-customer' }, h('h2', { id: 'customer-h' }, t('ticket.customer')));
@@ -903,8 +936,8 @@ export async function render(root, params, ctx) {
         ' ', other.subject, ' — ', t(`ticket.status.${other.status}`), ' — ', t(`ticket.channel.${other.channel}`)))),
       h('h3', {}, t('ticket.customer.interactions')),
       (customer.interactions || []).length
-        ? h('ol', { class: 'timeline compact', 'data-testid': 'customer-interactions' }, ...[...customer.interactions].reverse().slice(0, 30).map((e) => h('li', {},
-            h('time', { datetime: e.at }, fmtDateTime(e.at)), ' ', e.channel ? `${t(`ticket.channel.${e.channel}`)} · ` : '', e.ticket_id, ' — ', e.summary)))
+        ? h('ol', { class: 'timeline compact', 'data-testid': 'customer-interactions' }, ...[...customer.interactions].reverse().slice(0, 30).map((e) => h('li', { 'data-type': e.type, 'data-event-id': e.event_id },
+            h('time', { datetime: e.at }, fmtDateTime(e.at)), ' ', e.channel ? `${channelName(e.channel)} · ` : '', e.ticket_id, ' — ', eventText(e, e.ticket_id === ticket.ticket_id ? names : namer(null)))))
         : h('p', {}, t('ticket.customer.none')),
     );
   }
