@@ -139,3 +139,77 @@ def test_the_three_languages_have_the_same_timeline_keys() -> None:
     assert keys["en"], "the table was not read"
     assert keys["tr"] == keys["en"], sorted(keys["tr"] ^ keys["en"])
     assert keys["lv"] == keys["en"], sorted(keys["lv"] ^ keys["en"])
+
+
+def test_the_transitions_write_the_parameters_their_sentences_read() -> None:
+    """The parameters console/js/timeline.js reads beyond what the entries carried before."""
+    from datetime import timedelta
+
+    from tests.unit.test_lifecycle import AT, BILLING, assigned_ticket, iso, receive
+
+    # Given a complaint received by phone and its first step assigned
+    _, received = receive(channel="phone")
+    assert received.entries[0].data["channel"] == "phone"
+    ticket = assigned_ticket()
+    assigned = ticket.step_assigned(
+        BILLING, 3, "investigate", deadlines=[iso(4), iso(6), iso(8)], entered_at=iso(0), at=AT
+    )
+    data = assigned.entries[0].data
+    assert (data["step"], data["step_title"], data["team"], data["team_name"]) == (
+        "investigate",
+        "Investigate",
+        "billing",
+        "Billing team",
+    )
+    # When it escalates, is reminded, breaches: each names its step's title
+    escalated = ticket.escalated(
+        BILLING, "investigate", 1, deadlines=[iso(4), iso(6), iso(8)], entered_at=iso(4), at=AT
+    )
+    assert escalated.entries[0].data["step_title"] == "Investigate"
+    reminded = ticket.reminded("m", step_title="Investigate", minutes_left=30, at=AT)
+    assert reminded.entries[0].data["step_title"] == "Investigate"
+    breached = ticket.sla_breached(
+        BILLING, "investigate", 2, deadlines=[iso(4), iso(6), iso(8)], entered_at=iso(8), at=AT
+    )
+    assert breached.entries[0].data["step_title"] == "Investigate"
+    # When the customer answers a parked step: how long it was paused and the new due time
+    ticket.paused_at = iso(1)
+    resumed = ticket.resumed_by_customer(
+        channel="email",
+        by="customer",
+        at=AT + timedelta(hours=2),
+        due_at=iso(5),
+        recorded_at=AT + timedelta(hours=2),
+    )
+    assert resumed.entries[0].data | {"paused_since": None} == {
+        "channel": "email",
+        "paused_since": None,
+        "paused_seconds": 3600,
+        "due_at": iso(5),
+    }
+    # An answer Step Functions refused says which, and why, in codes
+    refused = ticket.answer_refused("resolving", "TaskTimedOut", earlier_try=False, at=AT)
+    assert refused.entries[0].data == {"what": "resolving", "code": "TaskTimedOut", "earlier_try": False}
+    # and a plan that could not start names its category and the error code
+    failed = ticket.plan_refused("C-2026-000123", "StateMachineDoesNotExist", "gone", AT)
+    assert (failed.entries[0].data["category"], failed.entries[0].data["code"]) == (
+        "billing-error",
+        "StateMachineDoesNotExist",
+    )
+
+
+def test_whom_a_notification_went_to_is_said_in_codes() -> None:
+    from complaintdesk.services.notifications import _whom
+    from complaintdesk.services.recipients import Recipient
+
+    def whom(audience: str, why: str, address: str = "x@example.com") -> dict[str, str]:
+        return _whom(Recipient(audience, "email", address, "", "en", why))  # type: ignore[arg-type]
+
+    assert whom("customer", "e-mail fallback") == {"whom": "customer"}
+    assert whom("team", "team billing") == {"whom": "team", "whom_ref": "billing"}
+    assert whom("manager", "manager of finance") == {"whom": "manager", "whom_ref": "finance"}
+    assert whom("manager", "role cfo_office") == {"whom": "role", "whom_ref": "cfo_office"}
+    assert whom("manager", "address", "boss@example.com") == {
+        "whom": "address",
+        "whom_ref": "boss@example.com",
+    }
