@@ -201,7 +201,12 @@ class TeamBoard(_Shape):
         description="every member (and anyone holding a ticket), oldest due first"
     )
     tickets: list[QueueRow] = Field(description="the team's active steps, soonest due first")
-    truncated: bool = Field(description="the team has more active steps than one board reads (1000)")
+    truncated: bool = Field(
+        description="the team has more active steps than this board read (limit): ask for next_cursor"
+    )
+    next_cursor: str | None = Field(
+        description="the board of the steps after these (their tallies only); null: no more"
+    )
 
 
 class EscalationRow(QueueRow):
@@ -215,7 +220,11 @@ class EscalationRow(QueueRow):
 class EscalationList(_Shape):
     manager: str
     escalations: list[EscalationRow] = Field(description="newest first")
-    truncated: bool
+    truncated: bool = Field(
+        description="a team's queue had more active steps than one request reads (1000 a team): "
+        "escalations among the rest are not listed"
+    )
+    next_cursor: str | None = Field(description="the page after this one (limit rows); null: no more")
 
 
 # ---------------------------------------------------------------------------- canned replies

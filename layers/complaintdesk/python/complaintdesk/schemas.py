@@ -496,10 +496,21 @@ class TeamMembersPut(_Strict):
         return value
 
 
+class BoardQuery(_Query):
+    """``GET /teams/{id}/board``: a team's active steps, soonest due first, a page at a time."""
+
+    limit: int = Field(default=1000, ge=1, le=1000, description="active steps one board reads")
+    cursor: str | None = Field(
+        default=None, max_length=CURSOR_MAX, description="the previous board's next_cursor"
+    )
+
+
 class EscalationsQuery(_Query):
     """``GET /escalations``: the escalations a manager received."""
 
     manager: str = Field(default="me", max_length=254, description="me, or (admin) a staff e-mail")
+    limit: int = Field(default=200, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX)
 
     @field_validator("manager")
     @classmethod

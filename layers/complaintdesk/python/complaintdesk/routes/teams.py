@@ -44,13 +44,16 @@ def put_team_members(call: Call) -> Answer:
     return put_members(call.params["team_id"], body.members, body.version, call.actor)
 
 
-@routes.endpoint("/teams/{team_id}/board", roles=STAFF, response="responses:TeamBoard")
+@routes.endpoint(
+    "/teams/{team_id}/board", roles=STAFF, query="schemas:BoardQuery", response="responses:TeamBoard"
+)
 def team_board(call: Call) -> Answer:
     """The team's active steps: open / at risk / breached, per person and unassigned, soonest due first
-    (managers and admins; agents of the team)."""
+    (managers and admins; agents of the team); ``limit`` of them, the rest by ``next_cursor``."""
     from complaintdesk.services.teams import board
 
-    return board(call.params["team_id"], call.signed_in)
+    args = call.args
+    return board(call.params["team_id"], call.signed_in, limit=args.limit, cursor=args.cursor)
 
 
 @routes.endpoint("/staff", roles=MANAGERS, response="responses:StaffList")
@@ -68,4 +71,5 @@ def list_escalations(call: Call) -> Answer:
     """The active tickets whose current escalation level notifies the manager (?manager=me), newest first."""
     from complaintdesk.services.teams import escalations
 
-    return escalations(call.args.manager, call.signed_in)
+    args = call.args
+    return escalations(args.manager, call.signed_in, limit=args.limit, cursor=args.cursor)

@@ -7,15 +7,22 @@
 - The staff are the pool's users in those groups (Cognito ListUsersInGroup, one call per group
   and page), each with their roles and teams.
 - A team's board: its active steps (the team queue, GSI3, soonest due first) counted open / at
-  risk / breached, per person and unassigned.
+  risk / breached, per person and unassigned. One board reads at most ``limit`` steps (1000); with
+  more, ``next_cursor`` (the queue's own, as ``GET /tickets`` gives) reads the next ones, whose
+  tallies the console adds to the first.
 - Escalations received: the active tickets whose current escalation level notifies the caller:
   ``manager`` of a team they lead (a manager or admin member of it, or the team's
   ``manager_email``), their own ``email``, a ``team`` they are in, or a ``role`` they have. Only
-  the queues of the teams owning such steps are read.
+  the queues of the teams owning such steps are read (1000 steps a team at most: ``truncated``).
+  A page is ``limit`` rows (200); ``next_cursor`` carries the last row's place in the list
+  (escalated at, ticket id), and the next page starts after it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,20 +175,20 @@ def put_members(team_id: str, members: list[str], version: int | None, actor: st
 # --- a team's board ------------------------------------------------------------------------------
 
 
-def _active_steps(team_id: str, most: int) -> tuple[list[Ticket], bool]:
-    """The team's active tickets, soonest due first (GSI3), at most ``most``."""
+def _active_steps(team_id: str, most: int, cursor: str | None = None) -> tuple[list[Ticket], str | None]:
+    """The team's active tickets, soonest due first (GSI3), at most ``most`` from ``cursor``; and the
+    cursor of the rest (None: no more)."""
     from complaintdesk.store import tickets as stored
 
     found: list[Ticket] = []
-    cursor: str | None = None
     while len(found) < most:
         items, cursor = stored.queue(
             {"owner_team": team_id}, limit=min(100, most - len(found)), cursor=cursor
         )
         found += items
         if not cursor:
-            return found, False
-    return found, True
+            return found, None
+    return found, cursor
 
 
 def _tally() -> dict[str, Any]:
@@ -198,14 +205,17 @@ def _count(tally: dict[str, Any], r: dict[str, Any]) -> None:
         tally["oldest_due_at"] = due
 
 
-def board(team_id: str, principal: Principal) -> dict[str, Any]:
-    """Open / at risk / breached of the team's active steps, per person and unassigned."""
+def board(
+    team_id: str, principal: Principal, *, limit: int = BOARD_MOST, cursor: str | None = None
+) -> dict[str, Any]:
+    """Open / at risk / breached of the team's active steps (``limit`` of them from ``cursor``), per
+    person and unassigned."""
     info = _info(team_id)
     item = stored_teams.find(team_id)
     members = set(item.members or ()) if item else set()
     if not principal.roles & MANAGING and principal.username.lower() not in members:
         raise Forbidden(f"the board of team {team_id} is for its members and managers")
-    tickets, truncated = _active_steps(team_id, BOARD_MOST)
+    tickets, next_cursor = _active_steps(team_id, limit, cursor)
     rows = flagged([row(t) for t in tickets])
     totals, unassigned = _tally(), _tally()
     people: dict[str, dict[str, Any]] = {m: _tally() for m in members}
@@ -227,7 +237,8 @@ def board(team_id: str, principal: Principal) -> dict[str, Any]:
             for person, tally in sorted(people.items(), key=lambda p: (p[1]["oldest_due_at"] or "~", p[0]))
         ],
         "tickets": rows,
-        "truncated": truncated,
+        "truncated": next_cursor is not None,
+        "next_cursor": next_cursor,
     }
 
 
@@ -249,8 +260,28 @@ def _targets_me(
     return target.value in mine and bool(roles & MANAGING)
 
 
-def escalations(manager: str, principal: Principal) -> dict[str, Any]:
-    """The active tickets whose current escalation level notifies ``manager``, newest first."""
+def _escalation_cursor(row: dict[str, Any]) -> str:
+    place = json.dumps({"at": row["escalated_at"] or "", "id": row["ticket_id"]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(place.encode()).decode().rstrip("=")
+
+
+def _after(cursor: str | None) -> tuple[str, str] | None:
+    """The place (escalated at, ticket id) a cursor carries; else 400 naming the cursor."""
+    if not cursor:
+        return None
+    try:
+        place = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return str(place["at"]), str(place["id"])
+    except (binascii.Error, ValueError, TypeError, KeyError):
+        raise repo.invalid_cursor("is not a place this list gave out") from None
+
+
+def escalations(
+    manager: str, principal: Principal, *, limit: int = ESCALATIONS_MOST, cursor: str | None = None
+) -> dict[str, Any]:
+    """The active tickets whose current escalation level notifies ``manager``, newest first:
+    ``limit`` of them after the place ``cursor`` names."""
+    after = _after(cursor)
     me = principal.username.lower()
     person = me if manager == "me" else manager
     if person != me and "admin" not in principal.roles:
@@ -271,7 +302,7 @@ def escalations(manager: str, principal: Principal) -> dict[str, Any]:
     truncated = False
     for team_id in owners:
         tickets, more = _active_steps(team_id, BOARD_MOST)
-        truncated = truncated or more
+        truncated = truncated or more is not None
         for ticket in tickets:
             key = (ticket.category, ticket.current_step, int(ticket.escalation_level or 0))
             if ticket.status != "open" or key not in reaching:
@@ -289,7 +320,11 @@ def escalations(manager: str, principal: Principal) -> dict[str, Any]:
                 }
             )
     found.sort(key=lambda e: (e["escalated_at"] or "", e["ticket_id"]), reverse=True)
+    if after is not None:
+        found = [e for e in found if (e["escalated_at"] or "", e["ticket_id"]) < after]
+    shown = found[:limit]
     now, lead_time = clock.now(), lead()
-    for e in found:
+    for e in shown:
         e["at_risk"] = at_risk(e, now, lead_time)
-    return {"manager": person, "escalations": found[:ESCALATIONS_MOST], "truncated": truncated}
+    next_cursor = _escalation_cursor(shown[-1]) if len(found) > limit else None
+    return {"manager": person, "escalations": shown, "truncated": truncated, "next_cursor": next_cursor}
