@@ -134,6 +134,17 @@ def test_every_notification_template_has_a_name_in_each_language() -> None:
         assert not missing, f"no '{code}' name for the notification templates {missing}"
 
 
+def test_every_reason_a_message_is_not_sent_has_words_in_each_language() -> None:
+    from complaintdesk.services.recipients import SKIP_REASONS, skip_reason_code
+
+    keys, _ = console_table()
+    for code in LANGUAGES:
+        missing = sorted(r for r in SKIP_REASONS if f"timeline.notification.reason.{r}" not in keys[code])
+        assert not missing, f"no '{code}' words for the reasons {missing}"
+    assert skip_reason_code(SKIP_REASONS["no_contact"]) == "no_contact"
+    assert skip_reason_code("a reason said nowhere else") is None
+
+
 def test_the_three_languages_have_the_same_timeline_keys() -> None:
     keys, _ = console_table()
     assert keys["en"], "the table was not read"

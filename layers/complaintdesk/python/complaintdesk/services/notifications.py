@@ -219,24 +219,24 @@ def _thread(facts: Facts) -> tuple[str | None, tuple[str, ...], bool]:
 
 
 def survey_passed(facts: Facts) -> str | None:
-    return "the customer already answered the survey" if facts.ticket.survey else None
+    return who.SKIP_REASONS["survey_answered"] if facts.ticket.survey else None
 
 
 def followup_passed(facts: Facts) -> str | None:
     if facts.ticket.status == "closed":
-        return "the complaint is closed"
+        return who.SKIP_REASONS["ticket_closed"]
     said = {EventType.RESOLUTION_ACCEPTED, EventType.RESOLUTION_REJECTED}
     if any(e.event_type in said for e in _since_last(facts.recent, EventType.TICKET_RESOLVED)):
-        return "the customer already told us whether our answer solved it"
+        return who.SKIP_REASONS["decided"]
     return None
 
 
 def request_passed(facts: Facts) -> str | None:
     if facts.ticket.status in ("resolved", "closed"):
-        return f"the complaint is {facts.ticket.status}"
+        return who.SKIP_REASONS[f"ticket_{facts.ticket.status}"]
     answered = {EventType.CUSTOMER_REPLIED, EventType.TICKET_RESUMED}
     if any(e.event_type in answered for e in _since_last(facts.recent, EventType.CUSTOMER_WAITING)):
-        return "the customer already answered what we asked"
+        return who.SKIP_REASONS["request_answered"]
     return None
 
 
@@ -289,7 +289,7 @@ def to_staff(facts: Facts, template: str, chosen: list[Recipient], context: dict
     ticket = facts.ticket
     base = Notice(template, ticket.ticket_id, ticket.customer_id, facts.event["event_id"])
     if not chosen:
-        return [replace(base, reason="no recipient is configured for this message")]
+        return [replace(base, reason=who.SKIP_REASONS["no_recipient"])]
     notices = []
     for recipient in chosen:
         full = {
@@ -805,8 +805,9 @@ def deliver(payload: dict[str, Any]) -> dict[str, Any]:
     recipient = notice.recipient
     at = clock.now()
     if recipient is None:
+        skipped = {"reason": notice.reason, "reason_code": who.skip_reason_code(notice.reason)}
         repo.save(_record(notice, EventType.NOTIFICATION_SKIPPED, f"{notice.template} not sent: {notice.reason}",
-                          {"reason": notice.reason}, at))  # fmt: skip
+                          skipped, at))  # fmt: skip
         logger().info("notification skipped", extra={"template": notice.template, "reason": notice.reason})
         return {"template": notice.template, "channel": None, "result": "skipped"}
     context = {**notice.context, "recipient_name": recipient.name}

@@ -52,6 +52,25 @@ class Skipped:
     reason: str
 
 
+# Why a message was not sent, by code (the timeline keeps the sentence and the code; the console
+# words the code in the reader's language): the one place these sentences are written.
+SKIP_REASONS = {
+    "bouncing_no_phone": "the customer's e-mail address is bouncing and there is no phone number for SMS",
+    "no_contact": "the customer has no e-mail address and no phone number",
+    "no_recipient": "no recipient is configured for this message",
+    "survey_answered": "the customer already answered the survey",
+    "ticket_closed": "the complaint is closed",
+    "ticket_resolved": "the complaint is resolved",
+    "decided": "the customer already told us whether our answer solved it",
+    "request_answered": "the customer already answered what we asked",
+}
+
+
+def skip_reason_code(reason: str | None) -> str | None:
+    """The code of a reason sentence of ``SKIP_REASONS`` (None for any other)."""
+    return next((code for code, said in SKIP_REASONS.items() if said == reason), None)
+
+
 def sender_domain() -> str:
     return get_settings().sender_address.partition("@")[2] or "complaintdesk.example"
 
@@ -83,10 +102,7 @@ def customer_recipients(customer: Customer, language: str) -> tuple[list[Recipie
         )
     if found:
         return found, None
-    if customer.email and not email_ok:
-        reason = "the customer's e-mail address is bouncing and there is no phone number for SMS"
-    else:
-        reason = "the customer has no e-mail address and no phone number"
+    reason = SKIP_REASONS["bouncing_no_phone" if customer.email and not email_ok else "no_contact"]
     return [], Skipped("customer", reason)
 
 
