@@ -27,6 +27,8 @@ addMessages({
     'board.reassignDo': 'Reassign',
     'board.reassigned': 'Ticket {id} given to {person}.',
     'board.nobody': 'Back to the team',
+    'board.more': 'The team has more open steps than shown here; the counts are of the steps shown.',
+    'board.loadMore': 'Show more steps',
   },
   tr: {
     'board.title': 'Ekip panosu',
@@ -45,6 +47,8 @@ addMessages({
     'board.reassignDo': 'Başkasına ver',
     'board.reassigned': '{id} kaydı {person} kişisine verildi.',
     'board.nobody': 'Ekibe geri ver',
+    'board.more': 'Ekibin burada gösterilenden daha çok açık adımı var; sayılar gösterilen adımlarındır.',
+    'board.loadMore': 'Daha fazla adım göster',
   },
   lv: {
     'board.title': 'Komandas tāfele',
@@ -63,6 +67,8 @@ addMessages({
     'board.reassignDo': 'Nodot citam',
     'board.reassigned': 'Pieteikums {id} nodots: {person}.',
     'board.nobody': 'Atdot komandai',
+    'board.more': 'Komandai ir vairāk atvērtu soļu, nekā šeit redzams; skaitļi attiecas uz redzamajiem soļiem.',
+    'board.loadMore': 'Rādīt vairāk soļu',
   },
 });
 
@@ -73,6 +79,31 @@ function counts(t, c, testid) {
     h('span', { class: 'count' }, `${t('board.open')}: ${fmtNumber(c.open || 0)}`), ' · ',
     h('span', { class: 'count due-at-risk' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `${t('board.atRisk')}: ${fmtNumber(c.at_risk || 0)}`), ' · ',
     h('span', { class: 'count due-breached' }, h('span', { 'aria-hidden': 'true' }, '✖ '), `${t('board.breached')}: ${fmtNumber(c.breached || 0)}`));
+}
+
+// The counts of two board pages of one team, added up (the oldest due time is the earlier one).
+function added(a = {}, b = {}) {
+  const sum = { ...a };
+  for (const key of ['open', 'at_risk', 'breached', 'waiting_customer']) sum[key] = (a[key] || 0) + (b[key] || 0);
+  const dues = [a.oldest_due_at, b.oldest_due_at].filter(Boolean).sort();
+  sum.oldest_due_at = dues[0] || null;
+  return sum;
+}
+
+/** A board with the next page of the same team's steps (GET .../board?cursor=) joined to it. */
+function joined(board, next) {
+  const people = new Map((board.people || []).map((p) => [p.assignee, { ...p }]));
+  for (const p of next.people || []) {
+    const had = people.get(p.assignee);
+    people.set(p.assignee, had ? { ...added(had, p), assignee: p.assignee, member: had.member || p.member } : { ...p });
+  }
+  return {
+    ...next,
+    totals: added(board.totals, next.totals),
+    unassigned: added(board.unassigned, next.unassigned),
+    people: [...people.values()],
+    tickets: [...(board.tickets || []), ...(next.tickets || [])],
+  };
 }
 
 export async function render(root, params, ctx) {
@@ -94,7 +125,10 @@ export async function render(root, params, ctx) {
 
   // Only the newest request draws (Show pressed while the first board is still on its way).
   let generation = 0;
-  async function load() {
+  // A cut board (the API reads so many steps at a time, ?limit= in the address to choose fewer)
+  // says so, and "show more" joins the next page to what is shown.
+  const size = /^\d+$/.test(params.limit || '') ? { limit: params.limit } : {};
+  async function load(more) {
     const mine = ++generation;
     const teamId = picker.value;
     message.textContent = '';
@@ -105,12 +139,17 @@ export async function render(root, params, ctx) {
     sessionStorage.setItem(KEPT, teamId);
     let board;
     try {
-      board = await api(`/teams/${encodeURIComponent(teamId)}/board`);
+      const query = { ...size, ...(more ? { cursor: more.next_cursor } : {}) };
+      board = await api(`/teams/${encodeURIComponent(teamId)}/board`, { query });
     } catch (error) {
       if (mine === generation) showError(ctx, error, message);
       return;
     }
     if (mine !== generation) return;
+    if (more) board = joined(more, board);
+    draw(teamId, board);
+  }
+  function draw(teamId, board) {
     clear(content);
     const team = teams.find((x) => x.id === teamId);
     const members = (board.people || []).filter((p) => p.member !== false).map((p) => memberEmail(p.assignee));
@@ -163,6 +202,14 @@ export async function render(root, params, ctx) {
       }
       section.append(list);
       content.append(section);
+    }
+    if (board.next_cursor) {
+      const button = h('button', { type: 'button', 'data-testid': 'board-more', 'on:click': async () => {
+        button.disabled = true;
+        content.setAttribute('aria-busy', 'true');
+        await load(board).finally(() => content.removeAttribute('aria-busy'));
+      } }, t('board.loadMore'));
+      content.append(h('p', { class: 'list-more', 'data-testid': 'board-cut', role: 'status' }, t('board.more'), ' ', button));
     }
   }
   form.addEventListener('submit', (event) => {

@@ -10,6 +10,8 @@ addMessages({
     'escalations.title': 'Escalations to me',
     'escalations.empty': 'Nothing has been escalated to you.',
     'escalations.more': 'More',
+    'escalations.moreExist': 'More escalations exist than shown.',
+    'escalations.truncated': 'A team has more open steps than one look reads: escalations among the rest are not listed.',
     'escalations.col.at': 'Escalated',
     'escalations.col.ticket': 'Ticket',
     'escalations.col.subject': 'Subject',
@@ -23,6 +25,8 @@ addMessages({
     'escalations.title': 'Bana iletilen üst kademe kayıtları',
     'escalations.empty': 'Size iletilen bir kayıt yok.',
     'escalations.more': 'Daha fazla',
+    'escalations.moreExist': 'Gösterilenden daha çok iletilen kayıt var.',
+    'escalations.truncated': 'Bir ekibin bir bakışta okunandan daha çok açık adımı var: geri kalanlar arasındaki iletilen kayıtlar listede yok.',
     'escalations.col.at': 'İletildi',
     'escalations.col.ticket': 'Kayıt',
     'escalations.col.subject': 'Konu',
@@ -36,6 +40,8 @@ addMessages({
     'escalations.title': 'Man eskalētie pieteikumi',
     'escalations.empty': 'Jums nekas nav eskalēts.',
     'escalations.more': 'Vairāk',
+    'escalations.moreExist': 'Ir vairāk eskalāciju, nekā parādīts.',
+    'escalations.truncated': 'Kādai komandai ir vairāk atvērtu soļu, nekā vienā reizē nolasa: eskalācijas starp pārējiem nav sarakstā.',
     'escalations.col.at': 'Eskalēts',
     'escalations.col.ticket': 'Pieteikums',
     'escalations.col.subject': 'Temats',
@@ -53,22 +59,29 @@ export async function render(root, params, ctx) {
   clear(root);
   const message = h('p', { class: 'form-error action-message', role: 'alert', 'data-testid': 'escalations-error' });
   const body = h('tbody', { 'data-testid': 'escalations-rows' });
-  const more = h('button', { type: 'button', 'data-testid': 'escalations-more', hidden: true }, t('escalations.more'));
+  const more = h('button', { type: 'button', 'data-testid': 'escalations-more' }, t('escalations.more'));
+  // More rows than one page (the API's limit, or ?limit= in the address): said, with the way to them.
+  const moreBox = h('p', { class: 'list-more', 'data-testid': 'escalations-cut', role: 'status', hidden: true }, t('escalations.moreExist'), ' ', more);
+  // A team's queue read only in part: said, since those escalations cannot be listed from here.
+  const truncated = h('p', { class: 'form-error', 'data-testid': 'escalations-truncated', role: 'status', hidden: true }, t('escalations.truncated'));
+  const size = /^\d+$/.test(params.limit || '') ? { limit: params.limit } : {};
   const columns = ['at', 'ticket', 'subject', 'step', 'team', 'level', 'due'];
   root.append(
     h('h1', {}, t('escalations.title')),
     message,
+    truncated,
     h('div', { class: 'table-scroll' },
       h('table', { class: 'escalations', 'data-testid': 'escalations-table' },
         h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, t(`escalations.col.${c}`))))),
         body)),
-    more,
+    moreBox,
   );
   let cursor = null;
   let shown = 0;
   async function load() {
     try {
-      const page = await api('/escalations', { query: { manager: 'me', ...(cursor ? { cursor } : {}) } });
+      const page = await api('/escalations', { query: { manager: 'me', ...size, ...(cursor ? { cursor } : {}) } });
+      if (page.truncated) truncated.hidden = false;
       // Step names in the user's language come from each category's plan (the API gives the title).
       const plans = new Map();
       for (const category of new Set((page.escalations || []).map((e) => e.category).filter(Boolean))) {
@@ -92,12 +105,16 @@ export async function render(root, params, ctx) {
         shown += 1;
       }
       cursor = page.next_cursor || null;
-      more.hidden = !cursor;
+      moreBox.hidden = !cursor;
       if (!shown) body.append(h('tr', {}, h('td', { colspan: String(columns.length), class: 'empty' }, t('escalations.empty'))));
     } catch (error) {
       showError(ctx, error, message);
     }
   }
-  more.addEventListener('click', load);
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    await load();
+    more.disabled = false;
+  });
   await load();
 }

@@ -138,6 +138,7 @@ def test_an_agent_works_a_ticket_from_the_queue_to_resolved_and_reopens_it(
 ) -> None:
     stack = running_stack
     ensure_members(stack, TEAM, AGENT, MANAGER)
+    ensure_members(stack, "finance", AGENT)  # the second step's owner team: members complete steps
     reply = canned_reply(stack)
     word = f"zeta{uuid.uuid4().hex[:6]}"
     ticket = api_ticket(stack, f"Double charge {word}", name="Oliver Brown")
