@@ -272,7 +272,7 @@ def _after(cursor: str | None) -> tuple[str, str] | None:
     try:
         place = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return str(place["at"]), str(place["id"])
-    except (binascii.Error, ValueError, TypeError, KeyError):
+    except (binascii.Error, ValueError, TypeError, KeyError, RecursionError):
         raise repo.invalid_cursor("is not a place this list gave out") from None
 
 
