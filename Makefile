@@ -50,10 +50,14 @@ test: $(STAMP) browser
 
 ## The unit tests alone (pure: no moto, no stack); prints the time it took. Without the
 ## schemathesis and hypothesis plugins (only the e2e contract fuzz uses them): loading them cost
-## each process about 2.5 s of CPU before the first test.
+## each process about 2.5 s of CPU before the first test; nor anyio's (no unit test is async).
+## Python may keep its bytecode even where PYTHONDONTWRITEBYTECODE is set: each worker imports
+## every test module, and compiling them (and pytest rewriting their asserts) again on every run
+## cost each process about 3 s of CPU. The caches are __pycache__ folders (ignored by git).
 test-unit: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	$(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) -p no:schemathesis -p no:hypothesispytest || status=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) \
+		-p no:schemathesis -p no:hypothesispytest -p no:anyio || status=$$?; \
 	echo "make test-unit: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded by Playwright):
