@@ -1,4 +1,5 @@
-"""Acting on a ticket's plan: complete a step, resolve, reopen."""
+"""Acting on a ticket's plan: complete a step, resolve, reopen. A manager or admin on any ticket; an
+agent only as a member of its owner team (``PUT /teams/{id}/members``; else 403)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ routes = Routes("workflow")
     response="responses:Ticket",
 )
 def complete_step(call: Call) -> Answer:
-    """Finish the current step, or wait for the customer; a stale or repeated completion → 409."""
+    """Finish the current step, or wait for the customer; a stale or repeated completion → 409.
+
+    An agent who is no member of the ticket's owner team gets 403 (managers and admins may)."""
     from complaintdesk.services.workflow import complete_step
 
     return complete_step(call.params["ticket_id"], call.params["step_id"], call.body, call.signed_in)
