@@ -9,17 +9,22 @@ the model, and the declared success status is the one sent.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from chalice import Chalice
-from chalice.test import Client
-from openapi_spec_validator import validate
 from pydantic import BaseModel, ConfigDict, Field
 
 from complaintdesk.openapi import document, render
 from complaintdesk.routes import Routes, endpoints, model
 from infra.local.template import PUBLIC_PATHS, chalice_routes, load_template, template_api_routes
+
+if TYPE_CHECKING:
+    # Imported where used: each xdist worker imports every test module, and these two cost about
+    # 0.4 s of CPU in a worker that runs none of this module's tests.
+    from chalice.test import Client
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "docs" / "openapi.json"
@@ -47,6 +52,8 @@ def test_the_committed_document_is_the_generated_one(spec: dict) -> None:
 
 
 def test_the_document_is_valid_openapi_3_1(spec: dict) -> None:
+    from openapi_spec_validator import validate
+
     assert spec["openapi"].startswith("3.1.")
     validate(spec)  # raises on any violation of the OpenAPI 3.1 schema
 
@@ -148,7 +155,9 @@ class Paging(BaseModel):
 
 
 @pytest.fixture
-def client() -> Client:
+def client() -> Iterator[Client]:
+    from chalice.test import Client
+
     routes = Routes("edge")
 
     @routes.endpoint("/notes", "POST", roles=None, body=Note, query=Paging, status=201)
@@ -220,6 +229,8 @@ def test_a_view_may_still_answer_with_another_declared_status(client: Client) ->
 
 
 def test_models_given_as_classes_are_documented_like_named_ones() -> None:
+    from openapi_spec_validator import validate
+
     routes = Routes("edge")
 
     @routes.endpoint(
