@@ -54,9 +54,12 @@ test: $(STAMP) browser
 ## Python may keep its bytecode even where PYTHONDONTWRITEBYTECODE is set: each worker imports
 ## every test module, and compiling them (and pytest rewriting their asserts) again on every run
 ## cost each process about 3 s of CPU. The caches are __pycache__ folders (ignored by git).
+## --maxschedchunk 4: xdist otherwise hands each worker a quarter of its share at once, and the
+## first quarter holds the costly tests (sorted first) and the moto ones: one worker ran them all
+## while the other finished early and waited.
 test-unit: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) --maxschedchunk 4 \
 		-p no:schemathesis -p no:hypothesispytest -p no:anyio || status=$$?; \
 	echo "make test-unit: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
