@@ -79,13 +79,22 @@ def moto_session() -> Iterator[MotoSession]:
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str, moto_session: MotoSession) -> Iterator[Any]:
-    """moto in-process holding every resource of template.yaml; the function environment set."""
+def stack(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, jwks_url: str, moto_session: MotoSession
+) -> Iterator[Any]:
+    """moto in-process holding every resource of template.yaml; the function environment set.
+
+    A test marked ``reads_only`` may get the stage of the ``reads_only`` test before it, if that
+    one wrote nothing to it; each such test is checked at its end and fails if it wrote anything
+    (tests/support/aws.py ``stage_writes``: items, stream records, messages, objects, executions,
+    notifications, mail, metrics, log events, secrets)."""
     from infra.local.resources import function_environment
 
+    reads_only = request.node.get_closest_marker("reads_only") is not None
     # A stage of its own per test, in emptied backends: executions a previous test left waiting
     # fire their timers later, and must not find (and publish into) this test's topic, queues or table.
-    resources = moto_session.begin(stage=f"t{uuid.uuid4().hex[:8]}")
+    resources = moto_session.begin(stage=f"t{uuid.uuid4().hex[:8]}", reuse_untouched=reads_only)
+    written = None
     try:
         for name, value in function_environment("ApiFunction", resources).items():
             monkeypatch.setenv(name, str(value))
@@ -94,8 +103,11 @@ def stack(monkeypatch: pytest.MonkeyPatch, jwks_url: str, moto_session: MotoSess
         reset_caches()
         yield resources
     finally:
-        moto_session.end()
+        written = moto_session.end(check_untouched=reads_only)
         reset_caches()
+    if written is not None:
+        before, after = written
+        pytest.fail(f"a reads_only test wrote to its stage: {before} became {after}")
 
 
 @pytest.fixture

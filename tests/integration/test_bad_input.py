@@ -298,6 +298,7 @@ BODIES = [
     ("method", "path", "body", "role", "field"),
     [pytest.param(*case[1:], id=case[0]) for case in BODIES],
 )
+@pytest.mark.reads_only
 def test_a_bad_body_is_a_400_naming_the_field(api, method, path, body, role, field):
     status, answer = api.call(method, path, body, role=role)
     refused(status, answer, field)
@@ -333,11 +334,13 @@ QUERIES = [
 
 
 @pytest.mark.parametrize(("path", "role", "field"), [pytest.param(*case[1:], id=case[0]) for case in QUERIES])
+@pytest.mark.reads_only
 def test_a_bad_query_value_is_a_400_naming_the_parameter(api, path, role, field):
     status, answer = api.get(path, role=role)
     refused(status, answer, field)
 
 
+@pytest.mark.reads_only
 def test_unknown_query_parameters_are_ignored(api):
     status, answer = api.get("/tickets?colour=red&status=open")
     assert status == 200 and answer["tickets"] == []
@@ -348,6 +351,7 @@ def test_unknown_query_parameters_are_ignored(api):
 
 @pytest.mark.parametrize("part", ["sla", "extra"])
 @pytest.mark.parametrize("length", ["100000000000000000000d", "9" * 5000 + "h", "367d", "527041m"])
+@pytest.mark.reads_only
 def test_an_sla_longer_than_a_year_is_refused_not_an_overflow(api, part, length):
     definition = plan()
     step = next(s for s in definition["steps"] if s["escalation"])
@@ -366,6 +370,7 @@ def test_an_sla_longer_than_a_year_is_refused_not_an_overflow(api, part, length)
     refused(status, answer, field)
 
 
+@pytest.mark.reads_only
 def test_a_preview_at_the_edges_of_the_sane_range_still_answers(api):
     # The longest plan there may be: every SLA and escalation a year, starting on the last day allowed.
     definition = plan()
@@ -383,6 +388,7 @@ def test_a_preview_at_the_edges_of_the_sane_range_still_answers(api):
     "field",
     ["subject", "description", "customer.name"],
 )
+@pytest.mark.reads_only
 def test_a_lone_surrogate_in_a_string_is_a_400(api, field):
     # "\ud800" escaped in JSON is valid JSON but not text; it used to drop the connection
     body = complaint()
@@ -404,6 +410,7 @@ def test_a_lone_surrogate_in_a_string_is_a_400(api, field):
         ("/tickets", '{"fields": {"\\ud800": 1}}', "fields"),
     ],
 )
+@pytest.mark.reads_only
 def test_lone_surrogates_are_refused_on_every_body(api, path, raw, field):
     status, answer = api.post(path, raw=raw)
     refused(status, answer, field)
@@ -417,6 +424,7 @@ def test_a_real_surrogate_pair_is_text(api):
 
 
 @pytest.mark.parametrize("depth", [21, 900, 100_000])
+@pytest.mark.reads_only
 def test_deeply_nested_json_is_a_400(api, depth):
     # Python's parser gives up (RecursionError) around 1,000 levels; DynamoDB keeps 32
     nested = "[" * depth + "]" * depth
@@ -439,12 +447,14 @@ def test_nesting_within_the_limit_is_not_refused_for_its_depth(api):
 
 
 @pytest.mark.parametrize(("number", "field"), [("NaN", "body"), ("Infinity", "body"), ("1e400", "fields.x")])
+@pytest.mark.reads_only
 def test_numbers_json_has_not_are_a_400(api, number, field):
     # Python's parser reads NaN and Infinity (and 1e400 as infinity); stored, they came back as invalid JSON
     raw = json.dumps(complaint(fields={"x": "PLACEHOLDER"})).replace('"PLACEHOLDER"', number)
     refused(*api.post("/tickets", raw=raw), field)
 
 
+@pytest.mark.reads_only
 def test_a_body_that_is_not_utf8_or_too_large(api):
     status, answer = api.post("/tickets", raw=b'{"subject": "\xff\xfe"}')
     assert status == 400 and "UTF-8" in answer["error"]["message"]

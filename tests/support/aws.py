@@ -124,6 +124,71 @@ def keep_asl_parse_trees() -> None:
     AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
 
 
+def stage_writes() -> tuple[Any, ...]:
+    """What a test could have written outside the shared services: DynamoDB items and stream
+    records, queue messages (held or in flight), objects, state machines and executions, SNS
+    notifications and SMS, SES mail, metric data, log events, secrets. Stream records, executions,
+    notifications and mail only ever grow, so a write undone later still shows."""
+    from moto.cloudwatch.models import cloudwatch_backends
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.logs.models import logs_backends
+    from moto.s3.models import s3_backends
+    from moto.secretsmanager.models import secretsmanager_backends
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+    from moto.sqs.models import sqs_backends
+    from moto.stepfunctions.models import stepfunctions_backends
+
+    tables = tuple(
+        sorted(
+            (name, len(table), len(table.stream_shard.items) if table.stream_shard else 0)
+            for name, table in dynamodb_backends[ACCOUNT][REGION].tables.items()
+        )
+    )
+    queues = tuple(
+        sorted(
+            (name, len(queue._messages), len(queue._pending_messages))
+            for name, queue in sqs_backends[ACCOUNT][REGION].queues.items()
+        )
+    )
+    objects = tuple(
+        sorted(
+            (name, sum(len(versions) for _, versions in bucket.keys._iterlists()))
+            for name, bucket in s3_backends[ACCOUNT]["global"].buckets.items()
+        )
+    )
+    machines = tuple(
+        sorted((sm.arn, len(sm.executions)) for sm in stepfunctions_backends[ACCOUNT][REGION].state_machines)
+    )
+    sns = sns_backends[ACCOUNT][REGION]
+    notifications = tuple(sorted((arn, len(topic.sent_notifications)) for arn, topic in sns.topics.items()))
+    metrics = len(cloudwatch_backends[ACCOUNT][REGION].get_all_metrics())
+    events = tuple(
+        sorted(
+            (name, sum(len(stream.events) for stream in group.streams.values()))
+            for name, group in logs_backends[ACCOUNT][REGION].groups.items()
+        )
+    )
+    secrets = tuple(
+        sorted(
+            (name, len(secret.versions))
+            for name, secret in secretsmanager_backends[ACCOUNT][REGION].secrets.items()
+        )
+    )
+    return (
+        tables,
+        queues,
+        objects,
+        machines,
+        notifications,
+        len(sns.sms_messages),
+        len(ses_backends[ACCOUNT][REGION].sent_messages),
+        metrics,
+        events,
+        secrets,
+    )
+
+
 class MotoSession:
     """One moto per process for the ``stack`` fixture, isolated per test.
 
@@ -141,9 +206,17 @@ class MotoSession:
         self._tokens: dict[str, str] = {}
         self._tokens_at = 0.0
         self._mock: Any = None
+        self._current: Any = None
+        self._current_writes: tuple[Any, ...] | None = None
+        # The last stage, if the test that used it wrote nothing to it (``end(check_untouched=True)``).
+        self._untouched: tuple[Any, tuple[Any, ...]] | None = None
 
-    def begin(self, stage: str) -> Any:
-        """Start moto (keeping its data) and create a test's stage; returns its LocalResources."""
+    def begin(self, stage: str, reuse_untouched: bool = False) -> Any:
+        """Start moto (keeping its data) and create a test's stage; returns its LocalResources.
+
+        With ``reuse_untouched`` (a test marked ``reads_only``) the previous stage is given again if
+        the test that had it wrote nothing (checked at its end) and moto still holds exactly what it
+        held then: the same backends, nothing any thread wrote since, the shared services unchanged."""
         from moto import mock_aws
 
         import infra.local.resources as resources
@@ -151,6 +224,12 @@ class MotoSession:
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start(reset=False)
         try:
+            untouched, self._untouched = self._untouched, None
+            if reuse_untouched and untouched is not None and self.shared is not None:
+                kept, writes = untouched
+                if stage_writes() == writes and _shared_fingerprint() == self.fingerprint:
+                    self._current, self._current_writes = kept, writes
+                    return kept
             if self.shared is None or _shared_fingerprint() != self.fingerprint:
                 reset_moto()
                 self.shared = None
@@ -158,16 +237,33 @@ class MotoSession:
                 self._tokens, self._tokens_at = {}, 0.0
                 self.tokens(self.shared)
             reset_moto(keep=SHARED_SERVICES)
-            return resources.create_local_resources(stage=stage, reuse=self.shared, reuse_types=SHARED_TYPES)
+            self._current = resources.create_local_resources(
+                stage=stage, reuse=self.shared, reuse_types=SHARED_TYPES
+            )
+            self._current_writes = stage_writes() if reuse_untouched else None
+            return self._current
         except BaseException:
             self.end()
             raise
 
-    def end(self) -> None:
-        """Stop moto without emptying it (the next test empties what it does not share)."""
+    def end(self, check_untouched: bool = False) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+        """Stop moto without emptying it (the next test empties what it does not share).
+
+        With ``check_untouched`` the stage is compared with what it held when it was given: if
+        nothing was written, a following ``reads_only`` test may have it again; if something was,
+        returns (before, after) for the test to fail on."""
+        written = None
+        if check_untouched and self._mock is not None and self._current_writes is not None:
+            now = stage_writes()
+            if now == self._current_writes:
+                self._untouched = (self._current, now)
+            else:
+                written = (self._current_writes, now)
+        self._current, self._current_writes = None, None
         if self._mock is not None:
             self._mock.stop(remove_data=False)
             self._mock = None
+        return written
 
     def tokens(self, stack: Any) -> dict[str, str]:
         """An ID token per role from the shared pool (minted again before moto's expire)."""

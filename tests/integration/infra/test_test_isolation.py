@@ -7,6 +7,8 @@ when a test changed them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -78,3 +80,67 @@ def test_shared_parts_a_test_changed_are_built_again(moto_session: MotoSession) 
         assert set(moto_session.tokens(second)) == {"agent", "manager", "admin", "integration"}
     finally:
         moto_session.end()
+
+
+def test_a_reads_only_test_gets_the_stage_before_it_only_if_nothing_was_written(
+    moto_session: MotoSession,
+) -> None:
+    # Given a reads_only test that wrote nothing
+    first = moto_session.begin(stage="isoe", reuse_untouched=True)
+    try:
+        assert boto3.client("dynamodb").scan(TableName=first.physical["TicketsTable"])["Count"] == 0
+    finally:
+        assert moto_session.end(check_untouched=True) is None
+    # When the next reads_only test starts, it gets that stage again
+    second = moto_session.begin(stage="isof", reuse_untouched=True)
+    try:
+        assert second is first
+        # And when it writes (an item, a message, an SMS, a mail), its end says so: the test fails
+        leave_traces(second)
+    finally:
+        written = moto_session.end(check_untouched=True)
+    assert written is not None and written[0] != written[1]
+    # Then the reads_only test after it gets a new, empty stage
+    third = moto_session.begin(stage="isog", reuse_untouched=True)
+    try:
+        assert third.physical["TicketsTable"] != first.physical["TicketsTable"]
+        assert first.physical["TicketsTable"] not in boto3.client("dynamodb").list_tables()["TableNames"]
+        got = boto3.client("sqs").receive_message(QueueUrl=third.physical["NotifyQueue"], WaitTimeSeconds=0)
+        assert "Messages" not in got
+    finally:
+        assert moto_session.end(check_untouched=True) is None
+    # And a test not marked reads_only never gets an earlier stage
+    fourth = moto_session.begin(stage="isoh")
+    try:
+        assert fourth.physical["TicketsTable"] != third.physical["TicketsTable"]
+    finally:
+        assert moto_session.end() is None
+
+
+def test_a_write_from_elsewhere_keeps_a_stage_from_being_given_again(moto_session: MotoSession) -> None:
+    # Given an untouched stage, then something written to it between two tests (a timer, a thread)
+    first = moto_session.begin(stage="isoi", reuse_untouched=True)
+    moto_session.end(check_untouched=True)
+    with mock_aws_kept():
+        boto3.client("sqs").send_message(QueueUrl=first.physical["NotifyQueue"], MessageBody="{}")
+    # When the next reads_only test starts, then it gets a new stage with no message
+    second = moto_session.begin(stage="isoj", reuse_untouched=True)
+    try:
+        assert second.physical["NotifyQueue"] != first.physical["NotifyQueue"]
+        got = boto3.client("sqs").receive_message(QueueUrl=second.physical["NotifyQueue"], WaitTimeSeconds=0)
+        assert "Messages" not in got
+    finally:
+        moto_session.end(check_untouched=True)
+
+
+@contextmanager
+def mock_aws_kept() -> Iterator[None]:
+    """moto started without emptying it, as another test's moto would be."""
+    from moto import mock_aws
+
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        yield
+    finally:
+        mock.stop(remove_data=False)
