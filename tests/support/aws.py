@@ -189,6 +189,35 @@ def stage_writes() -> tuple[Any, ...]:
     )
 
 
+def keep_transactions_item_level() -> None:
+    """moto's ``TransactWriteItems`` deep-copies every table a transaction names, to put it back if
+    the transaction is cancelled: a test's 100th write into a table costs 100 items' copies (~60 of
+    the 72 CPU-s of test_stream_aggregates' redelivery test under a profiler). The local stack's
+    patch for that (infra/local/moto_patches, habit 1) is installed here too: the transaction runs
+    moto's own code and gives moto's own answer; only the items it names are kept, and put back
+    (with the stream records it wrote dropped) if it is cancelled."""
+    import copy
+    import types
+
+    import moto.dynamodb.models as dynamodb_models
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend.transact_write_items, "item_level", False):
+        return
+    original = DynamoDBBackend.transact_write_items
+    patched = moto_patches._item_level_transactions(original)
+    patched.item_level = True  # type: ignore[attr-defined]
+    # As for the parse trees: moto_patches.apply() may wrap this again, and its pin check then reads
+    # moto's source through here.
+    patched.__wrapped__ = original  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = patched  # type: ignore[method-assign]
+    if isinstance(dynamodb_models.copy, types.ModuleType):
+        # moto's dynamodb models call copy.deepcopy through their module: a stand-in module.
+        dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
+            deepcopy=moto_patches._deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
+        )
+
+
 class ClientsKept:
     """What ``create_local_resources`` needs of a boto3 session, its clients made once per process:
     a stage is ~80 calls through ~9 clients, and making a client (service model, endpoint rules) cost
@@ -224,6 +253,7 @@ class MotoSession:
 
     def __init__(self) -> None:
         keep_asl_parse_trees()
+        keep_transactions_item_level()
         self.shared: Any = None
         self.fingerprint: tuple[Any, ...] | None = None
         self._tokens: dict[str, str] = {}
