@@ -41,6 +41,15 @@ at a time, and these habits sink the stack under load:
    listing the folders of the moto package (about 150 ``stat`` calls) each time; the patch lists
    them once.
 
+8. **Every DynamoDB item is walked attribute by attribute.** moto's JSON serializer builds each
+   response by walking the operation's output shape, and for every attribute value of every item it
+   looks each of the ten ``AttributeValue`` members up through a chain of name aliases (about half of
+   moto's CPU under the load test). moto's backend already holds an item's values in their JSON form
+   (``{"S": "..."}``, ``{"M": {...}}``, ...), and for such a value the walk changes nothing: a value of
+   one member whose contents are strings, booleans, or (for ``M``/``L``) such values again is put into
+   the answer as it is. Anything else (a binary ``B``/``BS``, a number that is not a string, a value
+   of several members) takes moto's walk; the rest of the response is walked as before.
+
 ``apply()`` installs them all; it is idempotent. The local stack calls it before starting moto;
 in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
 source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
@@ -120,6 +129,28 @@ PINNED: dict[str, str] = {
     ),
     "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker.start": (
         "0b502dd3a4e5fd2b4a39da9a65b15f74350feef9820bfb36147b2abd7825d4cf"
+    ),
+    "moto.core.serialize.BaseJSONSerializer._serialize_type_structure": (
+        "36873909cd0aeb4defa91cc9912c6e90a62d7d92ced6150ac7de92fd10a81967"
+    ),
+    # Not replaced, but the DynamoDB item fast path (8.) reproduces what they do to an item's values.
+    "moto.core.serialize.ResponseSerializer._serialize_type_structure": (
+        "f9b47068f40ce489e55e7a0bf78accec38597d27168dc3d095ac2fc18312d4a8"
+    ),
+    "moto.core.serialize.ResponseSerializer._serialize_structure_member": (
+        "437fdce43aa5ac844fb5fe22865b90d228b875b6b1787dc6bfdccad91968b3c0"
+    ),
+    "moto.core.serialize.BaseJSONSerializer._serialize_type_map": (
+        "faa32d1fa9a8bfc9db0984b7973a5cc3297d35a2df33124748949b0908f6b6a9"
+    ),
+    "moto.core.serialize.BaseJSONSerializer._serialize_type_list": (
+        "f87b14fe9166e099846349860a5e3c9d9984939d82ed0f67de07ad12e790cd26"
+    ),
+    "moto.core.serialize.BaseJSONSerializer._serialize_type_string": (
+        "44954e02145012baee50de6592411c1376aad480ea3440a3b3ab6ce932bbf78d"
+    ),
+    "moto.core.serialize.ResponseSerializer._default_serialize": (
+        "25ce8ddbb1a991c029a745f87eeaa360b697b69ba7295fb74143859a5233afb7"
     ),
 }
 
@@ -452,6 +483,46 @@ def _clients_reused(original: Callable[..., Any]) -> Callable[..., Any]:
     return boto_client_for
 
 
+# --- 8. DynamoDB attribute values as they are ----------------------------------------------------
+
+# The members of DynamoDB's (and DynamoDB Streams') AttributeValue that the fast path passes through.
+_ATTRIBUTE_VALUE_MEMBERS = frozenset({"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"})
+
+
+def _as_is(value: Any) -> bool:
+    """Whether moto's walk of this AttributeValue would give back an equal dict: one member, plain."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    ((kind, inner),) = value.items()
+    if kind == "S" or kind == "N":
+        return type(inner) is str
+    if kind == "M":
+        return type(inner) is dict and all(type(k) is str and _as_is(v) for k, v in inner.items())
+    if kind == "L":
+        return type(inner) is list and all(_as_is(v) for v in inner)
+    if kind == "BOOL" or kind == "NULL":
+        return type(inner) is bool
+    if kind == "SS" or kind == "NS":
+        return type(inner) is list and all(type(v) is str for v in inner)
+    return False  # B and BS are base64-encoded by the walk
+
+
+def _attribute_values_as_is(original: Callable[..., Any]) -> Callable[..., Any]:
+    def _serialize_type_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if (
+            key
+            and shape.name == "AttributeValue"
+            and _as_is(value)
+            and shape.members.keys() == _ATTRIBUTE_VALUE_MEMBERS
+        ):
+            serialized[self.get_serialized_name(shape, key)] = value
+            return
+        original(self, serialized, value, shape, key)
+
+    _keep_original(_serialize_type_structure, original)
+    return _serialize_type_structure
+
+
 def apply() -> None:
     """Install the patches (once per process)."""
     global _applied
@@ -462,6 +533,7 @@ def apply() -> None:
     import moto.backends
     import moto.dynamodb.models as dynamodb_models
     from moto.core.responses import BaseResponse
+    from moto.core.serialize import BaseJSONSerializer
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
     from moto.sqs.models import SQSBackend
@@ -475,6 +547,7 @@ def apply() -> None:
         setattr(owner, name, staticmethod(patched) if static else patched)
 
     wrap(BaseResponse, "call_action", _locked_call_action)
+    wrap(BaseJSONSerializer, "_serialize_type_structure", _attribute_values_as_is)
     wrap(SQSBackend, "receive_message", _receive_waiting_outside_lock)
     # moto's dynamodb models call copy.deepcopy/copy.copy through their module: a stand-in module.
     dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]

@@ -265,3 +265,127 @@ def test_queries_answer_in_key_order_with_pages(aws: Any) -> None:
     # Ties on the index key are ordered by the table's key, as moto orders them.
     assert pages(**index) == ["a9", "b9", "a7", "b7", "a5", "b5", "a3", "b3", "a1", "b1"]
     assert pages(KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "none"}}) == []
+
+
+@pytest.fixture
+def serialized_twice(aws: Any, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | bytes, str | bytes]]:
+    """Every JSON response moto builds, serialized by the patched serializer and again by moto's own
+    walk (the original ``_serialize_type_structure``) of the same result: (operation, patched, moto's)."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    patched_structure = BaseJSONSerializer._serialize_type_structure
+    original_structure = getattr(patched_structure, moto_patches._ORIGINAL)
+    assert original_structure is not patched_structure
+    serialize = BaseJSONSerializer.serialize
+    recorded: list[tuple[str, str | bytes, str | bytes]] = []
+
+    def recording(self: Any, result: Any) -> Any:
+        answer = serialize(self, result)
+        unpatched = type("Unpatched", (type(self),), {"_serialize_type_structure": original_structure})(
+            operation_model=self.operation_model, value_picker=self._value_picker
+        )
+        recorded.append((self.operation_name, answer["body"], serialize(unpatched, result)["body"]))
+        return answer
+
+    monkeypatch.setattr(BaseJSONSerializer, "serialize", recording)
+    return recorded
+
+
+def test_item_answers_are_moto_s_own_byte_for_byte(
+    serialized_twice: list[tuple[str, str | bytes, str | bytes]],
+) -> None:
+    client = _table()
+    every_kind = {
+        "PK": {"S": "T#1"},
+        "SK": {"S": "A"},
+        "empty": {"S": ""},
+        "count": {"N": "42"},
+        "ok": {"BOOL": True},
+        "none": {"NULL": True},
+        "tags": {"SS": ["a", "ü", "c"]},
+        "scores": {"NS": ["1", "2.5"]},
+        "blob": {"B": b"\x00\xffbinary"},
+        "blobs": {"BS": [b"x", b"y"]},
+        "data": {"M": {"title": {"S": "Şikâyet"}, "steps": {"L": [{"S": "a"}, {"M": {"n": {"N": "1"}}}]}}},
+        "nested_blob": {"M": {"raw": {"B": b"\x01"}, "list": {"L": [{"B": b"\x02"}, {"S": "s"}]}}},
+        "empty_map": {"M": {}},
+        "empty_list": {"L": []},
+    }
+    client.put_item(TableName="t", Item=every_kind, ReturnValues="NONE")
+    client.put_item(TableName="t", Item=every_kind | {"count": {"N": "43"}}, ReturnValues="ALL_OLD")
+    client.get_item(TableName="t", Key={"PK": {"S": "T#1"}, "SK": {"S": "A"}})
+    client.update_item(
+        TableName="t",
+        Key={"PK": {"S": "T#1"}, "SK": {"S": "A"}},
+        UpdateExpression="SET #c = #c + :one, #d.#t = :t",
+        ExpressionAttributeNames={"#c": "count", "#d": "data", "#t": "title"},
+        ExpressionAttributeValues={":one": {"N": "1"}, ":t": {"S": "Başlık"}},
+        ReturnValues="ALL_NEW",
+    )
+    client.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": "t", "Item": _item("T#2")}},
+            {
+                "Update": {
+                    "TableName": "t",
+                    "Key": {"PK": {"S": "T#1"}, "SK": {"S": "A"}},
+                    "UpdateExpression": "SET ok = :f",
+                    "ExpressionAttributeValues": {":f": {"BOOL": False}},
+                }
+            },
+        ]
+    )
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": "t",
+                        "Item": _item("T#2"),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                }
+            ]
+        )
+    client.query(
+        TableName="t",
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "T#1"}},
+    )
+    client.scan(TableName="t")
+    client.describe_table(TableName="t")
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody='{"x": 1}')
+    for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+
+    operations = Counter(operation for operation, _, _ in serialized_twice)
+    for operation in (
+        "PutItem",
+        "GetItem",
+        "UpdateItem",
+        "TransactWriteItems",
+        "Query",
+        "Scan",
+        "DescribeTable",
+        "SendMessage",
+        "ReceiveMessage",
+    ):
+        assert operations[operation], operation
+    for operation, patched, moto_s in serialized_twice:
+        assert patched == moto_s, operation
+    # The answers carried items (the fast path had something to pass through), binary ones included.
+    item_bodies = [patched for operation, patched, _ in serialized_twice if operation == "GetItem"]
+    assert '"Şikâyet"' in item_bodies[0] or "\\u015eik\\u00e2yet" in item_bodies[0]
+    assert '"blob": {"B": "AP9iaW5hcnk="}' in item_bodies[0]
+
+
+def test_the_fast_path_takes_only_plain_single_member_values() -> None:
+    assert moto_patches._as_is({"M": {"a": {"L": [{"S": "x"}, {"NULL": True}, {"SS": []}]}}})
+    assert not moto_patches._as_is({"B": "AA=="})  # base64-encoded by moto's walk
+    assert not moto_patches._as_is({"M": {"a": {"BS": ["AA=="]}}})
+    assert not moto_patches._as_is({"N": 3})  # str()-ed by the walk
+    assert not moto_patches._as_is({"S": "a", "N": "1"})  # the walk orders members by the shape
+    assert not moto_patches._as_is({"X": "a"})  # not a member: the walk drops it
