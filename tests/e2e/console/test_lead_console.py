@@ -17,6 +17,12 @@ from tests.e2e.console.test_agent_console import AGENT, MANAGER, TEAM, api_ticke
 
 pytestmark = pytest.mark.e2e
 
+# The shipped billing plan's first step, its SLA on the wall clock and one hour long (a second at
+# the stack's time scale): its escalation to the billing lead comes in seconds whatever the day,
+# where the shipped step's business day runs until the next working day's end (a minute on a
+# Saturday). The lead's level lasts two days (48 s), so the ticket stays in the manager's list.
+ESCALATING = "e2e-board-escalation"
+
 # English words of these pages that must not be left on a Turkish or Latvian page.
 ENGLISH = {
     "queue": ["Queue", "Apply", "Assignee", "Take", "Priority", "Search"],
@@ -33,6 +39,8 @@ def test_a_manager_sees_the_board_and_reassigns_from_it(
     ensure_members(stack, TEAM, AGENT, MANAGER)
     ticket = api_ticket(stack, f"Board check {uuid.uuid4().hex[:6]}", name="Maija Ozola", language="lv")
     ticket_id = ticket["ticket_id"]
+    # and a billing ticket whose step escalates in seconds, for the escalations page at the end
+    escalating_id = escalating_ticket(stack)
     page = signed_in("manager", "en")
     base = page.url.split("#")[0]
 
@@ -69,11 +77,12 @@ def test_a_manager_sees_the_board_and_reassigns_from_it(
     # seconds locally), the billing lead's level notifies the manager, and the page lists the ticket
     def escalated() -> dict[str, Any] | None:
         _, received = stack.call("GET", "/escalations?manager=me", role="manager")
-        return next((e for e in received["escalations"] if e["ticket_id"] == ticket_id), None)
+        return next((e for e in received["escalations"] if e["ticket_id"] == escalating_id), None)
 
-    escalation = wait_for(escalated, 180, "the ticket escalated to the manager", interval=2)
+    escalation = wait_for(escalated, 60, "the ticket escalated to the manager", interval=0.5)
+    assert escalation["level"] == 1, escalation
     page.goto(base + "#/escalations")
-    row = page.get_by_test_id(f"escalation-{ticket_id}")
+    row = page.get_by_test_id(f"escalation-{escalating_id}")
     row.wait_for()
     text = row.inner_text()
     assert f"Level {escalation['level']}" in text and "Billing team lead" in text, text
@@ -85,6 +94,42 @@ def test_a_manager_sees_the_board_and_reassigns_from_it(
 
 def board_count(board: dict[str, Any], key: str) -> int:
     return int(board["totals"][key])
+
+
+def escalating_ticket(stack: RunningStack) -> str:
+    """Publishes ``ESCALATING`` from the shipped billing plan (as an admin would) and files a
+    ticket in it; returns the ticket's id."""
+    status, shipped = stack.call("GET", "/categories/billing-error", role="admin")
+    assert status == 200, shipped
+    data = dict(shipped["definition"])
+    data["id"] = ESCALATING
+    data["names"] = {"tr": "Hızlı eskalasyon", "en": "Quick escalation", "lv": "Ātrā eskalācija"}
+    first = dict(data["steps"][0])
+    lead, *above = first["escalation"]
+    first.update(sla="1h", clock="calendar", escalation=[{**lead, "extra": "2d"}, *above])
+    data["steps"] = [first]
+    status, published = stack.call("PUT", f"/categories/{ESCALATING}", data, role="admin")
+    assert status in (200, 201), published
+    status, ticket = stack.call(
+        "POST",
+        "/tickets",
+        {
+            "channel": "api",
+            "category": ESCALATING,
+            "subject": f"Escalation check {uuid.uuid4().hex[:6]}",
+            "description": "The invoice shows the same charge twice.",
+            "customer": {"name": "Maija Ozola", "email": f"maija.{uuid.uuid4().hex[:8]}@example.com"},
+            "fields": {
+                "invoice_number": f"INV-{uuid.uuid4().hex[:6]}",
+                "disputed_amount": 150,
+                "currency": "TRY",
+                "error_type": "double_charge",
+            },
+        },
+        role="integration",
+    )
+    assert status == 201, ticket
+    return str(ticket["ticket_id"])
 
 
 def test_an_agent_cannot_reassign_to_others(running_stack: RunningStack, signed_in: Any) -> None:
