@@ -65,9 +65,18 @@ function picker(id, label, value, options, onChange) {
 
 const LANGUAGE_NAMES = { tr: 'Türkçe', en: 'English', lv: 'Latviešu' };
 
+// The header is drawn in one go after the only wait (the page modules for the nav), and only by the
+// latest call: a language change during an earlier draw never leaves a header of two languages.
+// <html lang> changes with it, so it always names the language the header is in.
+let headerDrawn = 0;
+
 async function renderHeader() {
+  const drawing = ++headerDrawn;
   const user = currentUser();
   const signedIn = user && hasConsoleAccess(user);
+  const entries = signedIn ? await navFor(user) : [];
+  if (drawing !== headerDrawn) return;
+  document.documentElement.lang = lang();
   document.title = t('app.name');
   document.getElementById('brand-name').textContent = t('app.name');
   const skip = document.getElementById('skip-link');
@@ -76,7 +85,6 @@ async function renderHeader() {
   const focused = document.activeElement && document.activeElement.id; // kept across the redraw
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('shell.nav'));
-  const entries = signedIn ? await navFor(user) : [];
   const here = (match(currentHash()) || {}).route;
   clear(nav).append(
     h(

@@ -55,12 +55,12 @@ export function locale() {
   return LOCALES[current];
 }
 
-// Changes the language, remembers it, updates <html lang> and tells the shell to render again.
+// Changes the language, remembers it and tells the shell to render again (the header's draw sets
+// <html lang> when its words are in the new language).
 export function setLang(code) {
   if (!LANGUAGES.includes(code)) throw new Error(`unknown language ${code}`);
   current = code;
   remember(LANG_KEY, code);
-  document.documentElement.lang = code;
   window.dispatchEvent(new CustomEvent('console:settings', { detail: { lang: code } }));
 }
 

@@ -208,6 +208,10 @@ def test_keyboard_only_reaches_skip_link_nav_pickers_and_sign_out_with_a_visible
         assert outline.startswith("solid") and not outline.endswith(" 0px"), (name, outline)
     # The skip link, shown when focused, moves the focus to the page's content
     page.get_by_test_id("skip-link").focus()
+    # it slides in (a 0.1 s transition where the user allows motion): read its place once it is in
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=skip-link]').getBoundingClientRect().top >= 0"
+    )
     box = page.get_by_test_id("skip-link").bounding_box()
     assert box is not None and box["y"] >= 0
     page.keyboard.press("Enter")
