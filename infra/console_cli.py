@@ -1,8 +1,8 @@
 """Publish the staff console (console/) to a deployed stack: its bucket, then a CloudFront invalidation.
 
 `complaintdesk publish-console --stack-name NAME` reads the stack's outputs (ConsoleBucketName,
-ConsoleDistributionId, ApiUrl, UserPoolClientId, SignInDomain) and its ConsoleOrigin parameter,
-then, in order:
+ConsoleDistributionId, ApiUrl, UserPoolClientId, SignInDomain, and ConsoleAllowedOrigin: the
+distribution's own address unless the ConsoleOrigin parameter names a custom domain), then, in order:
 1. uploads every file of console/ with its Content-Type (the same map `make run` serves with),
    each with ``Cache-Control: no-cache`` (there is no build step to fingerprint file names, so
    browsers revalidate by ETag and a publish is seen at once);
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack-name", required=True, help="the deployed stack (DeployConsole=true)")
     parser.add_argument(
         "--origin",
-        help="the console's origin (default: the stack's ConsoleOrigin parameter, the registered callback)",
+        help="the console's origin (default: the stack's ConsoleAllowedOrigin output, the registered callback)",
     )
     parser.add_argument(
         "--source", type=Path, default=CONSOLE_DIR, help="the folder to publish (default: console/)"
@@ -140,7 +140,12 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
-    origin = (args.origin or parameters.get("ConsoleOrigin") or outputs.get("ConsoleUrl", "")).rstrip("/")
+    origin = (
+        args.origin
+        or outputs.get("ConsoleAllowedOrigin")
+        or parameters.get("ConsoleOrigin")  # a stack deployed before the output existed
+        or outputs.get("ConsoleUrl", "")
+    ).rstrip("/")
     if not origin:
         print("complaintdesk: no console origin: pass --origin", file=sys.stderr)
         return 2
@@ -154,9 +159,9 @@ def run(args: argparse.Namespace) -> int:
     console_url = outputs.get("ConsoleUrl")
     if console_url and origin != console_url.rstrip("/"):
         print(
-            f"note: the console is served at {console_url} but ConsoleOrigin is {origin}: sign-in comes back "
-            f"to {origin}/ and the API allows only that origin (set ConsoleOrigin={console_url}, or alias "
-            "your domain to the distribution)"
+            f"note: the console is served at {console_url} but the stack's console origin is {origin}: "
+            f"sign-in comes back to {origin}/ and the API allows only that origin (alias {origin} to the "
+            "distribution, or deploy with ConsoleOrigin empty to use the distribution's own address)"
         )
     else:
         print(f"open {origin}/")

@@ -48,6 +48,8 @@ NOT_LOCAL: dict[str, str] = {
 LOCAL_PARAMETERS: dict[str, str] = {
     "SenderAddress": "support@complaintdesk.example",
     "DeployConsole": "false",  # make run serves console/ itself (infra/local/console.py)
+    # The console's origin (the API's CORS); make run passes the URL it serves the console at.
+    "ConsoleOrigin": "http://localhost:8080",
 }
 
 LOCAL_OVERRIDES_DOC = {
@@ -726,6 +728,7 @@ def create_local_resources(
             "AWS::URLSuffix": "amazonaws.com",
         },
     )
+    intrinsics.check_rules()
     resources = template["Resources"]
     for lid, resource in resources.items():
         if resource["Type"] in NOT_LOCAL:

@@ -177,6 +177,17 @@ class Intrinsics:
             self._conditions[name] = bool(self.resolve(definitions[name]))
         return self._conditions[name]
 
+    def check_rules(self) -> None:
+        """Raises with the assertion's description when a template rule (``Rules``) fails for these
+        parameters, as CloudFormation refuses the stack before creating anything."""
+        for name, rule in self.template.get("Rules", {}).items():
+            if "RuleCondition" in rule and not self._truth(rule["RuleCondition"]):
+                continue
+            for assertion in rule.get("Assertions", []):
+                if not self._truth(assertion["Assert"]):
+                    description = assertion.get("AssertDescription", "an assertion failed")
+                    raise IntrinsicError(f"rule {name}: {' '.join(str(description).split())}")
+
     def is_active(self, logical_id: str) -> bool:
         """False when the resource (or output) has a Condition that evaluates false."""
         resource = self.template.get("Resources", {}).get(logical_id, {})

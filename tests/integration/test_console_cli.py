@@ -17,19 +17,25 @@ from infra.local.console import CONSOLE_DIR
 
 REGION = "eu-west-1"
 ORIGIN = "https://desk.example.com"
+CLOUDFRONT_URL = "https://d111111abcdef8.cloudfront.net"
 
-# A stand-in for the deployed stack: the outputs publish-console reads, from its parameters.
+# A stand-in for the deployed stack: the outputs publish-console reads, from its parameters; as in
+# template.yaml, the console's origin is the distribution's address unless ConsoleOrigin names one.
 STACK_TEMPLATE = {
     "Parameters": {
-        "ConsoleOrigin": {"Type": "String"},
+        "ConsoleOrigin": {"Type": "String", "Default": ""},
         "Bucket": {"Type": "String"},
         "DistributionId": {"Type": "String"},
     },
+    "Conditions": {"DeriveConsoleOrigin": {"Fn::Equals": [{"Ref": "ConsoleOrigin"}, ""]}},
     "Resources": {"Marker": {"Type": "AWS::SQS::Queue"}},
     "Outputs": {
+        "ConsoleAllowedOrigin": {
+            "Value": {"Fn::If": ["DeriveConsoleOrigin", CLOUDFRONT_URL, {"Ref": "ConsoleOrigin"}]}
+        },
         "ConsoleBucketName": {"Value": {"Ref": "Bucket"}},
         "ConsoleDistributionId": {"Value": {"Ref": "DistributionId"}},
-        "ConsoleUrl": {"Value": "https://d111111abcdef8.cloudfront.net"},
+        "ConsoleUrl": {"Value": CLOUDFRONT_URL},
         "ApiUrl": {"Value": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"},
         "UserPoolClientId": {"Value": "client-123"},
         "SignInDomain": {"Value": "https://complaintdesk-prod-1.auth.eu-west-1.amazoncognito.com"},
@@ -39,6 +45,17 @@ STACK_TEMPLATE = {
 
 @pytest.fixture
 def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """The stack deployed with ConsoleOrigin naming a custom domain."""
+    yield from _deployed(monkeypatch, ORIGIN)
+
+
+@pytest.fixture
+def deployed_on_its_distribution(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """The stack deployed with the default (empty) ConsoleOrigin: one deploy, the distribution's origin."""
+    yield from _deployed(monkeypatch, "")
+
+
+def _deployed(monkeypatch: pytest.MonkeyPatch, console_origin: str) -> Iterator[dict[str, Any]]:
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
@@ -74,7 +91,7 @@ def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
             StackName="complaintdesk-prod",
             TemplateBody=json.dumps(STACK_TEMPLATE),
             Parameters=[
-                {"ParameterKey": "ConsoleOrigin", "ParameterValue": ORIGIN},
+                {"ParameterKey": "ConsoleOrigin", "ParameterValue": console_origin},
                 {"ParameterKey": "Bucket", "ParameterValue": "console-bucket"},
                 {"ParameterKey": "DistributionId", "ParameterValue": distribution["Id"]},
             ],
@@ -115,7 +132,21 @@ def test_publish_uploads_the_console_writes_config_and_invalidates(
     out = capsys.readouterr().out
     assert "deleted 1 files no longer in the console: pages/old.js" in out
     # The origin is a custom domain, not the CloudFront name: the command says what that means
-    assert f"ConsoleOrigin is {ORIGIN}" in out
+    assert f"the stack's console origin is {ORIGIN}" in out
+    assert f"alias {ORIGIN} to the distribution" in out
+
+
+def test_a_stack_on_its_own_distribution_signs_in_there_after_one_deploy(
+    deployed_on_its_distribution: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["publish-console", "--stack-name", "complaintdesk-prod"]) == 0
+    s3 = deployed_on_its_distribution["s3"]
+    config = json.loads(s3.get_object(Bucket="console-bucket", Key="config.json")["Body"].read())
+    assert config["auth"]["redirect_uri"] == f"{CLOUDFRONT_URL}/"
+    assert config["auth"]["logout_uri"] == f"{CLOUDFRONT_URL}/"
+    out = capsys.readouterr().out
+    assert f"open {CLOUDFRONT_URL}/" in out
+    assert "note:" not in out
 
 
 def test_a_stack_without_the_console_is_refused(

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from complaintdesk.settings import reset_settings
-from infra.local.template import TEMPLATE_PATH, load_template
+from infra.local.resources import LOCAL_PARAMETERS
 
 COMPLAINT = {
     "channel": "web",
@@ -27,7 +27,9 @@ COMPLAINT = {
 
 
 def template_console_origin() -> str:
-    return str(load_template(TEMPLATE_PATH)["Parameters"]["ConsoleOrigin"]["Default"])
+    """The ConsoleOrigin the stack fixture deploys the template with (the local stack's parameter;
+    on AWS the stack's own distribution unless set: tests/unit/infra/test_template_console_origin.py)."""
+    return LOCAL_PARAMETERS["ConsoleOrigin"]
 
 
 @pytest.fixture

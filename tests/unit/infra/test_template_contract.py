@@ -257,7 +257,17 @@ def test_user_pool_groups_and_client(template: dict[str, Any]) -> None:
     assert client["AllowedOAuthFlows"] == ["code"]
     assert client["AllowedOAuthFlowsUserPoolClient"] is True
     assert {"openid", "email"} <= set(client["AllowedOAuthScopes"])
-    assert client["CallbackURLs"] == [{"Fn::Sub": "${ConsoleOrigin}/"}, "http://localhost:8765/callback"]
+    origin = {
+        "Fn::If": [
+            "DeriveConsoleOrigin",
+            {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"},
+            {"Ref": "ConsoleOrigin"},
+        ]
+    }
+    assert client["CallbackURLs"] == [
+        {"Fn::Sub": ["${Origin}/", {"Origin": origin}]},
+        "http://localhost:8765/callback",
+    ]
     assert template["Resources"]["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
 
 

@@ -22,7 +22,15 @@ def sam(request: pytest.FixtureRequest) -> dict[str, Any]:
     return request.getfixturevalue("_deployable")
 
 
-ORIGIN = {"Fn::Sub": "'${ConsoleOrigin}'"}
+# The console's origin: the stack's distribution unless ConsoleOrigin names another (one deploy).
+CONSOLE_ORIGIN = {
+    "Fn::If": [
+        "DeriveConsoleOrigin",
+        {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"},
+        {"Ref": "ConsoleOrigin"},
+    ]
+}
+ORIGIN = {"Fn::Sub": ["'${Origin}'", {"Origin": CONSOLE_ORIGIN}]}
 # Response type → (status, error code) the API documents for it; None keeps API Gateway's status.
 EXPECTED = {
     "UNAUTHORIZED": ("401", "unauthenticated"),
@@ -80,7 +88,7 @@ def test_preflight_on_every_path_without_the_authorizer(sam: dict[str, Any]) -> 
 
 def test_the_function_allows_the_same_origin(sam: dict[str, Any]) -> None:
     env = sam["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"]
-    assert env["CONSOLE_ORIGIN"] == {"Ref": "ConsoleOrigin"}
+    assert env["CONSOLE_ORIGIN"] == CONSOLE_ORIGIN
 
 
 def test_throttling_comes_from_parameters(sam: dict[str, Any]) -> None:
