@@ -185,8 +185,11 @@ export async function render(root, params, ctx) {
     ),
   );
 
+  // Whom the API lets take a ticket: a member of its owner team, while it is open or waiting.
+  const memberOf = new Set(teams.filter((team) => (team.members || []).some((m) => memberEmail(m) === me)).map((team) => team.id));
   function row(ticket) {
-    const take = assigneeOf(ticket) === me || !['open', 'waiting_customer'].includes(ticket.status)
+    const mayTake = assigneeOf(ticket) !== me && ['open', 'waiting_customer'].includes(ticket.status) && memberOf.has(ticket.owner_team);
+    const take = !mayTake
       ? h('span', {})
       : h('button', {
           type: 'button',

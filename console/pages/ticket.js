@@ -585,8 +585,8 @@ export async function render(root, params, ctx) {
   const active = ['open', 'waiting_customer'].includes(ticket.status);
   // Who completes, parks, resolves or reopens (the API decides the same): a manager or admin, or an
   // agent who is a member of the owner team; a ticket no team owns is any agent's.
-  const mayWork = MANAGERS.some((r) => user.roles.has(r))
-    || (user.roles.has('agent') && (!ticket.owner_team || (!!team && (team.members || []).map(memberEmail).includes(me))));
+  const member = !!team && (team.members || []).map(memberEmail).includes(me);
+  const mayWork = MANAGERS.some((r) => user.roles.has(r)) || (user.roles.has('agent') && (!ticket.owner_team || member));
 
   clear(root);
   const heading = h('h1', { 'data-testid': 'ticket-title', tabindex: '-1' }, t('ticket.title', { id: ticket.ticket_id }), ' — ', ticket.subject);
@@ -606,7 +606,8 @@ export async function render(root, params, ctx) {
   const assignBox = h('div', { class: 'assign' });
   const assignMessage = h('p', { class: 'form-error action-message', role: 'alert' });
   if (active) {
-    if (assignee !== me) {
+    // Only a member of the owner team takes a ticket (the API refuses anyone else with 403).
+    if (assignee !== me && member) {
       assignBox.append(h('button', { type: 'button', class: 'primary', 'data-testid': 'ticket-take', 'on:click': async () => {
         if (await submitting(ctx, assignBox, assignMessage, reload, () => takeTicket(api, ticket))) {
           ctx.toast(t('ticket.taken', { id }), 'success');

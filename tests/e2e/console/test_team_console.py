@@ -1,9 +1,10 @@
 """Team membership, the ticket's own plan and cut lists in a real browser on the running local stack
 (issue 14):
 
-- an agent who is no member of the ticket's owner team sees no complete / wait / resolve control,
-  and the API refuses the step with the agent's own session (403); once an admin puts them in the
-  team, the controls are there;
+- an agent who is no member of the ticket's owner team sees no complete / wait / resolve / take
+  control on the ticket page nor a take button in the team's queue, and the API refuses the step
+  and the take with the agent's own session (403); once an admin puts them in the team, the
+  controls are there;
 - the ticket page's plan line is the plan version the ticket runs: a version published later with
   another step list changes new tickets only;
 - the board and the escalations page say when more exist than they show, and show the rest.
@@ -45,7 +46,8 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
     running_stack: RunningStack, signed_in: Any, screenshot: Any
 ) -> None:
     stack = running_stack
-    ticket = api_ticket(stack, f"Not my team {uuid.uuid4().hex[:6]}", name="Kerem Aydın")
+    mark = uuid.uuid4().hex[:6]
+    ticket = api_ticket(stack, f"Not my team {mark}", name="Kerem Aydın")
     ticket_id, step = ticket["ticket_id"], ticket["current_step"]
     before = members_of(stack, TEAM)
     # Given the agent is no member of the owner team (the stack's other tests put them in it)
@@ -59,6 +61,7 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
         assert page.get_by_test_id("step-complete").count() == 0
         assert page.get_by_test_id("step-wait").count() == 0
         assert page.get_by_test_id("resolve-do").count() == 0
+        assert page.get_by_test_id("ticket-take").count() == 0
         assert "Only the members of Billing team" in page.get_by_test_id("step-not-member").inner_text()
         screenshot(page, "ticket-not-member", "agent", "en")
 
@@ -79,6 +82,26 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
         assert answer == {"status": 403, "code": "forbidden"}, answer
         _, now = stack.call("GET", f"/tickets/{ticket_id}")
         assert now["current_step"] == step and now["status"] == "open"
+        # And taking it anyway is refused too: nobody has it
+        taken = page.evaluate(
+            """async ([id, version]) => {
+                const { api } = await import('./js/api.js');
+                try {
+                    await api(`/tickets/${id}/take`, { method: 'POST', body: { version } });
+                    return { status: 200 };
+                } catch (error) {
+                    return { status: error.status, code: error.code };
+                }
+            }""",
+            [ticket_id, now["version"]],
+        )
+        assert taken == {"status": 403, "code": "forbidden"}, taken
+        assert stack.call("GET", f"/tickets/{ticket_id}")[1].get("assignee") in (None, "")
+        # And the team's queue lists the ticket without a take button
+        page.goto(page.url.split("#")[0] + f"#/queue?team={TEAM}&q={mark}")
+        page.get_by_test_id(f"queue-row-{ticket_id}").wait_for()
+        assert page.get_by_test_id(f"queue-take-{ticket_id}").count() == 0
+        open_ticket(page, ticket_id)
 
         # When an admin puts the agent in the team, the same session sees the controls on a refresh
         put_members(stack, TEAM, sorted({*before, AGENT}))
@@ -89,6 +112,7 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
             page.get_by_test_id("step-wait").count() == 1 and page.get_by_test_id("resolve-do").count() == 1
         )
         assert page.get_by_test_id("step-not-member").count() == 0
+        assert page.get_by_test_id("ticket-take").count() == 1
         assert page.errors == []
     finally:
         put_members(stack, TEAM, before)
