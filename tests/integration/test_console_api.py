@@ -313,6 +313,19 @@ def test_a_manager_sees_the_escalations_they_received(api, deliver, monkeypatch)
     # The admin is in no team: nothing reached them
     assert api.get("/escalations", role="admin")[1]["escalations"] == []
 
+    # When the business publishes a version whose first level notifies the admins instead
+    changed = demo_plan()
+    (investigate,) = [step for step in changed["steps"] if step["id"] == "investigate"]
+    investigate["escalation"][0]["notify"] = [{"kind": "role", "value": "admin"}]
+    investigate["escalation"][0]["label"] = "Admins"
+    investigate["escalation"][0]["names"] = {"tr": "Yöneticiler", "en": "Admins", "lv": "Administratori"}
+    published = api.put("/categories/wf-demo", changed, role="admin")
+    assert published[0] in (200, 201), published
+    # Then the running ticket keeps the ladder it started with: still the manager's, not the admins'
+    still = api.get("/escalations?manager=me", role="manager")[1]["escalations"]
+    assert [(e["ticket_id"], e["label"]) for e in still] == [(tid, row["label"])]
+    assert api.get("/escalations", role="admin")[1]["escalations"] == []
+
 
 def test_the_local_role_users_get_teams_once(api, publish_categories):
     from infra.local.users import ensure_role_teams

@@ -12,8 +12,11 @@
   tallies the console adds to the first.
 - Escalations received: the active tickets whose current escalation level notifies the caller:
   ``manager`` of a team they lead (a manager or admin member of it, or the team's
-  ``manager_email``), their own ``email``, a ``team`` they are in, or a ``role`` they have. Only
-  the queues of the teams owning such steps are read (1000 steps a team at most: ``truncated``).
+  ``manager_email``), their own ``email``, a ``team`` they are in, or a ``role`` they have, as the
+  plan version the ticket runs says (the one that escalated it; a later version's ladder does not
+  move old tickets to other inboxes). Only the queues of the teams owning such steps in the current
+  versions, and of the teams the person is in or leads, are read (1000 steps a team at most:
+  ``truncated``).
   A page is ``limit`` rows (200); ``next_cursor`` carries the last row's place in the list
   (escalated at, ticket id), and the next page starts after it.
 """
@@ -55,6 +58,16 @@ def published_definitions() -> list[Any]:
 
     heads, _ = repo.query_index_base(CategoryHead, "CATEGORIES", prefix=None, limit=500)
     return [published(h.category_id, int(h.current_version))[1] for h in heads]
+
+
+def _plan(category_id: str, version: int) -> Any:
+    """A published version's definition; None when it cannot be read (the ticket is left out)."""
+    from complaintdesk.services.categories import published
+
+    try:
+        return published(category_id, version)[1]
+    except NotFound:
+        return None
 
 
 def catalog(definitions: list[Any] | None = None) -> dict[str, TeamInfo]:
@@ -297,17 +310,42 @@ def escalations(
             for level, escalation in enumerate(step.escalation, start=1):
                 if any(_targets_me(t, person, roles, teams, mine) for t in escalation.notify):
                     reaching[(defn.id, step.id, level)] = (step, escalation)
-    owners = sorted({step.owner_team for step, _ in reaching.values()})
+    # Read: the queues of the teams owning such steps now, and of the teams the person is in or leads
+    # (an older version's ladder may still reach them there after the current one stopped doing so).
+    led = {team_id for team_id, info in teams.items() if (info.manager_email or "").lower() == person}
+    owners = sorted({step.owner_team for step, _ in reaching.values()} | mine | led)
+    plans: dict[tuple[str, int], Any] = {}
+
+    def reached(ticket: Ticket) -> tuple[Any, Any] | None:
+        """(step, escalation) of the ticket's current level in the plan version it runs, when that
+        level notifies the person; None otherwise."""
+        version = int(ticket.category_version or 0)
+        if not version:  # a ticket from before versions were recorded: the current plan
+            return reaching.get((ticket.category, ticket.current_step, int(ticket.escalation_level or 0)))
+        key = (str(ticket.category), version)
+        if key not in plans:
+            plans[key] = _plan(*key)
+        step = (
+            next((s for s in plans[key].steps if s.id == ticket.current_step), None) if plans[key] else None
+        )
+        level = int(ticket.escalation_level or 0)
+        if step is None or not 1 <= level <= len(step.escalation):
+            return None
+        escalation = step.escalation[level - 1]
+        if not any(_targets_me(t, person, roles, teams, mine) for t in escalation.notify):
+            return None
+        return step, escalation
+
     found: list[dict[str, Any]] = []
     truncated = False
     for team_id in owners:
         tickets, more = _active_steps(team_id, BOARD_MOST)
         truncated = truncated or more is not None
         for ticket in tickets:
-            key = (ticket.category, ticket.current_step, int(ticket.escalation_level or 0))
-            if ticket.status != "open" or key not in reaching:
+            hit = reached(ticket) if ticket.status == "open" else None
+            if hit is None:
                 continue
-            step, escalation = reaching[key]
+            step, escalation = hit
             names = escalation.names.model_dump(exclude_none=True) if escalation.names else {}
             found.append(
                 {
