@@ -1,7 +1,7 @@
 // The escalations the signed-in manager received, newest first, with level and due time.
 import { h, clear } from '../js/dom.js';
 import { addMessages, fmtDateTime } from '../js/i18n.js';
-import { dueBadge, loadCategories, loadCategory, localName, showError, teamName } from './ticket.js';
+import { dueBadge, loadCategories, localName, showError, teamName } from './ticket.js';
 
 export const roles = ['manager', 'admin'];
 
@@ -82,16 +82,8 @@ export async function render(root, params, ctx) {
     try {
       const page = await api('/escalations', { query: { manager: 'me', ...size, ...(cursor ? { cursor } : {}) } });
       if (page.truncated) truncated.hidden = false;
-      // Step names in the user's language come from each category's plan (the API gives the title).
-      const plans = new Map();
-      for (const category of new Set((page.escalations || []).map((e) => e.category).filter(Boolean))) {
-        plans.set(category, await loadCategory(api, category).catch(() => null));
-      }
-      const stepName = (e) => {
-        const plan = plans.get(e.category);
-        const step = plan && (plan.definition.steps || []).find((s) => s.id === e.current_step);
-        return step ? localName(step.names, e.step_title) : e.step_title || e.current_step || '—';
-      };
+      // Step names in the user's language as the plan version the ticket runs names them.
+      const stepName = (e) => localName(e.step_names || {}, e.step_title || e.current_step || '—');
       for (const e of page.escalations || []) {
         const team = teams.find((x) => x.id === e.owner_team);
         body.append(h('tr', { 'data-testid': `escalation-${e.ticket_id}` },

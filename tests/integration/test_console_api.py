@@ -303,6 +303,9 @@ def test_a_manager_sees_the_escalations_they_received(api, deliver, monkeypatch)
     (row,) = received["escalations"]
     assert row["ticket_id"] == tid and row["level"] >= 1 and row["due_at"] and row["escalated_at"]
     assert row["label"] in ("Billing lead", "Finance manager")
+    # named as the version the ticket runs names its step, in each language
+    assert row["category_version"] == ticket_now()["category_version"]
+    assert row["step_names"] == {"tr": "İnceleme", "en": "Investigate", "lv": "Izpēte"}
     # An admin may look at the manager's; a manager not at someone else's; agents not at all
     status, theirs = api.get(f"/escalations?manager={MANAGER}", role="admin")
     assert status == 200 and [e["ticket_id"] for e in theirs["escalations"]] == [tid]
@@ -317,13 +320,16 @@ def test_a_manager_sees_the_escalations_they_received(api, deliver, monkeypatch)
     changed = demo_plan()
     (investigate,) = [step for step in changed["steps"] if step["id"] == "investigate"]
     investigate["escalation"][0]["notify"] = [{"kind": "role", "value": "admin"}]
+    investigate["names"] = {"tr": "Araştırma", "en": "Research", "lv": "Pētījums"}
     investigate["escalation"][0]["label"] = "Admins"
     investigate["escalation"][0]["names"] = {"tr": "Yöneticiler", "en": "Admins", "lv": "Administratori"}
     published = api.put("/categories/wf-demo", changed, role="admin")
     assert published[0] in (200, 201), published
     # Then the running ticket keeps the ladder it started with: still the manager's, not the admins'
     still = api.get("/escalations?manager=me", role="manager")[1]["escalations"]
-    assert [(e["ticket_id"], e["label"]) for e in still] == [(tid, row["label"])]
+    assert [(e["ticket_id"], e["label"], e["step_names"]) for e in still] == [
+        (tid, row["label"], row["step_names"])
+    ]
     assert api.get("/escalations", role="admin")[1]["escalations"] == []
 
 

@@ -214,6 +214,10 @@ class EscalationRow(QueueRow):
     label: str
     label_names: dict[str, str]
     step_title: str
+    step_names: dict[str, str] = Field(
+        description="the step's name per language, as the plan version the ticket runs names it"
+    )
+    category_version: int | None = Field(description="the plan version the ticket runs")
     escalated_at: str | None = Field(description="when this level started")
 
 

@@ -354,6 +354,8 @@ def escalations(
                     "label": escalation.label,
                     "label_names": names,
                     "step_title": step.title,
+                    "step_names": step.names.model_dump(exclude_none=True) if step.names else {},
+                    "category_version": int(ticket.category_version) if ticket.category_version else None,
                     "escalated_at": ticket.task_level_started_at,
                 }
             )
