@@ -38,7 +38,11 @@ def put_members(stack: RunningStack, team: str, people: list[str]) -> None:
 
 def open_ticket(page: Any, ticket_id: str) -> None:
     page.goto(page.url.split("#")[0] + f"#/tickets/{ticket_id}")
-    page.get_by_test_id("ticket-title").wait_for()
+    # the page of this ticket (another ticket's page, open before, has a title too)
+    page.wait_for_function(
+        "id => (document.querySelector('[data-testid=ticket-title]') || {}).textContent?.includes(id)",
+        arg=ticket_id,
+    )
     settled(page)
 
 
