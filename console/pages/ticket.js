@@ -580,6 +580,10 @@ export async function render(root, params, ctx) {
     // the owner team's members: whom a manager reassigns to, and whether an agent works on it
     ticket.owner_team ? api(`/teams/${encodeURIComponent(ticket.owner_team)}`).catch(() => null) : null,
   ]);
+  // The customer's other tickets' lines name their steps, teams and levels as their categories do.
+  const categoryOf = new Map(((customer && customer.tickets) || []).map((other) => [other.ticket_id, other.category]));
+  const otherCategories = [...new Set(categoryOf.values())].filter((c) => c && c !== ticket.category);
+  const otherPlans = new Map(await Promise.all(otherCategories.map(async (c) => [c, await loadCategory(api, c).catch(() => null)])));
   if (mine !== drawings) return;
   const defn = definition ? definition.definition : null;
   const active = ['open', 'waiting_customer'].includes(ticket.status);
@@ -911,6 +915,11 @@ export async function render(root, params, ctx) {
   // ---- the timeline, newest first
   const events = [...(timeline.events || [])].reverse();
   const names = namer(defn); // the sentences name steps, teams and levels as the category does
+  const namesFor = (ticketId) => {
+    if (ticketId === ticket.ticket_id || categoryOf.get(ticketId) === ticket.category) return names;
+    const plan = otherPlans.get(categoryOf.get(ticketId));
+    return namer(plan ? plan.definition : null);
+  };
   const timelineCard = h('section', { class: 'card ticket-timeline', 'aria-labelledby': 'timeline-h' },
     h('h2', { id: 'timeline-h' }, t('ticket.timeline')),
     h('ol', { class: 'timeline', 'data-testid': 'ticket-timeline' }, ...events.map((e) => h('li', { class: `event visibility-${e.visibility}`, 'data-type': e.type, 'data-event-id': e.event_id },
@@ -938,7 +947,7 @@ export async function render(root, params, ctx) {
       h('h3', {}, t('ticket.customer.interactions')),
       (customer.interactions || []).length
         ? h('ol', { class: 'timeline compact', 'data-testid': 'customer-interactions' }, ...[...customer.interactions].reverse().slice(0, 30).map((e) => h('li', { 'data-type': e.type, 'data-event-id': e.event_id },
-            h('time', { datetime: e.at }, fmtDateTime(e.at)), ' ', e.channel ? `${channelName(e.channel)} · ` : '', e.ticket_id, ' — ', eventText(e, e.ticket_id === ticket.ticket_id ? names : namer(null)))))
+            h('time', { datetime: e.at }, fmtDateTime(e.at)), ' ', e.channel ? `${channelName(e.channel)} · ` : '', e.ticket_id, ' — ', eventText(e, namesFor(e.ticket_id)))))
         : h('p', {}, t('ticket.customer.none')),
     );
   }

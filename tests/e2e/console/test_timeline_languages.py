@@ -49,6 +49,49 @@ ENGLISH = (
 INVESTIGATE = {"tr": "Faturanın incelenmesi", "en": "Investigating the invoice", "lv": "Rēķina izpēte"}
 CORRECT = {"tr": "Faturanın düzeltilmesi", "en": "Correcting the invoice", "lv": "Rēķina labošana"}
 TEAM_NAME = {"tr": "Faturalama ekibi", "en": "Billing team", "lv": "Norēķinu komanda"}
+# The late-delivery category's first step: the customer's other ticket, seen in the 360.
+CHECKING = {
+    "tr": "Siparişin ve kargo takibinin kontrolü",
+    "en": "Checking the order and its tracking",
+    "lv": "Pasūtījuma un sūtījuma izsekošanas pārbaude",
+}
+
+
+def _other_ticket(stack: RunningStack, ticket: dict[str, Any]) -> str:
+    """A late-delivery complaint of the same customer (by their e-mail) whose first step waits for
+    the customer (a public entry, so one of the 360's lines); returns that entry's id."""
+    status, customer = stack.call("GET", f"/customers/{ticket['customer_id']}")
+    assert status == 200, customer
+    status, other = stack.call(
+        "POST",
+        "/tickets",
+        {
+            "channel": "api",
+            "category": "late-delivery",
+            "subject": "Parcel late",
+            "description": "The parcel promised for Monday has not come.",
+            "customer": {"name": customer["customer"]["name"], "email": customer["customer"]["email"]},
+            "fields": {"order_number": "ORD-1", "carrier": "aras", "promised_date": "2026-10-05"},
+        },
+        role="integration",
+    )
+    assert status == 201, other
+    assert other["customer_id"] == ticket["customer_id"]  # one customer across tickets
+    oid = other["ticket_id"]
+    wait_for(lambda: _ticket_now(stack, oid).get("current_step") == "triage", 60, "the other first step")
+    _post_until(
+        stack,
+        f"/tickets/{oid}/steps/triage/complete",
+        lambda: {
+            "outcome": "waiting_for_customer",
+            "notes": "Tracking number?",
+            "version": _ticket_now(stack, oid)["version"],
+        },
+        "the other ticket waiting for the customer",
+    )
+    _, timeline = stack.call("GET", f"/tickets/{oid}/timeline")
+    (waiting,) = [e["event_id"] for e in timeline["events"] if e["type"] == "customer.waiting"]
+    return str(waiting)
 
 
 def _post_until(
@@ -121,6 +164,7 @@ def worked(running_stack: RunningStack) -> dict[str, Any]:
     stack = running_stack
     ensure_members(stack, TEAM, AGENT)
     ensure_members(stack, "finance", AGENT)  # the second step's owner team
+    ensure_members(stack, "customer-care", AGENT)  # the customer's other ticket's first step
     word = uuid.uuid4().hex[:6]
     ticket = api_ticket(stack, f"Charged twice {word}", name="Deniz Kaya")
     tid = ticket["ticket_id"]
@@ -167,6 +211,7 @@ def worked(running_stack: RunningStack) -> dict[str, Any]:
         stack, f"/tickets/{tid}/reopen", lambda: {"reason": said["reason"]}, "reopening (the follow-up wait)"
     )
     legacy = _legacy_entries(stack, tid)
+    other_step = _other_ticket(stack, ticket)
     status, timeline = stack.call("GET", f"/tickets/{tid}/timeline?limit=500")
     assert status == 200, timeline
     events = timeline["events"]
@@ -183,7 +228,7 @@ def worked(running_stack: RunningStack) -> dict[str, Any]:
         "ticket.reopened",
     }
     assert expected_kinds <= kinds, sorted(kinds)
-    return {"ticket_id": tid, "said": said, "events": events, "legacy": legacy}
+    return {"ticket_id": tid, "said": said, "events": events, "legacy": legacy, "other_step": other_step}
 
 
 def _shown(page: Any, ticket_id: str) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
@@ -277,6 +322,9 @@ def test_the_timeline_speaks_the_readers_language(
     assert expected["ticket.resolved"] in lines[resolved]
     for line in lines.values():
         assert not [w for w in ENGLISH if w in line], line
+    # and the customer's other ticket's lines name its steps as its own category does
+    assert CHECKING[lang] in lines[worked["other_step"]], lines[worked["other_step"]]
+    assert CHECKING["en"] not in lines[worked["other_step"]]
     assert page.errors == []
 
 
