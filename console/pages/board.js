@@ -2,7 +2,7 @@
 // oldest due first; a manager reassigns from here.
 import { h, clear } from '../js/dom.js';
 import { addMessages, fmtDateTime, fmtNumber } from '../js/i18n.js';
-import { assignTicket, assigneeOf, memberEmail, dueBadge, labelled, loadCategories, showError, teamName } from './ticket.js';
+import { assignTicket, assigneeOf, isMember, memberEmail, dueBadge, labelled, loadCategories, showError, teamName } from './ticket.js';
 
 // The contract's roles: the board is for managers and admins (the API also lets a team's members read it).
 export const roles = ['manager', 'admin'];
@@ -110,7 +110,7 @@ export async function render(root, params, ctx) {
   const { api, t, user } = ctx;
   const [, teams] = await loadCategories(api);
   const me = (user.email || '').toLowerCase();
-  const mine = teams.filter((team) => (team.members || []).some((m) => memberEmail(m) === me));
+  const mine = teams.filter((team) => isMember(team, me));
   const visible = MANAGERS.some((r) => user.roles.has(r)) ? teams : mine;
   const chosen = params.team || sessionStorage.getItem(KEPT) || (mine[0] && mine[0].id) || user.team || (visible[0] && visible[0].id) || '';
   const manage = MANAGERS.some((r) => user.roles.has(r));

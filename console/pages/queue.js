@@ -2,7 +2,7 @@
 // icon and words (never colour alone); filters, text search, assignee, "more" pages; "Take" per row.
 import { h, clear } from '../js/dom.js';
 import { addMessages, fmtDateTime } from '../js/i18n.js';
-import { dueBadge, takeTicket, showError, categoryName, teamName, loadCategories, memberEmail, assigneeOf } from './ticket.js';
+import { dueBadge, takeTicket, showError, categoryName, teamName, loadCategories, isMember, assigneeOf } from './ticket.js';
 
 export const roles = ['agent', 'manager', 'admin'];
 
@@ -140,7 +140,7 @@ export async function render(root, params, ctx) {
   const [categories, teams] = await loadCategories(api);
   // My team's queue by default: the team the token names, else the first team I am a member of.
   const me = (user.email || '').toLowerCase();
-  const myTeam = user.team || (teams.find((team) => (team.members || []).some((m) => memberEmail(m) === me)) || {}).id;
+  const myTeam = user.team || (teams.find((team) => isMember(team, me)) || {}).id;
   const filters = initialFilters(user, params || {}, myTeam);
   clear(root);
 
@@ -186,7 +186,7 @@ export async function render(root, params, ctx) {
   );
 
   // Whom the API lets take a ticket: a member of its owner team, while it is open or waiting.
-  const memberOf = new Set(teams.filter((team) => (team.members || []).some((m) => memberEmail(m) === me)).map((team) => team.id));
+  const memberOf = new Set(teams.filter((team) => isMember(team, me)).map((team) => team.id));
   function row(ticket) {
     const mayTake = assigneeOf(ticket) !== me && ['open', 'waiting_customer'].includes(ticket.status) && memberOf.has(ticket.owner_team);
     const take = !mayTake

@@ -448,6 +448,11 @@ export function memberEmail(member) {
   return email.toLowerCase();
 }
 
+/** Whether ``email`` (lower-case) is a member of ``team`` (as GET /teams gives it; null: no team). */
+export function isMember(team, email) {
+  return !!team && (team.members || []).some((m) => memberEmail(m) === email);
+}
+
 /** Give the ticket to ``person`` (a staff e-mail of the owner team), or back to the team (null). */
 export async function assignTicket(api, ticket, person) {
   const path = `/tickets/${encodeURIComponent(ticket.ticket_id)}`;
@@ -589,7 +594,7 @@ export async function render(root, params, ctx) {
   const active = ['open', 'waiting_customer'].includes(ticket.status);
   // Who completes, parks, resolves or reopens (the API decides the same): a manager or admin, or an
   // agent who is a member of the owner team; a ticket no team owns is any agent's.
-  const member = !!team && (team.members || []).map(memberEmail).includes(me);
+  const member = isMember(team, me);
   const mayWork = MANAGERS.some((r) => user.roles.has(r)) || (user.roles.has('agent') && (!ticket.owner_team || member));
 
   clear(root);
