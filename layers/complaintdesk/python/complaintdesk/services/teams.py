@@ -60,16 +60,6 @@ def published_definitions() -> list[Any]:
     return [published(h.category_id, int(h.current_version))[1] for h in heads]
 
 
-def _plan(category_id: str, version: int) -> Any:
-    """A published version's definition; None when it cannot be read (the ticket is left out)."""
-    from complaintdesk.services.categories import published
-
-    try:
-        return published(category_id, version)[1]
-    except NotFound:
-        return None
-
-
 def catalog(definitions: list[Any] | None = None) -> dict[str, TeamInfo]:
     """Every team the published categories name (the first category naming one gives its names)."""
     found: dict[str, TeamInfo] = {}
@@ -294,6 +284,8 @@ def escalations(
 ) -> dict[str, Any]:
     """The active tickets whose current escalation level notifies ``manager``, newest first:
     ``limit`` of them after the place ``cursor`` names."""
+    from complaintdesk.services.categories import category_definition
+
     after = _after(cursor)
     me = principal.username.lower()
     person = me if manager == "me" else manager
@@ -303,38 +295,35 @@ def escalations(
     definitions = published_definitions()
     teams = catalog(definitions)
     mine = set(stored_teams.teams_of(person))
-    # (category, step, level) whose escalation reaches the person → the teams owning those steps
-    reaching: dict[tuple[str, str, int], Any] = {}
-    for defn in definitions:
-        for step in defn.steps:
-            for level, escalation in enumerate(step.escalation, start=1):
-                if any(_targets_me(t, person, roles, teams, mine) for t in escalation.notify):
-                    reaching[(defn.id, step.id, level)] = (step, escalation)
-    # Read: the queues of the teams owning such steps now, and of the teams the person is in or leads
-    # (an older version's ladder may still reach them there after the current one stopped doing so).
+
+    def notifies_me(escalation: Any) -> bool:
+        return any(_targets_me(t, person, roles, teams, mine) for t in escalation.notify)
+
+    # Read: the queues of the teams owning steps whose escalation reaches the person now, and of the
+    # teams they are in or lead (an older version's ladder may still reach them there).
+    reaching = {
+        step.owner_team
+        for defn in definitions
+        for step in defn.steps
+        if any(notifies_me(escalation) for escalation in step.escalation)
+    }
     led = {team_id for team_id, info in teams.items() if (info.manager_email or "").lower() == person}
-    owners = sorted({step.owner_team for step, _ in reaching.values()} | mine | led)
-    plans: dict[tuple[str, int], Any] = {}
+    owners = sorted(reaching | mine | led)
+    plans: dict[tuple[str, int | None], Any] = {}  # read once per (category, version) seen
 
     def reached(ticket: Ticket) -> tuple[Any, Any] | None:
-        """(step, escalation) of the ticket's current level in the plan version it runs, when that
-        level notifies the person; None otherwise."""
-        version = int(ticket.category_version or 0)
-        if not version:  # a ticket from before versions were recorded: the current plan
-            return reaching.get((ticket.category, ticket.current_step, int(ticket.escalation_level or 0)))
-        key = (str(ticket.category), version)
+        """(step, escalation) of the ticket's current level in the plan version it runs (the
+        current one for a ticket from before versions were recorded), when that level notifies
+        the person; None otherwise."""
+        key = (str(ticket.category), int(ticket.category_version) if ticket.category_version else None)
         if key not in plans:
-            plans[key] = _plan(*key)
-        step = (
-            next((s for s in plans[key].steps if s.id == ticket.current_step), None) if plans[key] else None
-        )
-        level = int(ticket.escalation_level or 0)
+            plans[key] = category_definition(*key)
+        defn, level = plans[key], int(ticket.escalation_level or 0)
+        step = next((s for s in defn.steps if s.id == ticket.current_step), None) if defn else None
         if step is None or not 1 <= level <= len(step.escalation):
             return None
         escalation = step.escalation[level - 1]
-        if not any(_targets_me(t, person, roles, teams, mine) for t in escalation.notify):
-            return None
-        return step, escalation
+        return (step, escalation) if notifies_me(escalation) else None
 
     found: list[dict[str, Any]] = []
     truncated = False
