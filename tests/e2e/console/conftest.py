@@ -120,3 +120,21 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return take
+
+
+def forced_post(page: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST with the console's own session (its ID token), as a user bypassing the page would:
+    {"status": 200} or the refusal's status and code."""
+    answer: dict[str, Any] = page.evaluate(
+        """async ([path, body]) => {
+            const { api } = await import('./js/api.js');
+            try {
+                await api(path, { method: 'POST', body });
+                return { status: 200 };
+            } catch (error) {
+                return { status: error.status, code: error.code };
+            }
+        }""",
+        [path, body],
+    )
+    return answer

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.console.conftest import forced_post
 from tests.e2e.console.test_agent_console import AGENT, MANAGER, TEAM, api_ticket, ensure_members
 
 pytestmark = pytest.mark.e2e
@@ -151,17 +152,8 @@ def test_an_agent_cannot_reassign_to_others(running_stack: RunningStack, signed_
     page.get_by_test_id("not-allowed").wait_for()
 
     # When the agent calls the API anyway with the console's own session (its ID token)
-    answer = page.evaluate(
-        """async ([id, version, who]) => {
-            const { api } = await import('./js/api.js');
-            try {
-                await api(`/tickets/${id}/assign`, { method: 'POST', body: { assignee: who, version } });
-                return { status: 200 };
-            } catch (error) {
-                return { status: error.status, code: error.code };
-            }
-        }""",
-        [ticket_id, ticket["version"], MANAGER],
+    answer = forced_post(
+        page, f"/tickets/{ticket_id}/assign", {"assignee": MANAGER, "version": ticket["version"]}
     )
     # Then it is refused: 403
     assert answer == {"status": 403, "code": "forbidden"}, answer

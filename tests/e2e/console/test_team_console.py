@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.console.conftest import forced_post
 from tests.e2e.console.test_agent_console import AGENT, MANAGER, TEAM, api_ticket, ensure_members, settled
 
 pytestmark = pytest.mark.e2e
@@ -70,35 +71,13 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
         screenshot(page, "ticket-not-member", "agent", "en")
 
         # When the agent posts the completion anyway with the console's own session (its ID token)
-        answer = page.evaluate(
-            """async ([id, step]) => {
-                const { api } = await import('./js/api.js');
-                try {
-                    await api(`/tickets/${id}/steps/${step}/complete`, { method: 'POST', body: { notes: 'forced' } });
-                    return { status: 200 };
-                } catch (error) {
-                    return { status: error.status, code: error.code };
-                }
-            }""",
-            [ticket_id, step],
-        )
+        answer = forced_post(page, f"/tickets/{ticket_id}/steps/{step}/complete", {"notes": "forced"})
         # Then it is refused, and the step is still waiting
         assert answer == {"status": 403, "code": "forbidden"}, answer
         _, now = stack.call("GET", f"/tickets/{ticket_id}")
         assert now["current_step"] == step and now["status"] == "open"
         # And taking it anyway is refused too: nobody has it
-        taken = page.evaluate(
-            """async ([id, version]) => {
-                const { api } = await import('./js/api.js');
-                try {
-                    await api(`/tickets/${id}/take`, { method: 'POST', body: { version } });
-                    return { status: 200 };
-                } catch (error) {
-                    return { status: error.status, code: error.code };
-                }
-            }""",
-            [ticket_id, now["version"]],
-        )
+        taken = forced_post(page, f"/tickets/{ticket_id}/take", {"version": now["version"]})
         assert taken == {"status": 403, "code": "forbidden"}, taken
         assert stack.call("GET", f"/tickets/{ticket_id}")[1].get("assignee") in (None, "")
         # And the team's queue lists the ticket without a take button

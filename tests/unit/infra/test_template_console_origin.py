@@ -37,7 +37,8 @@ def evaluator(template: dict[str, Any], **parameters: str) -> Intrinsics:
             "AWS::URLSuffix": "amazonaws.com",
         },
     )
-    intrinsics.attributes[("ConsoleDistribution", "DomainName")] = DISTRIBUTION_HOST
+    if intrinsics.condition("ConsoleHosted"):  # a stack without the console has no distribution
+        intrinsics.attributes[("ConsoleDistribution", "DomainName")] = DISTRIBUTION_HOST
     return intrinsics
 
 
@@ -60,7 +61,8 @@ def origins(template: dict[str, Any], intrinsics: Intrinsics) -> dict[str, Any]:
     return intrinsics.resolve(said)
 
 
-def expected(origin: str, gateway_kinds: list[str]) -> dict[str, Any]:
+def expected(template: dict[str, Any], origin: str) -> dict[str, Any]:
+    gateway_kinds = template["Resources"]["Api"]["Properties"]["GatewayResponses"]
     said: dict[str, Any] = {
         "api preflight": f"'{origin}'",
         "function": origin,
@@ -73,29 +75,30 @@ def expected(origin: str, gateway_kinds: list[str]) -> dict[str, Any]:
     return said
 
 
-def test_an_empty_origin_is_the_stacks_own_distribution_in_one_deploy(template: dict[str, Any]) -> None:
-    intrinsics = evaluator(template, DeployConsole="true", ConsoleOrigin="")
-    intrinsics.check_rules()
-    kinds = list(template["Resources"]["Api"]["Properties"]["GatewayResponses"])
-    assert origins(template, intrinsics) == expected(f"https://{DISTRIBUTION_HOST}", kinds)
-    assert template["Parameters"]["ConsoleOrigin"]["Default"] == ""
-
-
-def test_a_custom_domain_is_named_everywhere_instead(template: dict[str, Any]) -> None:
-    intrinsics = evaluator(template, DeployConsole="true", ConsoleOrigin="https://desk.example.com")
-    intrinsics.check_rules()
-    kinds = list(template["Resources"]["Api"]["Properties"]["GatewayResponses"])
-    assert origins(template, intrinsics) == expected("https://desk.example.com", kinds)
-
-
-def test_a_console_served_elsewhere_is_named_and_never_the_missing_distribution(
-    template: dict[str, Any],
+@pytest.mark.parametrize(
+    ("deploy_console", "console_origin", "origin"),
+    [
+        ("true", "", f"https://{DISTRIBUTION_HOST}"),  # the stack's own distribution, in one deploy
+        ("true", "https://desk.example.com", "https://desk.example.com"),  # a custom domain instead
+        (
+            "false",
+            "http://localhost:8080",
+            "http://localhost:8080",
+        ),  # served elsewhere, never the distribution
+    ],
+    ids=["own-distribution", "custom-domain", "served-elsewhere"],
+)
+def test_every_place_names_the_same_origin(
+    template: dict[str, Any], deploy_console: str, console_origin: str, origin: str
 ) -> None:
-    intrinsics = evaluator(template, DeployConsole="false", ConsoleOrigin="http://localhost:8080")
+    intrinsics = evaluator(template, DeployConsole=deploy_console, ConsoleOrigin=console_origin)
     intrinsics.check_rules()
-    del intrinsics.attributes[("ConsoleDistribution", "DomainName")]  # not in this stack
-    kinds = list(template["Resources"]["Api"]["Properties"]["GatewayResponses"])
-    assert origins(template, intrinsics) == expected("http://localhost:8080", kinds)
+    assert origins(template, intrinsics) == expected(template, origin)
+
+
+def test_the_default_origin_is_the_stacks_own_distribution(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["ConsoleOrigin"]["Default"] == ""
+    assert template["Parameters"]["DeployConsole"]["Default"] == "true"
 
 
 def test_a_console_served_elsewhere_without_an_origin_is_refused_before_anything_is_made(
