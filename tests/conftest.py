@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,6 +77,9 @@ def moto_session() -> Iterator[MotoSession]:
     yield MotoSession()
 
 
+TEST_STAGE = "test"
+
+
 @pytest.fixture
 def stack(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, jwks_url: str, moto_session: MotoSession
@@ -91,9 +93,10 @@ def stack(
     from infra.local.resources import function_environment
 
     reads_only = request.node.get_closest_marker("reads_only") is not None
-    # A stage of its own per test, in emptied backends: executions a previous test left waiting
-    # fire their timers later, and must not find (and publish into) this test's topic, queues or table.
-    resources = moto_session.begin(stage=f"t{uuid.uuid4().hex[:8]}", reuse_untouched=reads_only)
+    # Every test's stage has the same name, in backends emptied at its start (executions the previous
+    # test left running were stopped at its end): a category's state machine definition is then the
+    # same text in every test, and moto parses it once per process, not once per test.
+    resources = moto_session.begin(stage=TEST_STAGE, reuse_untouched=reads_only)
     written = None
     try:
         for name, value in function_environment("ApiFunction", resources).items():

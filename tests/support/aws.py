@@ -137,7 +137,6 @@ def stage_writes() -> tuple[Any, ...]:
     from moto.ses.models import ses_backends
     from moto.sns.models import sns_backends
     from moto.sqs.models import sqs_backends
-    from moto.stepfunctions.models import stepfunctions_backends
 
     tables = tuple(
         sorted(
@@ -157,9 +156,7 @@ def stage_writes() -> tuple[Any, ...]:
             for name, bucket in s3_backends[ACCOUNT]["global"].buckets.items()
         )
     )
-    machines = tuple(
-        sorted((sm.arn, len(sm.executions)) for sm in stepfunctions_backends[ACCOUNT][REGION].state_machines)
-    )
+    machines = tuple(sorted((sm.arn, len(sm.executions)) for sm in step_functions_backend().state_machines))
     sns = sns_backends[ACCOUNT][REGION]
     notifications = tuple(sorted((arn, len(topic.sent_notifications)) for arn, topic in sns.topics.items()))
     metrics = len(cloudwatch_backends[ACCOUNT][REGION].get_all_metrics())
@@ -187,6 +184,66 @@ def stage_writes() -> tuple[Any, ...]:
         events,
         secrets,
     )
+
+
+def step_functions_backend() -> Any:
+    """The backend that serves Step Functions here: with ``execute_state_machine`` (MOTO_CONFIG) moto
+    answers from its parser backend, which keeps its own state machines and executions."""
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    return stepfunctions_parser_backends[ACCOUNT][REGION]
+
+
+def stop_running_executions() -> int:
+    """Stop every execution still running (as ``StopExecution`` would); returns how many.
+
+    moto runs each execution in a thread that outlives the test: one waiting in a Wait state or on
+    a task token would otherwise wake later and send to a queue, topic or table of the same name in
+    the next test's stage. A stopped execution's thread wakes from its Wait at once and evaluates
+    nothing more; one waiting on a task token ends when its wait does, without another call. An
+    execution started a moment ago may not have built its environment yet (its thread parses the
+    definition first): it is given that moment, as moto's StopExecution needs the environment."""
+    import time
+
+    backend = step_functions_backend()
+    running = [
+        execution
+        for machine in backend.state_machines
+        for execution in machine.executions
+        if execution.status == "RUNNING"
+    ]
+    for execution in running:
+        worker = execution.exec_worker
+        deadline = time.monotonic() + 10
+        while worker is not None and getattr(worker, "env", None) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        backend.stop_execution(execution.execution_arn)
+    return len(running)
+
+
+def share_service_models() -> None:
+    """Read botocore's data files once per process, not once per test.
+
+    Every test makes its clients anew (``reset_caches``: settings may differ), from a new botocore
+    session, and a new session reads botocore's data again: the endpoints (about a megabyte of
+    JSON), then each service's model, paginators and endpoint rules. Under a profiler that was about
+    a quarter of the integration tests' own CPU. The files do not change while the process runs, so
+    each session gets the one loader kept per data path, and with it what that loader has read (a
+    session shares it among its own clients the same way)."""
+    import botocore.session
+
+    if getattr(botocore.session.create_loader, "shared", False):
+        return
+    original = botocore.session.create_loader
+    loaders: dict[Any, Any] = {}
+
+    def create_loader(search_path_string: Any = None) -> Any:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = original(search_path_string)
+        return loaders[search_path_string]
+
+    create_loader.shared = True  # type: ignore[attr-defined]
+    botocore.session.create_loader = create_loader  # type: ignore[assignment]
 
 
 def keep_transactions_item_level() -> None:
@@ -247,13 +304,14 @@ class MotoSession:
     Each test gets a stage of its own (its own table, queues, topics, bucket, alarms, receipt rule)
     in backends emptied at its start, exactly as a fresh ``mock_aws`` would have them, so it sees
     no ticket, queue message, SNS or SES delivery, metric or execution of another test; executions
-    an earlier test left waiting fire their timers at names that no longer exist. Only
+    still running when a test ends are stopped then (``stop_running_executions``). Only
     ``SHARED_SERVICES`` are kept, and they are checked before each test: if a test changed them
     (a user, a group, a role policy) or another mock reset moto, they are built again."""
 
     def __init__(self) -> None:
         keep_asl_parse_trees()
         keep_transactions_item_level()
+        share_service_models()
         self.shared: Any = None
         self.fingerprint: tuple[Any, ...] | None = None
         self._tokens: dict[str, str] = {}
@@ -318,6 +376,7 @@ class MotoSession:
                 written = (self._current_writes, now)
         self._current, self._current_writes = None, None
         if self._mock is not None:
+            stop_running_executions()
             self._mock.stop(remove_data=False)
             self._mock = None
         return written

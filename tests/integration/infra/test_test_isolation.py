@@ -144,3 +144,43 @@ def mock_aws_kept() -> Iterator[None]:
         yield
     finally:
         mock.stop(remove_data=False)
+
+
+def test_an_execution_left_waiting_sends_nothing_into_the_next_stage_of_the_same_name(
+    moto_session: MotoSession,
+) -> None:
+    import json
+    import time
+
+    # Given a test whose execution waits two seconds, then sends to the stage's notify queue
+    first = moto_session.begin(stage="isok")
+    try:
+        sfn = boto3.client("stepfunctions")
+        definition = {
+            "StartAt": "Later",
+            "States": {
+                "Later": {"Type": "Wait", "Seconds": 2, "Next": "Send"},
+                "Send": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage",
+                    "Parameters": {"QueueUrl": first.physical["NotifyQueue"], "MessageBody": "late"},
+                    "End": True,
+                },
+            },
+        }
+        machine = sfn.create_state_machine(
+            name="isok-late", definition=json.dumps(definition), roleArn=first.arns["WorkflowRole"]
+        )["stateMachineArn"]
+        sfn.start_execution(stateMachineArn=machine)
+    finally:
+        moto_session.end()
+    # When the next test gets a stage of the same name, and the wait is over
+    second = moto_session.begin(stage="isok")
+    try:
+        assert second.physical["NotifyQueue"] == first.physical["NotifyQueue"]
+        time.sleep(3)
+        # Then the execution was stopped when its test ended, and nothing reached the new queue
+        got = boto3.client("sqs").receive_message(QueueUrl=second.physical["NotifyQueue"], WaitTimeSeconds=0)
+        assert "Messages" not in got
+    finally:
+        moto_session.end()
