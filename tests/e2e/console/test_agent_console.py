@@ -46,15 +46,18 @@ def ensure_members(stack: RunningStack, team: str, *people: str) -> None:
     assert status == 200, answer
 
 
-def api_ticket(stack: RunningStack, subject: str, *, name: str, language: str = "en") -> dict[str, Any]:
-    """A billing complaint received through the API, once its first step is assigned to the team."""
+def api_ticket(
+    stack: RunningStack, subject: str, *, name: str, language: str = "en", category: str = CATEGORY
+) -> dict[str, Any]:
+    """A billing complaint received through the API (in ``category``, the shipped billing plan or one
+    made from it), once its first step is assigned to the team."""
     address = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.com"
     status, ticket = stack.call(
         "POST",
         "/tickets",
         {
             "channel": "api",
-            "category": CATEGORY,
+            "category": category,
             "subject": subject,
             "description": f"{subject}: the invoice shows the same charge twice.",
             "customer": {"name": name, "email": address, "language": language},

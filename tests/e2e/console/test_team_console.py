@@ -23,7 +23,8 @@ from tests.e2e.console.test_agent_console import AGENT, MANAGER, TEAM, api_ticke
 
 pytestmark = pytest.mark.e2e
 
-PLAN_CATEGORY = "plan-version-e2e"  # this module's own category: the shipped ones stay as they are
+PLAN_CATEGORY = "plan-version-e2e"  # this module's own categories: the shipped ones stay as they are
+ESCALATION_CATEGORY = "escalation-e2e"
 
 
 def members_of(stack: RunningStack, team: str) -> list[str]:
@@ -101,22 +102,44 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
         put_members(stack, TEAM, before)
 
 
-def publish_plan(stack: RunningStack, steps: int) -> int:
-    """The shipped billing plan as this module's category, with its first ``steps`` steps; returns
-    the version published."""
+def publish_billing_copy(stack: RunningStack, category_id: str, names: dict[str, str], change: Any) -> int:
+    """The shipped billing plan published as ``category_id`` after ``change`` (a function of its
+    definition); returns the version published."""
     status, shipped = stack.call("GET", "/categories/billing-error", role="admin")
     assert status == 200, shipped
     data = dict(shipped["definition"])
-    data["id"] = PLAN_CATEGORY
-    data["names"] = {
-        "tr": "Plan sürümü denemesi",
-        "en": "Plan version check",
-        "lv": "Plāna versijas pārbaude",
-    }
-    data["steps"] = data["steps"][:steps]
-    status, published = stack.call("PUT", f"/categories/{PLAN_CATEGORY}", data, role="admin")
+    data["id"], data["names"] = category_id, names
+    change(data)
+    status, published = stack.call("PUT", f"/categories/{category_id}", data, role="admin")
     assert status in (200, 201), published
     return int(published["current_version"])
+
+
+def publish_plan(stack: RunningStack, steps: int) -> int:
+    """The shipped billing plan as this module's category, with its first ``steps`` steps; returns
+    the version published."""
+    names = {"tr": "Plan sürümü denemesi", "en": "Plan version check", "lv": "Plāna versijas pārbaude"}
+    return publish_billing_copy(
+        stack, PLAN_CATEGORY, names, lambda data: data.update(steps=data["steps"][:steps])
+    )
+
+
+def publish_quick_escalation(stack: RunningStack) -> None:
+    """The shipped billing plan whose first step runs out after one SLA hour on the wall clock (a
+    second here) instead of a working day (which, outside the team's hours, starts the next morning):
+    its tickets reach the billing lead at once and stay there for the lead's extra time."""
+
+    def first_step_due_in_an_hour(data: dict[str, Any]) -> None:
+        first = dict(data["steps"][0], sla="1h", clock="calendar")
+        first["escalation"] = [dict(first["escalation"][0], extra="5d"), *first["escalation"][1:]]
+        data["steps"] = [first, *data["steps"][1:]]
+
+    names = {
+        "tr": "Hızlı yükseltme denemesi",
+        "en": "Quick escalation check",
+        "lv": "Ātras eskalācijas pārbaude",
+    }
+    publish_billing_copy(stack, ESCALATION_CATEGORY, names, first_step_due_in_an_hour)
 
 
 def plan_ticket(stack: RunningStack) -> dict[str, Any]:
@@ -204,12 +227,16 @@ def test_the_escalations_page_says_more_exist_and_shows_them(
 ) -> None:
     stack = running_stack
     ensure_members(stack, TEAM, AGENT, MANAGER)
+    publish_quick_escalation(stack)
     ids = [
-        api_ticket(stack, f"Escalate {n} {uuid.uuid4().hex[:6]}", name="Selin Kaya")["ticket_id"]
+        api_ticket(
+            stack, f"Escalate {n} {uuid.uuid4().hex[:6]}", name="Selin Kaya", category=ESCALATION_CATEGORY
+        )["ticket_id"]
         for n in range(2)
     ]
 
-    # Given two tickets escalated to the billing manager (SLA hours run as seconds)
+    # Given two tickets escalated to the billing manager (SLA hours run as seconds: their first step
+    # is due in an hour, and the lead's extra time outlasts the test)
     def escalated() -> list[dict[str, Any]] | None:
         _, received = stack.call("GET", "/escalations?manager=me", role="manager")
         rows = received["escalations"]
