@@ -194,8 +194,8 @@ def step_functions_backend() -> Any:
     return stepfunctions_parser_backends[ACCOUNT][REGION]
 
 
-def stop_running_executions() -> int:
-    """Stop every execution still running (as ``StopExecution`` would); returns how many.
+def stop_running_executions() -> None:
+    """Stop every execution still running (as ``StopExecution`` would).
 
     moto runs each execution in a thread that outlives the test: one waiting in a Wait state or on
     a task token would otherwise wake later and send to a queue, topic or table of the same name in
@@ -206,19 +206,15 @@ def stop_running_executions() -> int:
     import time
 
     backend = step_functions_backend()
-    running = [
-        execution
-        for machine in backend.state_machines
-        for execution in machine.executions
-        if execution.status == "RUNNING"
-    ]
-    for execution in running:
-        worker = execution.exec_worker
-        deadline = time.monotonic() + 10
-        while worker is not None and getattr(worker, "env", None) is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        backend.stop_execution(execution.execution_arn)
-    return len(running)
+    for machine in backend.state_machines:
+        for execution in machine.executions:
+            if execution.status != "RUNNING":
+                continue
+            worker = execution.exec_worker
+            deadline = time.monotonic() + 10
+            while worker is not None and worker.env is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            backend.stop_execution(execution.execution_arn)
 
 
 def share_service_models() -> None:

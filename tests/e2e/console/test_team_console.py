@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -102,7 +103,9 @@ def test_a_non_member_agent_sees_no_step_controls_and_is_refused(
         put_members(stack, TEAM, before)
 
 
-def publish_billing_copy(stack: RunningStack, category_id: str, names: dict[str, str], change: Any) -> int:
+def publish_billing_copy(
+    stack: RunningStack, category_id: str, names: dict[str, str], change: Callable[[dict[str, Any]], None]
+) -> int:
     """The shipped billing plan published as ``category_id`` after ``change`` (a function of its
     definition); returns the version published."""
     status, shipped = stack.call("GET", "/categories/billing-error", role="admin")
