@@ -83,3 +83,37 @@ def test_a_member_change_whose_write_fails_keeps_the_team_as_it_was(desk: Any, f
         "/teams/billing/members", {"members": [AGENT], "version": before["version"]}, role="admin"
     )
     assert status == 200 and team["members"] == [AGENT] and team["version"] == before["version"] + 1
+
+
+def test_a_comment_whose_ticket_is_saved_meanwhile_is_written_once_without_a_conflict(
+    desk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A comment names no version: when someone else (the plan, a poller, a colleague) saves the
+    ticket between the comment's read and its write, the agent's words are not refused with a 409."""
+    from complaintdesk.services import tickets
+    from complaintdesk.store import tickets as stored
+
+    status, ticket = desk.post("/tickets", complaint())
+    assert status == 201, ticket
+    tid = ticket["ticket_id"]
+    real_save, raced = stored.save, []
+
+    def save_after_a_colleague(ticket_read: Any, change: Any) -> Any:
+        if not raced:  # the comment's first write: a colleague's change lands just before it
+            raced.append(True)
+            now = desk.get(f"/tickets/{tid}", role="agent")[1]
+            assert now["priority"] != "low", now
+            assert desk.patch(f"/tickets/{tid}", {"priority": "low", "version": now["version"]})[0] == 200
+        return real_save(ticket_read, change)
+
+    monkeypatch.setattr(tickets.stored, "save", save_after_a_colleague)
+    status, comment = desk.post(f"/tickets/{tid}/comments", {"body": "We are on it.", "visibility": "public"})
+
+    # Then the comment is written, once, after the colleague's change (which it did not undo)
+    assert status == 201, comment
+    assert raced == [True]
+    timeline = desk.get(f"/tickets/{tid}/timeline", role="agent")[1]["events"]
+    assert [e["type"] for e in timeline].count("comment.public") == 1
+    assert [e["type"] for e in timeline][-2:] == ["ticket.updated", "comment.public"], timeline
+    after = desk.get(f"/tickets/{tid}", role="agent")[1]
+    assert after["priority"] == "low" and after["first_response_at"] is not None

@@ -39,6 +39,7 @@ def allocate_ticket_id(at: datetime) -> str:
 
 
 CREATE_ATTEMPTS = 8
+COMMENT_ATTEMPTS = 5
 
 
 def create_ticket(
@@ -220,25 +221,37 @@ def add_comment(
 
     ``canned_reply_id`` instead of ``body``: that canned reply of the ticket's category, filled for
     the ticket in the customer's language (``services/canned_replies.py``), is the text."""
-    ticket = load(ticket_id)
-    if canned_reply_id is not None:
-        from complaintdesk.services.canned_replies import fill_for_ticket
+    # A comment names no version: the writer means it whatever else happened to the ticket. When
+    # the plan, a poller or a colleague saves the ticket between this read and this write, the
+    # ticket is read again and the comment applied to it again, instead of refusing the person.
+    for attempt in range(1, COMMENT_ATTEMPTS + 1):
+        ticket = load(ticket_id)
+        if canned_reply_id is not None:
+            from complaintdesk.services.canned_replies import fill_for_ticket
 
-        body = fill_for_ticket(ticket, canned_reply_id)["text"]
-    assert body is not None  # CommentIn asks for one of the two
-    at = clock.now()
-    if from_customer:  # decided by the one service for the customer's answer, then saved here
-        from complaintdesk.services.replies import answer_through_api
+            body = fill_for_ticket(ticket, canned_reply_id)["text"]
+        assert body is not None  # CommentIn asks for one of the two
+        at = clock.now()
+        if from_customer:  # decided by the one service for the customer's answer, then saved here
+            from complaintdesk.services.replies import answer_through_api
 
-        change = answer_through_api(ticket, body, actor=actor, at=at)
-    else:
-        files = None
-        if attachment_ids:  # files the reply's e-mail carries (services/attachments.py)
-            from complaintdesk.services.attachments import for_reply
+            change = answer_through_api(ticket, body, actor=actor, at=at)
+        else:
+            files = None
+            if attachment_ids:  # files the reply's e-mail carries (services/attachments.py)
+                from complaintdesk.services.attachments import for_reply
 
-            files = for_reply(ticket.ticket_id, attachment_ids)
-        change = ticket.commented(body, public=visibility == "public", by=actor, at=at, attachments=files)
-    stored.save(ticket, change)
+                files = for_reply(ticket.ticket_id, attachment_ids)
+            change = ticket.commented(body, public=visibility == "public", by=actor, at=at, attachments=files)
+        try:
+            stored.save(ticket, change)
+        except Conflict:
+            if attempt == COMMENT_ATTEMPTS:
+                raise
+            logger().info("comment retried", extra={"attempt": attempt})
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # jittered backoff: let the other writer finish
+            continue
+        break
     return event_view(change.entries[-1])
 
 
