@@ -19,9 +19,17 @@ at a time, and these habits sink the stack under load:
    moto has one: an SQS long poll. ``ReceiveMessage`` therefore scans the queue under the lock and
    waits for new messages outside it.
 3. **Every Step Functions execution parses its state machine again.** moto runs the ANTLR parser
-   over the definition at each StartExecution (about a second of CPU for a category's plan). The
-   patch keeps the parse tree of each definition (the last ``PARSE_CACHE_SIZE``) and builds the
-   execution's components from it afresh, so nothing evaluated is shared between executions.
+   over the definition when the state machine is created and at each StartExecution (1.3-1.5 s of
+   CPU for a shipped category's plan, 100-200 kB of ASL), and every process starts with none parsed.
+   The patch pickles the program a parse gives (the components the executions evaluate, built and
+   not yet run; 150-290 kB) and answers each later parse of the same text by unpickling it (5-10 ms):
+   every execution gets components of its own, so nothing evaluated is shared. The pickles are kept
+   in memory (the last ``PARSE_CACHE_SIZE`` definitions) and in ``program_cache_folder()``, keyed by
+   moto's and Python's versions and the definition's text, so the next process (a restart of the
+   stack, the test suite's workers) parses nothing it has parsed before. moto 5.2.5 uses only the
+   program a parse returns (creation validates and drops both, an execution takes the program), so
+   an unpickled program comes without its parse tree (``None``). A program that does not pickle keeps
+   its tree instead, and its components are built from the tree afresh each time.
 4. **Every service task makes a new boto3 client.** moto's executor builds a client (and with it a
    connection pool, so a new connection and server thread) for each ``sqs:sendMessage``,
    ``sns:publish`` or ``dynamodb:updateItem`` it runs. The patch reuses one client per region and
@@ -62,11 +70,16 @@ import copy
 import hashlib
 import inspect
 import logging
+import os
+import pickle
+import sys
+import tempfile
 import threading
 import time
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 MOTO_VERSION = "5.2.5"
@@ -124,6 +137,10 @@ PINNED: dict[str, str] = {
     "moto.stepfunctions.parser.backend.execution_worker.ExecutionWorker._get_evaluation_entrypoint": (
         "2b25949ae855da8035b347b28ac72f90d7d6542bf26ef7e1f03a50ce6a981fde"
     ),
+    # Not replaced, but habit 3 answers a parse without its tree because this caller drops it.
+    "moto.stepfunctions.parser.models.StepFunctionsParserBackend._validate_definition": (
+        "a5921e3d3b46dcd341ec3a64e61af486cd2f843751a1890e07e9ea0f0008569b"
+    ),
     "moto.stepfunctions.parser.asl.utils.boto_client.boto_client_for": (
         "1f44dc2ac8aa2179df62365a6e5ea377f1770ea828a0f107440a2554f1b4edb8"
     ),
@@ -155,7 +172,11 @@ PINNED: dict[str, str] = {
 }
 
 LOG = logging.getLogger(__name__)
-PARSE_CACHE_SIZE = 256  # state machine definitions whose parse tree is kept
+PARSE_CACHE_SIZE = 256  # state machine definitions whose program (or parse tree) is kept in memory
+# Where parsed programs are kept between processes (habit 3): the checkout's build folder, unless
+# COMPLAINTDESK_PROGRAM_CACHE names another (an empty value keeps them in memory only). Only this
+# checkout's own processes write there; a file that does not load is parsed again and replaced.
+PROGRAM_CACHE_VARIABLE = "COMPLAINTDESK_PROGRAM_CACHE"
 _applied = False
 _in_transaction = threading.local()
 
@@ -434,23 +455,87 @@ def _pruning_start(original: Callable[..., Any]) -> Callable[..., Any]:
     return start
 
 
-def _parse_tree_cached(original: Callable[[str], Any]) -> Callable[[str], Any]:
+def program_cache_folder() -> Path | None:
+    """The folder of the parsed programs kept between processes, or None (memory only)."""
+    configured = os.environ.get(PROGRAM_CACHE_VARIABLE)
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    return Path(__file__).resolve().parents[2] / "build" / "asl-programs"
+
+
+def _program_file(folder: Path, definition: str) -> Path:
+    from moto import __version__ as moto_version
+
+    key = hashlib.sha256(f"{moto_version}\n{sys.version}\n{definition}".encode()).hexdigest()
+    return folder / f"{key}.pickle"
+
+
+def _load_program(definition: str) -> tuple[Any, bytes] | None:
+    folder = program_cache_folder()
+    if folder is None:
+        return None
+    try:
+        pickled = _program_file(folder, definition).read_bytes()
+        return pickle.loads(pickled), pickled
+    except FileNotFoundError:
+        return None
+    except Exception:  # written by another moto, cut short, or not ours: parse again and replace it
+        LOG.warning("a kept Step Functions program did not load; parsing its definition again", exc_info=True)
+        return None
+
+
+def _keep_program(definition: str, pickled: bytes) -> None:
+    folder = program_cache_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Whole or not at all: another process may read (or write) the same definition meanwhile.
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+            try:
+                part.write(pickled)
+                part.close()
+                os.replace(part.name, _program_file(folder, definition))
+            except OSError:
+                os.unlink(part.name)
+                raise
+    except OSError:  # a read-only checkout or a full disk: memory only
+        LOG.debug("could not keep a parsed Step Functions program in %s", folder, exc_info=True)
+
+
+def _programs_kept(original: Callable[[str], Any]) -> Callable[[str], Any]:
     from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 
-    trees: dict[str, Any] = {}
+    programs: dict[str, bytes] = {}  # definition → its program, pickled as the parse built it
+    trees: dict[str, Any] = {}  # definition → its parse tree, for a program that does not pickle
     guard = threading.Lock()
+
+    def remember(kept: dict[str, Any], definition: str, value: Any) -> None:
+        with guard:
+            if len(kept) >= PARSE_CACHE_SIZE:
+                kept.pop(next(iter(kept)))
+            kept[definition] = value
 
     def parse(definition: str) -> Any:
         with guard:
-            tree = trees.get(definition)
-        if tree is None:
-            program, tree = original(definition)  # syntax errors are raised here, never cached
-            with guard:
-                if len(trees) >= PARSE_CACHE_SIZE:
-                    trees.pop(next(iter(trees)))
-                trees[definition] = tree
-            return program, tree
-        return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
+            pickled, tree = programs.get(definition), trees.get(definition)
+        if pickled is not None:
+            return pickle.loads(pickled), None  # components of its own, never evaluated
+        if tree is not None:
+            return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
+        loaded = _load_program(definition)
+        if loaded is not None:
+            remember(programs, definition, loaded[1])
+            return loaded[0], None
+        program, tree = original(definition)  # syntax errors are raised here, never kept
+        try:
+            pickled = pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a component holding something that does not pickle (or nests too deep)
+            remember(trees, definition, tree)
+        else:
+            remember(programs, definition, pickled)
+            _keep_program(definition, pickled)
+        return program, tree
 
     _keep_original(parse, original)
     return parse
@@ -557,7 +642,7 @@ def apply() -> None:
     wrap(Table, "all_items", _all_items_for_queries)
     wrap(DynamoDBBackend, "transact_write_items", _item_level_transactions)
     wrap(Program, "eval", _program_eval_inline)
-    wrap(AmazonStateLanguageParser, "parse", _parse_tree_cached, static=True)
+    wrap(AmazonStateLanguageParser, "parse", _programs_kept, static=True)
     wrap(ExecutionWorker, "start", _pruning_start)
     wrap(moto.backends, "list_of_moto_modules", _modules_listed_once)
     reused = _clients_reused(boto_client.boto_client_for)

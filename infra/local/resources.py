@@ -233,8 +233,14 @@ def _sqs_queue(ctx: _Context, logical_id: str, props: _Props) -> _Created:
     name = props.take("QueueName") or ctx.default_name(logical_id) + (".fifo" if fifo else "")
     attributes = {key: _attr_value(props.take(key)) for key in _QUEUE_ATTRIBUTES if key in props.names()}
     props.finish()
-    url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    served = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = client.get_queue_attributes(QueueUrl=served, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # The URL as AWS writes it, not moto server's (its host and port): the callback queue's URL is
+    # written into every compiled plan, and with a port in it no start of the stack would compile
+    # the text an earlier one did, so moto would parse each plan again (infra/local/moto_patches,
+    # habit 3). moto finds a queue by the URL's last segment, whatever host it names.
+    _, _, _, region, account, _ = arn.split(":", 5)
+    url = f"https://sqs.{region}.amazonaws.com/{account}/{name}"
     return _Created(ref=url, arn=arn, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})
 
 

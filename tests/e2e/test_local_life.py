@@ -230,6 +230,11 @@ def test_sigterm_stops_the_stack_in_seconds_and_a_restart_brings_back_what_it_he
     # And nothing restored was sent again (the stream did not replay the saved items)
     wait_for(lambda: mails_about(tmp_path / "outbox", [fresh["ticket_id"]]), 60, "the new acknowledgement")
     assert mails_about(tmp_path / "outbox", before) == mails_before
+    # And the plans it compiled name the queues as the first start's did, though moto's port moved
+    # (so the programs moto parsed then serve this start: infra/local/moto_patches, habit 3)
+    assert second.info["moto_url"] != first.info["moto_url"]
+    assert second.info["resources"]["CallbackQueue"] == first.info["resources"]["CallbackQueue"]
+    assert second.info["resources"]["CallbackQueue"].startswith("https://sqs.us-east-1.amazonaws.com/")
     # And the stack said which plans it could not resume
     assert second.info["restored"]["plans_not_resumed"] == [planned["ticket_id"]]
     assert "1 running plans not resumed" in second.log()

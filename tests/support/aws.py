@@ -104,20 +104,21 @@ def _shared_fingerprint() -> tuple[Any, ...]:
     return pools, roles, keys
 
 
-def keep_asl_parse_trees() -> None:
+def keep_asl_programs() -> None:
     """moto's Step Functions parses a definition with ANTLR when a state machine is created (only to
-    validate it) and again when each execution starts: ~1.1 s of CPU for a shipped category's 70 kB
-    on a quiet machine. Only the local stack's patch for that (infra/local/moto_patches, habit 3) is
-    installed here: the parse tree is kept by text and each call still builds its own components
-    from it. (The other patches change what moto records: with them all, in one run, a retried SNS task left
-    no TaskFailed in the execution history, which test_wf_resilience_runs checks.)"""
+    validate it) and again when each execution starts: 1.3-1.5 s of CPU for a shipped category's plan.
+    Only the local stack's patch for that (infra/local/moto_patches, habit 3) is installed here: each
+    parsed program is kept pickled, in memory and in the checkout's build folder (the other workers
+    and the local stacks the e2e tests start read it there), and each call unpickles components of
+    its own. (The other patches change what moto records: with them all, in one run, a retried SNS
+    task left no TaskFailed in the execution history, which test_wf_resilience_runs checks.)"""
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
-    if getattr(AmazonStateLanguageParser.parse, "keeps_trees", False):
+    if getattr(AmazonStateLanguageParser.parse, "keeps_programs", False):
         return
     original = AmazonStateLanguageParser.parse
-    parse = moto_patches._parse_tree_cached(original)
-    parse.keeps_trees = True  # type: ignore[attr-defined]
+    parse = moto_patches._programs_kept(original)
+    parse.keeps_programs = True  # type: ignore[attr-defined]
     # moto_patches.apply() may wrap this again later in the process (the unit tests' patched_moto):
     # its pin check then reads moto's source through here (inspect.getsource follows __wrapped__).
     parse.__wrapped__ = original  # type: ignore[attr-defined]
@@ -305,7 +306,7 @@ class MotoSession:
     (a user, a group, a role policy) or another mock reset moto, they are built again."""
 
     def __init__(self) -> None:
-        keep_asl_parse_trees()
+        keep_asl_programs()
         keep_transactions_item_level()
         share_service_models()
         self.shared: Any = None

@@ -3,7 +3,9 @@ for, transactions that roll back only their own items, and moto safe under concu
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -389,3 +391,137 @@ def test_the_fast_path_takes_only_plain_single_member_values() -> None:
     assert not moto_patches._as_is({"N": 3})  # str()-ed by the walk
     assert not moto_patches._as_is({"S": "a", "N": "1"})  # the walk orders members by the shape
     assert not moto_patches._as_is({"X": "a"})  # not a member: the walk drops it
+
+
+# --- 3. Step Functions programs kept between parses and between processes -------------------------
+
+GREETING = json.dumps(
+    {
+        "StartAt": "Greet",
+        "States": {
+            "Greet": {
+                "Type": "Pass",
+                "Result": {"said": "merhaba"},
+                "ResultPath": "$.greeting",
+                "Next": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+)
+
+
+def _moto_parse() -> Any:
+    """moto's own parse, under whatever this process wrapped it with."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    parse = AmazonStateLanguageParser.parse
+    while (
+        inner := getattr(parse, moto_patches._ORIGINAL, None) or getattr(parse, "__wrapped__", None)
+    ) is not None:
+        parse = inner
+    return parse
+
+
+@pytest.fixture
+def kept(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The programs' folder (a test's own) and the parses moto itself was asked for."""
+    monkeypatch.setenv(moto_patches.PROGRAM_CACHE_VARIABLE, str(tmp_path))
+    parsed: list[str] = []
+    moto_parse = _moto_parse()
+
+    def counting(definition: str) -> Any:
+        parsed.append(definition)
+        return moto_parse(definition)
+
+    return tmp_path, parsed, counting
+
+
+def test_a_program_parsed_once_serves_the_next_process_and_each_parse_gets_components_of_its_own(
+    kept: Any,
+) -> None:
+    folder, parsed, counting = kept
+    # Given one process that parses a definition
+    program, tree = moto_patches._programs_kept(counting)(GREETING)
+    assert tree is not None and parsed == [GREETING]
+    assert len(list(folder.glob("*.pickle"))) == 1
+    # When another process (a fresh patch) parses the same text, twice
+    next_process = moto_patches._programs_kept(counting)
+    (one, no_tree), (two, _) = next_process(GREETING), next_process(GREETING)
+    # Then moto parsed nothing again, and each answer is a program of its own
+    assert parsed == [GREETING] and no_tree is None
+    assert type(one) is type(program) and one is not two
+    assert one.start_at.start_at_name == two.start_at.start_at_name == "Greet"
+    # And a different text is parsed (the key is the whole text)
+    other = GREETING.replace("merhaba", "hello")
+    next_process(other)
+    assert parsed == [GREETING, other] and len(list(folder.glob("*.pickle"))) == 2
+
+
+def test_an_execution_runs_from_a_kept_program_as_from_moto_s_own_parse(
+    kept: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto import mock_aws
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    counting = kept[2]
+    moto_patches._programs_kept(counting)(GREETING)  # an earlier process parsed it
+
+    def refuse(definition: str) -> Any:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(AmazonStateLanguageParser, "parse", staticmethod(moto_patches._programs_kept(refuse)))
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        arn = sfn.create_state_machine(
+            name="greeting", definition=GREETING, roleArn="arn:aws:iam::123456789012:role/sfn"
+        )["stateMachineArn"]
+        runs = [
+            sfn.start_execution(stateMachineArn=arn, name=f"run-{n}", input=json.dumps({"n": n}))[
+                "executionArn"
+            ]
+            for n in (1, 2)
+        ]
+        for n, run in enumerate(runs, start=1):
+            for _ in range(100):
+                described = sfn.describe_execution(executionArn=run)
+                if described["status"] != "RUNNING":
+                    break
+                time.sleep(0.05)
+            assert described["status"] == "SUCCEEDED", described
+            assert json.loads(described["output"]) == {"n": n, "greeting": {"said": "merhaba"}}
+
+
+def test_a_kept_program_that_does_not_load_is_parsed_again_and_replaced(kept: Any) -> None:
+    folder, parsed, counting = kept
+    moto_patches._programs_kept(counting)(GREETING)
+    (kept_file,) = folder.glob("*.pickle")
+    kept_file.write_bytes(b"not a pickle")
+    tree = moto_patches._programs_kept(counting)(GREETING)[1]
+    assert tree is not None and len(parsed) == 2
+    assert kept_file.read_bytes() != b"not a pickle"
+    assert moto_patches._programs_kept(counting)(GREETING)[0].start_at.start_at_name == "Greet"
+    assert len(parsed) == 2
+
+
+def test_a_definition_that_does_not_parse_is_never_kept(kept: Any) -> None:
+    from moto.stepfunctions.parser.asl.parse.asl_parser import ASLParserException
+
+    folder, parsed, counting = kept
+    parse = moto_patches._programs_kept(counting)
+    for _ in range(2):
+        with pytest.raises(ASLParserException):
+            parse('{"StartAt": "Nowhere", "States": {')
+    assert len(parsed) == 2 and list(folder.iterdir()) == []
+
+
+def test_an_empty_folder_setting_keeps_programs_in_memory_only(
+    kept: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, parsed, counting = kept
+    monkeypatch.setenv(moto_patches.PROGRAM_CACHE_VARIABLE, "")
+    assert moto_patches.program_cache_folder() is None
+    parse = moto_patches._programs_kept(counting)
+    parse(GREETING)
+    parse(GREETING)
+    assert len(parsed) == 1 and list(folder.iterdir()) == []
