@@ -16,6 +16,7 @@ the layer or the standard library.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -170,14 +171,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A moto server of its own (a separate process: the functions reach AWS over HTTP)."""
+    """A moto server of its own (a separate process: the functions reach AWS over HTTP); moto's
+    own, keeping the Step Functions programs it parses (tests/support/moto_server.py)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     env = {**os.environ, **CREDENTIALS, "MOTO_PORT": str(port)}  # the executor calls back on this port
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-m", "tests.support.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+            cwd=REPO,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -205,14 +208,16 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def aws_stack(moto_server: str) -> Any:
-    """template.yaml's resources in the moto server, a stage of their own per test."""
+def aws_stack(moto_server: str, request: pytest.FixtureRequest) -> Any:
+    """template.yaml's resources in the moto server, a stage of their own per test (named after the
+    test: the same plans are compiled each run, and the server finds them parsed already)."""
     import boto3
 
     from infra.local.resources import create_local_resources
 
+    stage = "b" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:6]
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return create_local_resources(session, stage=f"b{uuid.uuid4().hex[:6]}", endpoint_url=moto_server)
+    return create_local_resources(session, stage=stage, endpoint_url=moto_server)
 
 
 def lambda_environment(
