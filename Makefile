@@ -42,10 +42,13 @@ run: $(STAMP)
 ## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP,
 ## the customer pages in headless Chromium), on TEST_WORKERS processes (pytest-xdist, --dist load: each
 ## worker that runs e2e tests starts its own local stack). Prints the time it took; fails when a test fails.
+## --maxschedchunk 2: xdist otherwise hands the first worker a quarter of its share at once, and the
+## e2e tests (collected first) all landed on it: 320 s of them in a row while the other worker ran
+## the rest of the suite and waited. Two at a time, both workers share the e2e tests, then the rest.
 TEST_WORKERS ?= auto
 test: $(STAMP) browser
 	@start=$$(date +%s); status=0; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist load || status=$$?; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 || status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## The unit tests alone (pure: no moto, no stack); prints the time it took. Without the

@@ -34,6 +34,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The browser the e2e tests share (tests/support/browser.py) is closed after their last test's
+    fixtures (its pages' contexts), as their local stack is (tests/e2e/conftest.py ``running_stack``)."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or nextitem.get_closest_marker("e2e") is None:
+            from tests.support.browser import close_shared_chromium
+
+            close_shared_chromium()
+
+
 @pytest.fixture(autouse=True)
 def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Never reach a real AWS account from a test. Tests run in local mode (complaintdesk.settings)."""

@@ -58,7 +58,7 @@ at a time, and these habits sink the stack under load:
    the answer as it is. Anything else (a binary ``B``/``BS``, a number that is not a string, a value
    of several members) takes moto's walk; the rest of the response is walked as before.
 
-``apply()`` installs them all; it is idempotent. The local stack calls it before starting moto;
+``apply()`` installs them all; it is idempotent, and ``remove()`` takes them out again. The local stack calls it before starting moto;
 in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
 source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
 upgrade cannot silently run these patches against code they were not written for.
@@ -178,6 +178,7 @@ PARSE_CACHE_SIZE = 256  # state machine definitions whose program (or parse tree
 # checkout's own processes write there; a file that does not load is parsed again and replaced.
 PROGRAM_CACHE_VARIABLE = "COMPLAINTDESK_PROGRAM_CACHE"
 _applied = False
+_undo: list[Callable[[], None]] = []  # what apply() changed, each as the way to put it back
 _in_transaction = threading.local()
 
 
@@ -627,16 +628,23 @@ def apply() -> None:
     from moto.stepfunctions.parser.asl.utils import boto_client
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
+    def put(owner: Any, name: str, value: Any) -> None:
+        before = inspect.getattr_static(owner, name)  # a staticmethod stays one when put back
+        setattr(owner, name, value)
+        _undo.append(lambda: setattr(owner, name, before))
+
     def wrap(owner: Any, name: str, wrapper: Callable[[Any], Any], static: bool = False) -> None:
         patched = wrapper(getattr(owner, name))
-        setattr(owner, name, staticmethod(patched) if static else patched)
+        put(owner, name, staticmethod(patched) if static else patched)
 
     wrap(BaseResponse, "call_action", _locked_call_action)
     wrap(BaseJSONSerializer, "_serialize_type_structure", _attribute_values_as_is)
     wrap(SQSBackend, "receive_message", _receive_waiting_outside_lock)
     # moto's dynamodb models call copy.deepcopy/copy.copy through their module: a stand-in module.
-    dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
-        deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy
+    put(
+        dynamodb_models,
+        "copy",
+        types.SimpleNamespace(deepcopy=_deepcopy_outside_transactions(copy.deepcopy), copy=copy.copy),
     )
     wrap(Table, "query", _query_without_sorting_everything)
     wrap(Table, "all_items", _all_items_for_queries)
@@ -647,6 +655,16 @@ def apply() -> None:
     wrap(moto.backends, "list_of_moto_modules", _modules_listed_once)
     reused = _clients_reused(boto_client.boto_client_for)
     for name in _CLIENT_MODULES:
-        module: Any = importlib.import_module(name)
-        module.boto_client_for = reused
+        put(importlib.import_module(name), "boto_client_for", reused)
     _applied = True
+
+
+def remove() -> None:
+    """Take the patches out again, as ``apply()`` found moto. The local stack never does; the unit
+    tests of the patches do after each test, so the rest of the process's tests run moto as it is
+    (with them all, a retried SNS task leaves no TaskFailed in its execution's history, which
+    tests/integration/workflow/test_wf_resilience_runs.py checks against moto's own)."""
+    global _applied
+    while _undo:
+        _undo.pop()()
+    _applied = False

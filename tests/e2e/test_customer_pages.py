@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import email
 import re
-from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, wait_for
-from tests.support.browser import launched_chromium
+from tests.support.browser import shared_chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -68,11 +67,11 @@ CUSTOMERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright; skipped (or failed in CI) when absent."""
-    with launched_chromium() as browser:
-        yield browser
+@pytest.fixture
+def chromium() -> Any:
+    """Debian's Chromium, headless, through Playwright (the test process's one: tests/support/browser.py);
+    skipped (or failed in CI) when absent."""
+    return shared_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ Playwright's sync API) against the running local stack's console URL.
 
 Fixtures for every console test (tests/e2e/console/test_*.py):
 - ``console``: the console's URL plus the stack (``console.url``, ``console.stack``).
-- ``browser``: one Chromium per test module; ``console_page``: a fresh context (its own
-  sessionStorage and localStorage) and page at 1280×800.
+- ``browser``: the test process's one Chromium (tests/support/browser.py ``shared_chromium``);
+  ``console_page``: a fresh context (its own sessionStorage and localStorage) and page at 1280×800.
 - ``signed_in(role, language="en")``: a page signed in through the login page as a person would
   (types the e-mail and password, presses Sign in), in that language, on the role's start page.
 - ``screenshot(page, name, role, lang)``: build/screenshots/console/<name>-<role>-<lang>.png.
@@ -24,7 +24,7 @@ import pytest
 
 from infra.local.users import PASSWORD, username
 from tests.e2e.conftest import REPO, RunningStack
-from tests.support.browser import launched_chromium
+from tests.support.browser import shared_chromium
 
 SCREENSHOTS = REPO / "build" / "screenshots" / "console"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -40,10 +40,9 @@ class Console:
     stack: RunningStack
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as launched:
-        yield launched
+@pytest.fixture
+def browser() -> Any:
+    return shared_chromium()
 
 
 @pytest.fixture

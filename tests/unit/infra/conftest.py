@@ -14,5 +14,8 @@ def patched_moto() -> Iterator[None]:
     from infra.local import moto_patches
 
     moto_patches.apply()
-    with mock_aws():
-        yield
+    try:
+        with mock_aws():
+            yield
+    finally:
+        moto_patches.remove()  # the process's other tests run moto as it is
