@@ -57,6 +57,19 @@ def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def once_its_plan_waits(stack: RunningStack, ticket_id: str) -> dict[str, Any]:
+    """The ticket once its plan waits on the first step's task. The plan's callback saves the ticket
+    (its token, its due times), so a version read before it is stale: a take or a step answer sent
+    with it is rightly refused as a conflict."""
+
+    def waiting() -> dict[str, Any] | None:
+        status, now = stack.call("GET", f"/tickets/{ticket_id}")
+        assert status == 200, now
+        return now if now["workflow"].get("waiting_for") else None
+
+    return dict(wait_for(waiting, 60, "the plan to wait on the first step"))
+
+
 def acknowledgement_text(stack: RunningStack, ticket_id: str) -> str:
     """The plain text of the first mail the stack sent about ``ticket_id`` (its acknowledgement),
     as the customer reads it from the outbox."""

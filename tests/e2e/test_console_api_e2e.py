@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from infra.local.users import username
-from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.conftest import RunningStack, once_its_plan_waits
 
 pytestmark = pytest.mark.e2e
 
@@ -46,13 +46,7 @@ def test_an_agent_takes_a_ticket_from_the_team_queue_and_the_lead_sees_it(
     # When the agent finds it by a word of the customer's name and takes it
     status, found = running_stack.call("GET", "/tickets?team=billing&q=liga%20cancelled")
     assert status == 200 and tid in [t["ticket_id"] for t in found["tickets"]]
-    # (once its plan has given the first step to the team: that saves the ticket, so a version read
-    # before it is stale and the take would rightly be refused as a conflict)
-    current = wait_for(
-        lambda: (t := running_stack.call("GET", f"/tickets/{tid}")[1])["workflow"].get("waiting_for") and t,
-        60,
-        "the plan's first step",
-    )
+    current = once_its_plan_waits(running_stack, tid)
     status, taken = running_stack.call("POST", f"/tickets/{tid}/take", {"version": current["version"]})
     assert status == 200 and taken["assignee"] == AGENT
     # Then it is in the agent's own queue, and on the team board under the agent's name

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.conftest import RunningStack, once_its_plan_waits, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +50,7 @@ def api_ticket(
     stack: RunningStack, subject: str, *, name: str, language: str = "en", category: str = CATEGORY
 ) -> dict[str, Any]:
     """A billing complaint received through the API (in ``category``, the shipped billing plan or one
-    made from it), once its first step is assigned to the team."""
+    made from it), once its plan waits on the first step (tests/e2e/conftest.py)."""
     address = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.com"
     status, ticket = stack.call(
         "POST",
@@ -71,12 +71,7 @@ def api_ticket(
         role="integration",
     )
     assert status == 201, ticket
-
-    def assigned() -> dict[str, Any] | None:
-        _, now = stack.call("GET", f"/tickets/{ticket['ticket_id']}")
-        return now if now.get("owner_team") and now.get("current_step") else None
-
-    return wait_for(assigned, 60, "the first step assigned to its team")
+    return once_its_plan_waits(stack, ticket["ticket_id"])
 
 
 def canned_reply(stack: RunningStack) -> dict[str, Any]:

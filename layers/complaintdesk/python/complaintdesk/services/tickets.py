@@ -42,6 +42,12 @@ CREATE_ATTEMPTS = 8
 COMMENT_ATTEMPTS = 5
 
 
+def _back_off(attempt: int) -> None:
+    """Before writing a ticket again after a conflict: a jittered, growing wait, so the other
+    writer finishes first."""
+    time.sleep(random.uniform(0, 0.05 * 2**attempt))
+
+
 def create_ticket(
     data: TicketCreate,
     *,
@@ -115,7 +121,7 @@ def create_ticket(
             if (failed and max(failed) >= own) or attempt == CREATE_ATTEMPTS:
                 raise
             logger().info("create retried", extra={"attempt": attempt, "failed_items": sorted(failed)})
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # jittered backoff: let the other writer finish
+            _back_off(attempt)
     emit("TicketsCreated", channel=data.channel, category=data.category)
     return ticket_view(ticket)
 
@@ -249,7 +255,7 @@ def add_comment(
             if attempt == COMMENT_ATTEMPTS:
                 raise
             logger().info("comment retried", extra={"attempt": attempt})
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # jittered backoff: let the other writer finish
+            _back_off(attempt)
             continue
         break
     return event_view(change.entries[-1])
