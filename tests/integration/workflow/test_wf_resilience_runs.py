@@ -146,7 +146,7 @@ def test_a_publish_that_fails_once_is_retried_and_the_run_finishes(
     assert failing.failed == 1
     history = driver.history(ticket)
     failures = [e["taskFailedEventDetails"]["error"] for e in history if e["type"] == "TaskFailed"]
-    assert failures == ["SNS.ThrottledException"]
+    assert failures == ["SNS.ThrottledException"], " ".join(event["type"] for event in history)
     assert [e["event_type"] for e in driver.events(ticket, 1)] == ["step.escalated"]
 
     # And closing the ticket by hand finishes the run
