@@ -102,14 +102,17 @@ def stack(
     A test marked ``reads_only`` may get the stage of the ``reads_only`` test before it, if that
     one wrote nothing to it; each such test is checked at its end and fails if it wrote anything
     (tests/support/aws.py ``stage_writes``: items, stream records, messages, objects, executions,
-    notifications, mail, metrics, log events, secrets)."""
+    notifications, mail, metrics, log events, secrets).
+
+    The stage has the template's CloudWatch alarms and dashboard only for a test marked ``alarms``."""
     from infra.local.resources import function_environment
 
     reads_only = request.node.get_closest_marker("reads_only") is not None
+    with_alarms = request.node.get_closest_marker("alarms") is not None
     # Every test's stage has the same name, in backends emptied at its start (executions the previous
     # test left running were stopped at its end): a category's state machine definition is then the
     # same text in every test, and moto parses it once per process, not once per test.
-    resources = moto_session.begin(stage=TEST_STAGE, reuse_untouched=reads_only)
+    resources = moto_session.begin(stage=TEST_STAGE, reuse_untouched=reads_only, with_alarms=with_alarms)
     written = None
     try:
         for name, value in function_environment("ApiFunction", resources).items():

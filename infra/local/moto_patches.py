@@ -661,9 +661,8 @@ def apply() -> None:
 
 def remove() -> None:
     """Take the patches out again, as ``apply()`` found moto. The local stack never does; the unit
-    tests of the patches do after each test, so the rest of the process's tests run moto as it is
-    (with them all, a retried SNS task leaves no TaskFailed in its execution's history, which
-    tests/integration/workflow/test_wf_resilience_runs.py checks against moto's own)."""
+    tests of the patches do after each test, so the rest of the process's tests run moto with only
+    the patches the tests install themselves (tests/support/aws.py: habits 1, 3 and 8)."""
     global _applied
     while _undo:
         _undo.pop()()

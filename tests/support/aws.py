@@ -35,7 +35,14 @@ SHARED_TYPES = frozenset(
         "AWS::IAM::Role",
     }
 )
+# What a test's stage leaves out unless the test is marked ``alarms`` (tests/conftest.py ``stack``).
+ALARM_TYPES = frozenset({"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard"})
 TOKENS_FOR_SECONDS = 30 * 60  # moto's ID tokens live an hour; mint new ones well before
+
+
+def _has_alarms(resources: Any) -> bool:
+    """Whether a stage was made with the template's alarms (``ALARM_TYPES``)."""
+    return any(resources.template["Resources"][lid]["Type"] in ALARM_TYPES for lid in resources.physical)
 
 
 def reset_caches() -> None:
@@ -107,11 +114,13 @@ def _shared_fingerprint() -> tuple[Any, ...]:
 def keep_asl_programs() -> None:
     """moto's Step Functions parses a definition with ANTLR when a state machine is created (only to
     validate it) and again when each execution starts: 1.3-1.5 s of CPU for a shipped category's plan.
-    Only the local stack's patch for that (infra/local/moto_patches, habit 3) is installed here: each
+    The local stack's patch for that (infra/local/moto_patches, habit 3) is installed here: each
     parsed program is kept pickled, in memory and in the checkout's build folder (the other workers
     and the local stacks the e2e tests start read it there), and each call unpickles components of
-    its own. (The other patches change what moto records: with them all, in one run, a retried SNS
-    task left no TaskFailed in the execution history, which test_wf_resilience_runs checks.)"""
+    its own. The in-process tests take only the patches that spare CPU without changing an answer
+    (habits 1, 3 and 8); the lock, the client reuse and the inline evaluation are the server's.
+    (A retried SNS task once left no TaskFailed in a history with all patches on: that was another
+    test's execution outliving its moto, tests/integration/workflow/conftest.py, not a patch.)"""
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
     if getattr(AmazonStateLanguageParser.parse, "keeps_programs", False):
@@ -272,6 +281,26 @@ def keep_transactions_item_level() -> None:
         )
 
 
+def keep_attribute_values_as_is() -> None:
+    """moto's JSON serializer walks every DynamoDB attribute value of every item it answers with
+    through the output shape, looking each of ``AttributeValue``'s ten members up through a chain of
+    name aliases: a fifth of the CPU of the tests that read and write tickets. The local stack's
+    patch for that (infra/local/moto_patches, habit 8) is installed here too: a value moto already
+    holds in its JSON form (one member, strings, booleans, maps and lists of such) goes into the
+    answer as it is, which is what the walk would have made of it; anything else takes the walk."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    if getattr(BaseJSONSerializer._serialize_type_structure, "as_is", False):
+        return
+    original = BaseJSONSerializer._serialize_type_structure
+    patched = moto_patches._attribute_values_as_is(original)
+    patched.as_is = True  # type: ignore[attr-defined]
+    # As for the parse trees: moto_patches.apply() may wrap this again, and its pin check then reads
+    # moto's source through here.
+    patched.__wrapped__ = original  # type: ignore[attr-defined]
+    BaseJSONSerializer._serialize_type_structure = patched  # type: ignore[method-assign]
+
+
 class ClientsKept:
     """What ``create_local_resources`` needs of a boto3 session, its clients made once per process:
     a stage is ~80 calls through ~9 clients, and making a client (service model, endpoint rules) cost
@@ -308,6 +337,7 @@ class MotoSession:
     def __init__(self) -> None:
         keep_asl_programs()
         keep_transactions_item_level()
+        keep_attribute_values_as_is()
         share_service_models()
         self.shared: Any = None
         self.fingerprint: tuple[Any, ...] | None = None
@@ -320,12 +350,14 @@ class MotoSession:
         # The last stage, if the test that used it wrote nothing to it (``end(check_untouched=True)``).
         self._untouched: tuple[Any, tuple[Any, ...]] | None = None
 
-    def begin(self, stage: str, reuse_untouched: bool = False) -> Any:
+    def begin(self, stage: str, reuse_untouched: bool = False, with_alarms: bool = True) -> Any:
         """Start moto (keeping its data) and create a test's stage; returns its LocalResources.
 
         With ``reuse_untouched`` (a test marked ``reads_only``) the previous stage is given again if
         the test that had it wrote nothing (checked at its end) and moto still holds exactly what it
-        held then: the same backends, nothing any thread wrote since, the shared services unchanged."""
+        held then: the same backends, nothing any thread wrote since, the shared services unchanged.
+        Without ``with_alarms`` the stage has no CloudWatch alarm or dashboard (``ALARM_TYPES``):
+        twenty alarms are a quarter of a stage's creation, and few tests watch one."""
         from moto import mock_aws
 
         import infra.local.resources as resources
@@ -336,7 +368,11 @@ class MotoSession:
             untouched, self._untouched = self._untouched, None
             if reuse_untouched and untouched is not None and self.shared is not None:
                 kept, writes = untouched
-                if stage_writes() == writes and _shared_fingerprint() == self.fingerprint:
+                if (
+                    _has_alarms(kept) == with_alarms
+                    and stage_writes() == writes
+                    and _shared_fingerprint() == self.fingerprint
+                ):
                     self._current, self._current_writes = kept, writes
                     return kept
             if self.shared is None or _shared_fingerprint() != self.fingerprint:
@@ -351,6 +387,7 @@ class MotoSession:
                 stage=stage,
                 reuse=self.shared,
                 reuse_types=SHARED_TYPES,
+                leave_out_types=frozenset() if with_alarms else ALARM_TYPES,
             )
             self._current_writes = stage_writes() if reuse_untouched else None
             return self._current

@@ -184,3 +184,39 @@ def test_an_execution_left_waiting_sends_nothing_into_the_next_stage_of_the_same
         assert "Messages" not in got
     finally:
         moto_session.end()
+
+
+def _template() -> dict[str, Any]:
+    from infra.local.template import load_template
+
+    return dict(load_template())
+
+
+def test_a_stage_has_the_alarms_only_for_a_test_that_asks(moto_session: MotoSession) -> None:
+    from tests.support.aws import ALARM_TYPES
+
+    template_alarms = {
+        lid
+        for lid, resource in _template()["Resources"].items()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert len(template_alarms) >= 10 and "AWS::CloudWatch::Alarm" in ALARM_TYPES
+    # Given a stage made for a test not marked ``alarms``
+    plain = moto_session.begin(stage="plain", with_alarms=False)
+    try:
+        # Then it has no alarm and no dashboard, and everything else
+        cloudwatch = boto3.client("cloudwatch")
+        assert cloudwatch.describe_alarms()["MetricAlarms"] == []
+        assert cloudwatch.list_dashboards()["DashboardEntries"] == []
+        assert not template_alarms & set(plain.physical)
+        assert {"TicketsTable", "NotifyQueue", "EventsTopic"} <= set(plain.physical)
+    finally:
+        moto_session.end()
+    # When a test marked ``alarms`` asks for its stage
+    watched = moto_session.begin(stage="watched", with_alarms=True)
+    try:
+        # Then every alarm of the template is there, as on AWS
+        names = {alarm["AlarmName"] for alarm in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+        assert names == {watched.physical[lid] for lid in template_alarms}
+    finally:
+        moto_session.end()
