@@ -111,6 +111,21 @@ def _shared_fingerprint() -> tuple[Any, ...]:
     return pools, roles, keys
 
 
+def _install_for_tests(owner: Any, name: str, wrapper: Any, static: bool = False) -> bool:
+    """Put ``wrapper(owner.name)`` (a patch of infra/local/moto_patches) in place of ``owner.name``,
+    once per process; False if it is there already. moto_patches.apply() may wrap it again later in
+    the process (the unit tests' patched_moto): its pin check then reads moto's source through here
+    (inspect.getsource follows ``__wrapped__``)."""
+    if getattr(getattr(owner, name), "installed_for_tests", False):
+        return False
+    original = getattr(owner, name)
+    patched = wrapper(original)
+    patched.installed_for_tests = True
+    patched.__wrapped__ = original
+    setattr(owner, name, staticmethod(patched) if static else patched)
+    return True
+
+
 def keep_asl_programs() -> None:
     """moto's Step Functions parses a definition with ANTLR when a state machine is created (only to
     validate it) and again when each execution starts: 1.3-1.5 s of CPU for a shipped category's plan.
@@ -123,15 +138,7 @@ def keep_asl_programs() -> None:
     test's execution outliving its moto, tests/integration/workflow/conftest.py, not a patch.)"""
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
-    if getattr(AmazonStateLanguageParser.parse, "keeps_programs", False):
-        return
-    original = AmazonStateLanguageParser.parse
-    parse = moto_patches._programs_kept(original)
-    parse.keeps_programs = True  # type: ignore[attr-defined]
-    # moto_patches.apply() may wrap this again later in the process (the unit tests' patched_moto):
-    # its pin check then reads moto's source through here (inspect.getsource follows __wrapped__).
-    parse.__wrapped__ = original  # type: ignore[attr-defined]
-    AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
+    _install_for_tests(AmazonStateLanguageParser, "parse", moto_patches._programs_kept, static=True)
 
 
 def stage_writes() -> tuple[Any, ...]:
@@ -265,15 +272,7 @@ def keep_transactions_item_level() -> None:
     import moto.dynamodb.models as dynamodb_models
     from moto.dynamodb.models import DynamoDBBackend
 
-    if getattr(DynamoDBBackend.transact_write_items, "item_level", False):
-        return
-    original = DynamoDBBackend.transact_write_items
-    patched = moto_patches._item_level_transactions(original)
-    patched.item_level = True  # type: ignore[attr-defined]
-    # As for the parse trees: moto_patches.apply() may wrap this again, and its pin check then reads
-    # moto's source through here.
-    patched.__wrapped__ = original  # type: ignore[attr-defined]
-    DynamoDBBackend.transact_write_items = patched  # type: ignore[method-assign]
+    _install_for_tests(DynamoDBBackend, "transact_write_items", moto_patches._item_level_transactions)
     if isinstance(dynamodb_models.copy, types.ModuleType):
         # moto's dynamodb models call copy.deepcopy through their module: a stand-in module.
         dynamodb_models.copy = types.SimpleNamespace(  # type: ignore[assignment]
@@ -290,15 +289,7 @@ def keep_attribute_values_as_is() -> None:
     answer as it is, which is what the walk would have made of it; anything else takes the walk."""
     from moto.core.serialize import BaseJSONSerializer
 
-    if getattr(BaseJSONSerializer._serialize_type_structure, "as_is", False):
-        return
-    original = BaseJSONSerializer._serialize_type_structure
-    patched = moto_patches._attribute_values_as_is(original)
-    patched.as_is = True  # type: ignore[attr-defined]
-    # As for the parse trees: moto_patches.apply() may wrap this again, and its pin check then reads
-    # moto's source through here.
-    patched.__wrapped__ = original  # type: ignore[attr-defined]
-    BaseJSONSerializer._serialize_type_structure = patched  # type: ignore[method-assign]
+    _install_for_tests(BaseJSONSerializer, "_serialize_type_structure", moto_patches._attribute_values_as_is)
 
 
 class ClientsKept:

@@ -186,18 +186,13 @@ def test_an_execution_left_waiting_sends_nothing_into_the_next_stage_of_the_same
         moto_session.end()
 
 
-def _template() -> dict[str, Any]:
-    from infra.local.template import load_template
-
-    return dict(load_template())
-
-
 def test_a_stage_has_the_alarms_only_for_a_test_that_asks(moto_session: MotoSession) -> None:
+    from infra.local.template import load_template
     from tests.support.aws import ALARM_TYPES
 
     template_alarms = {
         lid
-        for lid, resource in _template()["Resources"].items()
+        for lid, resource in load_template()["Resources"].items()
         if resource["Type"] == "AWS::CloudWatch::Alarm"
     }
     assert len(template_alarms) >= 10 and "AWS::CloudWatch::Alarm" in ALARM_TYPES
