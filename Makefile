@@ -45,10 +45,13 @@ run: $(STAMP)
 ## --maxschedchunk 2: xdist otherwise hands the first worker a quarter of its share at once, and the
 ## e2e tests (collected first) all landed on it: 320 s of them in a row while the other worker ran
 ## the rest of the suite and waited. Two at a time, both workers share the e2e tests, then the rest.
+## Bytecode is kept as for test-unit (below): each worker collects every test module, and rewriting
+## their asserts (and those of the schemathesis and hypothesis plugins) took each about 8 s of CPU
+## on every run where PYTHONDONTWRITEBYTECODE was set.
 TEST_WORKERS ?= auto
 test: $(STAMP) browser
 	@start=$$(date +%s); status=0; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 || status=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 || status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## The unit tests alone (pure: no moto, no stack); prints the time it took. Without the
