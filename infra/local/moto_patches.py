@@ -58,6 +58,15 @@ at a time, and these habits sink the stack under load:
    the answer as it is. Anything else (a binary ``B``/``BS``, a number that is not a string, a value
    of several members) takes moto's walk; the rest of the response is walked as before.
 
+9. **Every message sent or received counts the queue again.** A queue's attributes include its
+   three ``ApproximateNumberOf*`` counts, each a walk of every message with a clock reading per
+   message, and moto builds them all where it wants one other attribute: three times (so nine walks)
+   to read the retention period of each message it hands out, once per message sent to read
+   ``ContentBasedDeduplication``. A batch of ten received from a queue holding 800 messages walked
+   them about ninety times (under the load test the notify queue's drain was spent there). While
+   those calls run (and a ``GetQueueAttributes`` that asks for no count) the patch has the counts
+   answer 0 without walking: nothing in them reads a count, and every answer is moto's own.
+
 ``apply()`` installs them all; it is idempotent, and ``remove()`` takes them out again. The local stack calls it before starting moto;
 in-process tests may call it too. Each patched function is pinned by moto's version and a hash of its
 source (``PINNED``): ``check_pins()`` names any that moved, and a unit test fails on it, so a moto
@@ -149,6 +158,37 @@ PINNED: dict[str, str] = {
     ),
     "moto.core.serialize.BaseJSONSerializer._serialize_type_structure": (
         "36873909cd0aeb4defa91cc9912c6e90a62d7d92ced6150ac7de92fd10a81967"
+    ),
+    "moto.sqs.models.SQSBackend.is_message_valid_based_on_retention_period": (
+        "cca23b94a5f3af9d9c5af1c09ee5e615017bdf6bd032301cb321c06c7e595d4b"
+    ),
+    "moto.sqs.models.SQSBackend.get_queue_attributes": (
+        "58417223da457b5a0aac5ccc31b6646ed9b22c3b276a0f0d9fd5f3f13bd797ec"
+    ),
+    "moto.sqs.models.SQSBackend.send_message": (
+        "bf161af09a9e6b860e3dd5d8f58ccc802623caa86883fab9b2ffb333f8f70330"
+    ),
+    "moto.sqs.models.SQSBackend.send_message_batch": (
+        "0707ad219481c867546327a5e0f42421187e1706202c68f9d8e87be597d3417a"
+    ),
+    "moto.sqs.models.Queue.approximate_number_of_messages.fget": (
+        "d357a9506a56d2f8f9f364aa1e0a4739182106db6dbcede0e0699c00d1406eec"
+    ),
+    "moto.sqs.models.Queue.approximate_number_of_messages_delayed.fget": (
+        "c3c1dadb0c42ed5f8f5e1fddc8384de67db2df9a4055504f10903bd0b55e8d2f"
+    ),
+    "moto.sqs.models.Queue.approximate_number_of_messages_not_visible.fget": (
+        "5dbecc4dda174358d2aefa96e4b769def47fd6bb2c315241c451e8518c3fabab"
+    ),
+    # Not replaced, but habit 9 relies on them reading no count while a send runs.
+    "moto.sqs.models.SQSBackend._validate_message": (
+        "39cb57c19e596164bc306395ca3697adeea6deaa48a3277831ce6aaa99816e3a"
+    ),
+    "moto.sqs.models.Queue.add_message": (
+        "f27c9231c1f2043382bc1435c4dfbab7b645389df642f050d9dda477f6535c35"
+    ),
+    "moto.sqs.models.Queue.attributes.fget": (
+        "40cb990b121628d535cecbcd0e0d333984024633b70a097489ae8611e1a59338"
     ),
     # Not replaced, but the DynamoDB item fast path (8.) reproduces what they do to an item's values.
     "moto.core.serialize.ResponseSerializer._serialize_type_structure": (
@@ -609,6 +649,57 @@ def _attribute_values_as_is(original: Callable[..., Any]) -> Callable[..., Any]:
     return _serialize_type_structure
 
 
+# --- 9. queue counts only where they are read ----------------------------------------------------
+
+# The ApproximateNumberOf* attributes; a GetQueueAttributes that names one of them (or All) counts.
+_QUEUE_COUNTS = frozenset(
+    {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"}
+)
+_QUEUE_COUNT_PROPERTIES = (
+    "approximate_number_of_messages",
+    "approximate_number_of_messages_delayed",
+    "approximate_number_of_messages_not_visible",
+)
+_counts_unread = threading.local()  # depth of the calls running in this thread that read no count
+
+
+def _counted_when_read(original: Any) -> property:
+    fget = original.fget
+
+    def count(queue: Any) -> int:
+        if getattr(_counts_unread, "depth", 0):
+            return 0  # built into attributes nobody reads
+        return int(fget(queue))
+
+    _keep_original(count, fget)
+    return property(count)
+
+
+def _reading_no_count(original: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        _counts_unread.depth = getattr(_counts_unread, "depth", 0) + 1
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _counts_unread.depth -= 1
+
+    _keep_original(call, original)
+    call.__name__ = call.__qualname__ = original.__name__
+    return call
+
+
+def _queue_attributes_counted_when_asked(original: Callable[..., Any]) -> Callable[..., Any]:
+    without_counts = _reading_no_count(original)
+
+    def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
+        if "All" in attribute_names or not _QUEUE_COUNTS.isdisjoint(attribute_names):
+            return original(self, queue_name, attribute_names)
+        return without_counts(self, queue_name, attribute_names)
+
+    _keep_original(get_queue_attributes, original)
+    return get_queue_attributes
+
+
 def apply() -> None:
     """Install the patches (once per process)."""
     global _applied
@@ -622,7 +713,7 @@ def apply() -> None:
     from moto.core.serialize import BaseJSONSerializer
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
-    from moto.sqs.models import SQSBackend
+    from moto.sqs.models import Queue, SQSBackend
     from moto.stepfunctions.parser.asl.component.program.program import Program
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from moto.stepfunctions.parser.asl.utils import boto_client
@@ -640,6 +731,11 @@ def apply() -> None:
     wrap(BaseResponse, "call_action", _locked_call_action)
     wrap(BaseJSONSerializer, "_serialize_type_structure", _attribute_values_as_is)
     wrap(SQSBackend, "receive_message", _receive_waiting_outside_lock)
+    wrap(SQSBackend, "get_queue_attributes", _queue_attributes_counted_when_asked)
+    for name in ("is_message_valid_based_on_retention_period", "send_message", "send_message_batch"):
+        wrap(SQSBackend, name, _reading_no_count)
+    for name in _QUEUE_COUNT_PROPERTIES:
+        put(Queue, name, _counted_when_read(getattr(Queue, name)))
     # moto's dynamodb models call copy.deepcopy/copy.copy through their module: a stand-in module.
     put(
         dynamodb_models,

@@ -222,6 +222,93 @@ def test_a_long_poll_does_not_hold_up_other_requests(aws: Any) -> None:
     waiting.join(5)
 
 
+def _message_clock_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts the reads of SQS messages' visibility, one per message for each walk of a queue."""
+    from moto.sqs.models import Message
+
+    reads: Counter[str] = Counter()
+    visible = Message.visible.fget
+
+    def counted(message: Any) -> bool:
+        reads["visible"] += 1
+        return bool(visible(message))
+
+    monkeypatch.setattr(Message, "visible", property(counted))
+    return reads
+
+
+def test_sending_to_and_receiving_from_a_full_queue_walk_it_once_per_call(
+    aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="deep")["QueueUrl"]
+    for start in range(0, 300, 10):
+        sqs.send_message_batch(
+            QueueUrl=queue, Entries=[{"Id": str(n), "MessageBody": f"m{start + n}"} for n in range(10)]
+        )
+    reads = _message_clock_reads(monkeypatch)
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    # moto's own walked the 300 messages three times for each of the ten it handed out
+    assert len(received) == 10 and reads["visible"] <= 2 * 300, reads
+    reads.clear()
+    sqs.send_message(QueueUrl=queue, MessageBody="one more")
+    assert reads["visible"] == 0
+    # And a count asked for is still counted, once
+    depth = sqs.get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert depth == {"ApproximateNumberOfMessages": "291", "ApproximateNumberOfMessagesNotVisible": "10"}
+    everything = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    assert everything["ApproximateNumberOfMessages"] == "291"
+    assert everything["ApproximateNumberOfMessagesDelayed"] == "0"
+
+
+def test_queue_attribute_answers_are_moto_s_own(aws: Any) -> None:
+    from moto.sqs.models import sqs_backends
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(
+        QueueName="q.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    )["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="a", MessageGroupId="g")
+    backend = sqs_backends["123456789012"][REGION]
+    patched = type(backend).get_queue_attributes
+    moto_s_own = getattr(patched, moto_patches._ORIGINAL)
+    asked: list[list[str]] = [
+        [],
+        ["All"],
+        ["QueueArn", "All"],
+        ["ApproximateNumberOfMessages"],
+        ["VisibilityTimeout", "FifoQueue", "Policy", "RedrivePolicy", "VisibilityTimeout"],
+        ["MessageRetentionPeriod", "ContentBasedDeduplication", "KmsMasterKeyId"],
+    ]
+    for names in asked:
+        assert patched(backend, "q.fifo", names) == moto_s_own(backend, "q.fifo", names), names
+    for bad in (["NoSuchAttribute"], ["QueueArn", ""]):
+        with pytest.raises(Exception) as ours:
+            patched(backend, "q.fifo", bad)
+        with pytest.raises(Exception) as theirs:
+            moto_s_own(backend, "q.fifo", bad)
+        assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+    with pytest.raises(Exception, match="does not exist"):
+        sqs.get_queue_attributes(QueueUrl=url.replace("q.fifo", "gone"), AttributeNames=["QueueArn"])
+
+
+def test_a_message_past_its_retention_period_is_not_handed_out(aws: Any) -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="short", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="kept")
+    from moto.sqs.models import sqs_backends
+
+    backend = sqs_backends["123456789012"][REGION]
+    (message,) = backend.get_queue("short")._messages
+    assert backend.is_message_valid_based_on_retention_period("short", message)
+    assert backend.get_queue("short").approximate_number_of_messages == 1  # counted outside those calls
+    message.sent_timestamp -= 61_000  # sent 61 s earlier: past a 60 s retention
+    assert not backend.is_message_valid_based_on_retention_period("short", message)
+    assert sqs.receive_message(QueueUrl=queue).get("Messages", []) == []
+
+
 def test_queries_answer_in_key_order_with_pages(aws: Any) -> None:
     client = boto3.client("dynamodb", region_name=REGION)
     client.create_table(
