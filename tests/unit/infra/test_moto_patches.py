@@ -612,3 +612,22 @@ def test_an_empty_folder_setting_keeps_programs_in_memory_only(
     parse(GREETING)
     parse(GREETING)
     assert len(parsed) == 1 and list(folder.iterdir()) == []
+
+
+def test_a_jsonpath_is_compiled_once_and_each_evaluation_keeps_to_its_own_data(patched_moto: None) -> None:
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    assert json_path.parse("$.ticket.steps[1]") is json_path.parse("$.ticket.steps[1]")
+    assert result_path.parse("$.reply") is result_path.parse("$.reply")
+    first = {"ticket": {"steps": ["triage", "investigate"]}}
+    second = {"ticket": {"steps": ["confirm", "close"]}}
+    assert json_path.extract_json("$.ticket.steps[1]", first) == "investigate"
+    assert json_path.extract_json("$.ticket.steps[1]", second) == "close"
+    with pytest.raises(json_path.NoSuchJsonPathError):
+        json_path.extract_json("$.ticket.steps[1]", {"ticket": {}})
+    # A ResultPath writes into the state's input, never into the compiled path
+    expression = result_path.parse("$.reply")
+    a = expression.update_or_create({"n": 1}, {"ok": True})
+    b = expression.update_or_create({"n": 2}, {"ok": False})
+    assert a == {"n": 1, "reply": {"ok": True}} and b == {"n": 2, "reply": {"ok": False}}
