@@ -205,9 +205,7 @@ PINNED: dict[str, str] = {
     "moto.sqs.models.SQSBackend._validate_message": (
         "39cb57c19e596164bc306395ca3697adeea6deaa48a3277831ce6aaa99816e3a"
     ),
-    "moto.sqs.models.Queue.add_message": (
-        "f27c9231c1f2043382bc1435c4dfbab7b645389df642f050d9dda477f6535c35"
-    ),
+    "moto.sqs.models.Queue.add_message": ("f27c9231c1f2043382bc1435c4dfbab7b645389df642f050d9dda477f6535c35"),
     "moto.sqs.models.Queue.attributes.fget": (
         "40cb990b121628d535cecbcd0e0d333984024633b70a097489ae8611e1a59338"
     ),
@@ -675,7 +673,11 @@ def _attribute_values_as_is(original: Callable[..., Any]) -> Callable[..., Any]:
 
 # The ApproximateNumberOf* attributes; a GetQueueAttributes that names one of them (or All) counts.
 _QUEUE_COUNTS = frozenset(
-    {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"}
+    {
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+    }
 )
 _QUEUE_COUNT_PROPERTIES = (
     "approximate_number_of_messages",

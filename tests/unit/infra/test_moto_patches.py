@@ -255,7 +255,8 @@ def test_sending_to_and_receiving_from_a_full_queue_walk_it_once_per_call(
     assert reads["visible"] == 0
     # And a count asked for is still counted, once
     depth = sqs.get_queue_attributes(
-        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        QueueUrl=queue,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     assert depth == {"ApproximateNumberOfMessages": "291", "ApproximateNumberOfMessagesNotVisible": "10"}
     everything = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
