@@ -64,8 +64,9 @@ at a time, and these habits sink the stack under load:
    to read the retention period of each message it hands out, once per message sent to read
    ``ContentBasedDeduplication``. A batch of ten received from a queue holding 800 messages walked
    them about ninety times (under the load test the notify queue's drain was spent there). While
-   those calls run (and a ``GetQueueAttributes`` that asks for no count) the patch has the counts
-   answer 0 without walking: nothing in them reads a count, and every answer is moto's own.
+   those calls run the patch has the counts answer 0 without walking: nothing in them reads a count.
+   ``GetQueueAttributes`` counts once per call, and only when a count (or ``All``) is asked for.
+   Every answer is moto's own.
 
 10. **Every JSONPath a state reads is compiled again.** moto's Step Functions interpreter hands each
    path (``$.ticket_id``, a ``ResultPath``, a ``TimeoutSecondsPath``) to jsonpath-ng's ``parse``,
@@ -716,9 +717,13 @@ def _queue_attributes_counted_when_asked(original: Callable[..., Any]) -> Callab
     without_counts = _reading_no_count(original)
 
     def get_queue_attributes(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
+        # moto's own answer (its checks, its names), the counts left unwalked: moto builds the
+        # attributes three times per name asked, every build counting the whole queue three times.
+        answer: dict[str, Any] = without_counts(self, queue_name, attribute_names)
         if "All" in attribute_names or not _QUEUE_COUNTS.isdisjoint(attribute_names):
-            return original(self, queue_name, attribute_names)
-        return without_counts(self, queue_name, attribute_names)
+            built = self.get_queue(queue_name).attributes  # once, counted
+            answer = {name: built[name] for name in answer}
+        return answer
 
     _keep_original(get_queue_attributes, original)
     return get_queue_attributes
