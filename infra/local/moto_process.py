@@ -6,7 +6,8 @@ handlers run on the other: one Python process is bound by one interpreter lock, 
 half needs about one core (docs/decisions.md, "The local stack in two processes").
 
 This process applies the moto patches (``infra/local/moto_patches.py``) to itself, serves moto's
-API on ``--port`` with state-machine execution on, writes the outbox (``infra/local/outbox.py``
+API on ``--port`` with state-machine execution on (over kept connections:
+``infra/local/keepalive.py``), writes the outbox (``infra/local/outbox.py``
 reads what SES and SNS sent from moto's backends, which live here), and answers a few requests of
 its own under ``/_local/`` that the stack's save and restore need and the AWS API has no word for:
 
@@ -127,19 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request otherwise
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
+    from infra.local.keepalive import KeepAliveRequestHandler
     from infra.local.moto_patches import apply as patch_moto
     from infra.local.outbox import OutboxWriter
 
     patch_moto()  # item-level transaction rollback, thread safety, one thread per execution
     app = ControlApp(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
     threading.Thread(target=server.serve_forever, name="moto", daemon=True).start()
     outbox = OutboxWriter(args.outbox.resolve(), region=args.region)
     outbox.start()
