@@ -234,13 +234,16 @@ def _sqs_queue(ctx: _Context, logical_id: str, props: _Props) -> _Created:
     attributes = {key: _attr_value(props.take(key)) for key in _QUEUE_ATTRIBUTES if key in props.names()}
     props.finish()
     served = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    arn = client.get_queue_attributes(QueueUrl=served, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # A queue's URL ends in its account and name, and its ARN is made of the same parts: no
+    # GetQueueAttributes to ask for it (moto builds every attribute of the queue to answer one).
+    account = served.rstrip("/").split("/")[-2]
+    partition = client.meta.partition
+    arn = f"arn:{partition}:sqs:{ctx.region}:{account}:{name}"
     # The URL as AWS writes it, not moto server's (its host and port): the callback queue's URL is
     # written into every compiled plan, and with a port in it no start of the stack would compile
     # the text an earlier one did, so moto would parse each plan again (infra/local/moto_patches,
     # habit 3). moto finds a queue by the URL's last segment, whatever host it names.
-    _, _, _, region, account, _ = arn.split(":", 5)
-    url = f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+    url = f"https://sqs.{ctx.region}.amazonaws.com/{account}/{name}"
     return _Created(ref=url, arn=arn, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})
 
 

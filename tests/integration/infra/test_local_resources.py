@@ -98,6 +98,16 @@ def test_queues_redrive_to_their_dlq(local: LocalResources, aws: Any, queue: str
     assert attributes["VisibilityTimeout"] == "180"
 
 
+def test_every_queues_arn_is_the_one_sqs_reports(local: LocalResources, aws: Any, template: Any) -> None:
+    queues = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::SQS::Queue"]
+    assert len(queues) >= 6
+    for queue in queues:
+        reported = aws("sqs").get_queue_attributes(
+            QueueUrl=local.physical[queue], AttributeNames=["QueueArn"]
+        )
+        assert local.arns[queue] == reported["Attributes"]["QueueArn"], queue
+
+
 def test_events_reach_the_notify_queue_raw(local: LocalResources, aws: Any) -> None:
     # Given the notify subscription with raw delivery
     sqs = aws("sqs")
