@@ -1,7 +1,9 @@
 """Local stand-in for a DynamoDB-stream event-source mapping: table stream → function handler.
 
 Reads moto's ``dynamodbstreams`` shards (DescribeStream, GetShardIterator, GetRecords), shapes the
-records as Lambda delivers them and calls the handler in-process. Partial batch failures are honoured
+records as Lambda delivers them and calls the handler in-process. Like Lambda's poller it reads on
+with the ``NextShardIterator`` each GetRecords returns, and lists the shards again only every
+``SHARD_REFRESH_SECONDS``: an idle stream costs one GetRecords per poll, not three calls. Partial batch failures are honoured
 the way Lambda honours them for streams: the shard's checkpoint stops before the lowest failed
 sequence number and everything from there is delivered again (so handlers must be idempotent).
 After ``max_retries`` failed deliveries of the same record, the batch is skipped and, like the
@@ -17,6 +19,7 @@ Wiring (``infra/local/stack.py``)::
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +28,13 @@ from typing import Any
 
 from infra.local.pollers import LambdaContext, PollingThread, load_handler, module_for
 from infra.local.template import load_template, references
+
+# How often a poller lists the stream's shards again (a shard closes and its children open when
+# DynamoDB splits it; moto keeps one shard per table).
+SHARD_REFRESH_SECONDS = 10.0
+# A kept iterator AWS no longer honours (iterators expire after 15 minutes): read again from the
+# checkpoint with a new one.
+STALE_ITERATOR_CODES = {"ExpiredIteratorException", "TrimmedDataAccessException", "ResourceNotFoundException"}
 
 
 def streams_client(region: str, endpoint_url: str | None = None) -> Any:
@@ -107,8 +117,16 @@ class StreamPoller(PollingThread):
         self.checkpoints: dict[str, str | None] = {}  # shard → last sequence number handled
         self.attempts: dict[tuple[str, str], int] = {}
         self.delivered = 0
+        # shard → (the sequence number it reads on after, the NextShardIterator that does): used only
+        # while the checkpoint is still that number, so a batch to deliver again (or a checkpoint
+        # moved by hand) is read with a new iterator from the checkpoint.
+        self.iterators: dict[str, tuple[str | None, str]] = {}
+        self._shard_ids: list[str] = []
+        self._shards_listed = -SHARD_REFRESH_SECONDS  # monotonic time of the last DescribeStream
 
     def _shards(self) -> list[str]:
+        if time.monotonic() - self._shards_listed < SHARD_REFRESH_SECONDS:
+            return self._shard_ids
         shards, start = [], None
         while True:
             kwargs = {"StreamArn": self.stream_arn, **({"ExclusiveStartShardId": start} if start else {})}
@@ -116,18 +134,39 @@ class StreamPoller(PollingThread):
             shards += [shard["ShardId"] for shard in description.get("Shards", [])]
             start = description.get("LastEvaluatedShardId")
             if not start:
-                return shards
+                break
+        self._shard_ids, self._shards_listed = shards, time.monotonic()
+        return shards
 
     def _read(self, shard: str) -> list[dict[str, Any]]:
+        from botocore.exceptions import ClientError
+
         after = self.checkpoints.get(shard)
-        position: dict[str, Any] = (
-            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
-            if after
-            else {"ShardIteratorType": "TRIM_HORIZON"}
-        )
-        iterator = self.client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard, **position)
-        response = self.client.get_records(ShardIterator=iterator["ShardIterator"], Limit=self.batch_size)
-        return list(response.get("Records", []))
+        kept = self.iterators.pop(shard, None)
+        response = None
+        if kept is not None and kept[0] == after:
+            try:
+                response = self.client.get_records(ShardIterator=kept[1], Limit=self.batch_size)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in STALE_ITERATOR_CODES:
+                    raise
+        if response is None:
+            position: dict[str, Any] = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+                if after
+                else {"ShardIteratorType": "TRIM_HORIZON"}
+            )
+            iterator = self.client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard, **position)
+            response = self.client.get_records(ShardIterator=iterator["ShardIterator"], Limit=self.batch_size)
+        records = list(response.get("Records", []))
+        if following := response.get("NextShardIterator"):  # none once a shard is closed and read
+            self.iterators[shard] = (
+                records[-1]["dynamodb"]["SequenceNumber"] if records else after,
+                following,
+            )
+        else:
+            self._shards_listed = -SHARD_REFRESH_SECONDS  # list the shards again: its children
+        return records
 
     def poll_once(self) -> int:
         """Deliver at most one batch per shard; returns how many records were handed over."""
