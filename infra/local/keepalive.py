@@ -75,7 +75,7 @@ class KeepAliveRequestHandler(MotoRequestHandler):
     def run_wsgi(self) -> None:
         environ = self.make_environ()
         try:
-            body = self._read_body(environ)
+            body = self._read_body()
         except BadRequestBody as error:
             self.close_connection = True
             self._send("400 Bad Request", [("Content-Type", "text/plain")], str(error).encode(), environ)
@@ -108,7 +108,7 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         answer["sent"] = True
         self._send(answer["status"], answer["headers"], data, environ)
 
-    def _read_body(self, environ: dict[str, Any]) -> bytes:
+    def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return read_chunked(self.rfile)
         length = self.headers.get("Content-Length")
