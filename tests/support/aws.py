@@ -14,6 +14,7 @@ from typing import Any
 import botocore.session
 
 from complaintdesk import auth, aws, idempotency, observability
+from complaintdesk.services import categories
 from complaintdesk.settings import reset_settings
 from complaintdesk.store import repository
 from infra.local import moto_patches
@@ -50,6 +51,7 @@ def reset_caches() -> None:
     reset_settings()
     aws.reset_clients()
     repository.reset()
+    categories.forget_versions()
     idempotency.reset()
     auth._jwks_client.cache_clear()
     observability.metrics().clear_metrics()

@@ -8,8 +8,9 @@ This runs the same on moto and on AWS (no version or alias ARNs).
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from complaintdesk import aws, clock
@@ -88,26 +89,55 @@ def _head(category_id: str) -> CategoryHead | None:
     return repo.find(CategoryHead, CategoryHead.key(category_id))
 
 
-def version_item(category_id: str, version: int | None = None) -> CategoryVersion:
-    if version is None:
-        head = _head(category_id)
-        if head is None:
-            raise NotFound(f"category {category_id!r} is not published")
-        version = int(head.current_version)
-    return repo.get(
+# A published version never changes: it is written once, on the condition that none exists, and
+# never updated. So a process keeps the versions it has read (with their parsed definitions, by
+# table), and a ticket's plan, its notifications and its step callbacks read each version once per
+# process instead of once per use. Only the category list (which version is current) is read each
+# time. At most VERSIONS_KEPT are kept, the least recently used dropped first.
+VERSIONS_KEPT = 256
+_versions: OrderedDict[tuple[str, str, int], tuple[CategoryVersion, CategoryDefinition]] = OrderedDict()
+_versions_lock = threading.Lock()
+
+
+def forget_versions() -> None:
+    """Drop the kept versions (tests: every test's stage has the same table names)."""
+    with _versions_lock:
+        _versions.clear()
+
+
+def _version(category_id: str, version: int) -> tuple[CategoryVersion, CategoryDefinition]:
+    repo.ready()
+    key = (CategoryVersion.Meta.table_name, category_id, version)
+    with _versions_lock:
+        if key in _versions:
+            _versions.move_to_end(key)
+            return _versions[key]
+    item = repo.get(
         CategoryVersion, CategoryVersion.key(category_id, version), f"category {category_id} v{version}"
     )
+    # Parsed from a copy: the definition object shares nothing with the item's attribute.
+    kept = (item, parse_category(json.loads(json.dumps(item.definition))))
+    with _versions_lock:
+        _versions[key] = kept
+        while len(_versions) > VERSIONS_KEPT:
+            _versions.popitem(last=False)
+    return kept
 
 
-@lru_cache(maxsize=256)
-def _parsed(category_id: str, version: int, text: str) -> CategoryDefinition:
-    return parse_category(json.loads(text))
+def _current_version(category_id: str) -> int:
+    head = _head(category_id)
+    if head is None:
+        raise NotFound(f"category {category_id!r} is not published")
+    return int(head.current_version)
+
+
+def version_item(category_id: str, version: int | None = None) -> CategoryVersion:
+    return _version(category_id, _current_version(category_id) if version is None else version)[0]
 
 
 def published(category_id: str, version: int | None = None) -> tuple[CategoryVersion, CategoryDefinition]:
     """A published version (the current one, or a given one) and its definition; NotFound if none."""
-    item = version_item(category_id, version)
-    return item, _parsed(item.category_id, int(item.version), json.dumps(item.definition, sort_keys=True))
+    return _version(category_id, _current_version(category_id) if version is None else version)
 
 
 def definition(category_id: str, version: int | None = None) -> CategoryDefinition:
