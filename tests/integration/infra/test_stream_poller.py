@@ -64,20 +64,27 @@ def poller(stream_arn: str, handler: Handler, faults: FaultInjector, batch_size:
     return StreamPoller(streams_client(REGION), stream_arn, handler, "Publish", batch_size=batch_size)
 
 
-def test_an_idle_stream_costs_one_get_records_per_poll(table: tuple[Any, str]) -> None:
+@pytest.fixture
+def watched(table: tuple[Any, str]) -> Iterator[tuple[Any, Handler, FaultInjector, StreamPoller]]:
+    """(the DynamoDB client, a handler that fails nothing, the injector counting the stream calls,
+    a poller of the table's stream feeding that handler)."""
     dynamodb, stream_arn = table
     handler = Handler()
     with inject_faults() as faults:
-        stream = poller(stream_arn, handler, faults)
-        put(dynamodb, 1, 2, 3)
-        assert stream.drain() == 3
-        first = faults.calls("dynamodbstreams")
-        assert first == {"DescribeStream": 1, "GetShardIterator": 1, "GetRecords": 2}
-        for _ in range(5):
-            assert stream.poll_once() == 0
-        put(dynamodb, 4, 5)
-        assert stream.poll_once() == 2
-        assert faults.calls("dynamodbstreams") == {**first, "GetRecords": first["GetRecords"] + 6}
+        yield dynamodb, handler, faults, poller(stream_arn, handler, faults)
+
+
+def test_an_idle_stream_costs_one_get_records_per_poll(watched: Any) -> None:
+    dynamodb, handler, faults, stream = watched
+    put(dynamodb, 1, 2, 3)
+    assert stream.drain() == 3
+    first = faults.calls("dynamodbstreams")
+    assert first == {"DescribeStream": 1, "GetShardIterator": 1, "GetRecords": 2}
+    for _ in range(5):
+        assert stream.poll_once() == 0
+    put(dynamodb, 4, 5)
+    assert stream.poll_once() == 2
+    assert faults.calls("dynamodbstreams") == {**first, "GetRecords": first["GetRecords"] + 6}
     assert handler.handled == ["TICKET#1", "TICKET#2", "TICKET#3", "TICKET#4", "TICKET#5"]
 
 
@@ -93,42 +100,33 @@ def test_a_partial_failure_is_read_again_from_the_checkpoint(table: tuple[Any, s
     assert handler.handled == [f"TICKET#{n}" for n in range(1, 7)]
 
 
-def test_an_expired_iterator_is_replaced_and_nothing_is_lost_or_repeated(table: tuple[Any, str]) -> None:
-    dynamodb, stream_arn = table
-    handler = Handler()
-    with inject_faults() as faults:
-        stream = poller(stream_arn, handler, faults)
-        put(dynamodb, 1, 2)
-        stream.drain()
-        # AWS expires an iterator after 15 minutes: the next read with the kept one is refused.
-        faults.hard("dynamodbstreams", "GetRecords", code="ExpiredIteratorException", status=400)
-        put(dynamodb, 3)
-        assert stream.poll_once() == 1
-        assert faults.calls("dynamodbstreams")["GetShardIterator"] == 2
+def test_an_expired_iterator_is_replaced_and_nothing_is_lost_or_repeated(watched: Any) -> None:
+    dynamodb, handler, faults, stream = watched
+    put(dynamodb, 1, 2)
+    stream.drain()
+    # AWS expires an iterator after 15 minutes: the next read with the kept one is refused.
+    faults.hard("dynamodbstreams", "GetRecords", code="ExpiredIteratorException", status=400)
+    put(dynamodb, 3)
+    assert stream.poll_once() == 1
+    assert faults.calls("dynamodbstreams")["GetShardIterator"] == 2
     assert handler.handled == ["TICKET#1", "TICKET#2", "TICKET#3"]
 
 
-def test_another_error_is_raised_and_the_next_poll_delivers(table: tuple[Any, str]) -> None:
-    dynamodb, stream_arn = table
-    handler = Handler()
-    with inject_faults() as faults:
-        stream = poller(stream_arn, handler, faults)
-        stream.drain()
-        faults.hard("dynamodbstreams", "GetRecords", code="InternalServerError", status=500)
-        put(dynamodb, 1)
-        with pytest.raises(Exception, match="InternalServerError"):
-            stream.poll_once()
-        assert stream.poll_once() == 1
+def test_another_error_is_raised_and_the_next_poll_delivers(watched: Any) -> None:
+    dynamodb, handler, faults, stream = watched
+    stream.drain()
+    faults.hard("dynamodbstreams", "GetRecords", code="InternalServerError", status=500)
+    put(dynamodb, 1)
+    with pytest.raises(Exception, match="InternalServerError"):
+        stream.poll_once()
+    assert stream.poll_once() == 1
     assert handler.handled == ["TICKET#1"]
 
 
-def test_a_checkpoint_moved_back_is_read_from_there(table: tuple[Any, str]) -> None:
-    dynamodb, stream_arn = table
-    handler = Handler()
-    with inject_faults() as faults:
-        stream = poller(stream_arn, handler, faults)
-        put(dynamodb, 1, 2)
-        stream.drain()
-        stream.checkpoints.clear()  # as a replay from the start would
-        stream.drain()
+def test_a_checkpoint_moved_back_is_read_from_there(watched: Any) -> None:
+    dynamodb, handler, _, stream = watched
+    put(dynamodb, 1, 2)
+    stream.drain()
+    stream.checkpoints.clear()  # as a replay from the start would
+    stream.drain()
     assert handler.handled == ["TICKET#1", "TICKET#2", "TICKET#1", "TICKET#2"]
