@@ -88,8 +88,8 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         answer: dict[str, Any] = {}
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if exc_info and answer.get("sent"):
-                raise exc_info[1].with_traceback(exc_info[2])
+            # Nothing is sent before the application returns, so a second call (with exc_info)
+            # may always replace the status and headers.
             answer["status"], answer["headers"] = status, headers
             return lambda data: answer.setdefault("early", []).append(data)
 
@@ -105,7 +105,6 @@ class KeepAliveRequestHandler(MotoRequestHandler):
             self.log_error("moto failed on %s %s: %r", environ.get("REQUEST_METHOD"), self.path, error)
             self._send("500 Internal Server Error", [("Content-Type", "text/plain")], b"moto failed", environ)
             return
-        answer["sent"] = True
         self._send(answer["status"], answer["headers"], data, environ)
 
     def _read_body(self) -> bytes:

@@ -3,9 +3,10 @@
 Reads moto's ``dynamodbstreams`` shards (DescribeStream, GetShardIterator, GetRecords), shapes the
 records as Lambda delivers them and calls the handler in-process. Like Lambda's poller it reads on
 with the ``NextShardIterator`` each GetRecords returns, and lists the shards again only every
-``SHARD_REFRESH_SECONDS``: an idle stream costs one GetRecords per poll, not three calls. Partial batch failures are honoured
-the way Lambda honours them for streams: the shard's checkpoint stops before the lowest failed
-sequence number and everything from there is delivered again (so handlers must be idempotent).
+``SHARD_REFRESH_SECONDS``: an idle stream costs one GetRecords per poll, not three calls. Partial
+batch failures are honoured the way Lambda honours them for streams: the shard's checkpoint stops
+before the lowest failed sequence number and everything from there is delivered again (so handlers
+must be idempotent).
 After ``max_retries`` failed deliveries of the same record, the batch is skipped and, like the
 mapping's on-failure destination, described on a queue when one is given.
 

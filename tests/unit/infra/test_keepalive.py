@@ -5,6 +5,7 @@ it, and a request that cannot be framed closes the connection instead of poisoni
 from __future__ import annotations
 
 import http.client
+import io
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -167,8 +168,6 @@ def test_a_failing_application_answers_500_and_the_server_serves_on(serve: Any) 
 
 
 def test_read_chunked_rejects_a_negative_size() -> None:
-    import io
-
     with pytest.raises(BadRequestBody):
         read_chunked(io.BytesIO(b"-5\r\nhello\r\n0\r\n\r\n"))
 
@@ -188,7 +187,7 @@ def test_moto_over_kept_connections_stores_and_returns_what_boto3_sent(serve: An
         s3.create_bucket(Bucket="mail")
         large = bytes(range(256)) * 8_192  # 2 MiB
         s3.put_object(Bucket="mail", Key="inbound/a.eml", Body=large, Metadata={"sender_id": "42"})
-        s3.upload_fileobj(__import__("io").BytesIO(b"streamed body"), "mail", "inbound/b.eml")
+        s3.upload_fileobj(io.BytesIO(b"streamed body"), "mail", "inbound/b.eml")
         got = s3.get_object(Bucket="mail", Key="inbound/a.eml")
         assert got["Body"].read() == large and got["Metadata"] == {"sender_id": "42"}
         assert s3.get_object(Bucket="mail", Key="inbound/b.eml")["Body"].read() == b"streamed body"

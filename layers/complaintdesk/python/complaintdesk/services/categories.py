@@ -131,13 +131,13 @@ def _current_version(category_id: str) -> int:
     return int(head.current_version)
 
 
-def version_item(category_id: str, version: int | None = None) -> CategoryVersion:
-    return _version(category_id, _current_version(category_id) if version is None else version)[0]
-
-
 def published(category_id: str, version: int | None = None) -> tuple[CategoryVersion, CategoryDefinition]:
     """A published version (the current one, or a given one) and its definition; NotFound if none."""
     return _version(category_id, _current_version(category_id) if version is None else version)
+
+
+def version_item(category_id: str, version: int | None = None) -> CategoryVersion:
+    return published(category_id, version)[0]
 
 
 def definition(category_id: str, version: int | None = None) -> CategoryDefinition:
