@@ -202,6 +202,7 @@ class FaultInjector:
         self.faults: list[Fault] = []
         self.tallies: dict[tuple[str, str], Tally] = {}
         self.slept: list[float] = []  # botocore's back-off delays, in seconds
+        self._asked: dict[tuple[str, str], list[Mapping[str, Any]]] = {}  # each call's API parameters
         self._lock = threading.Lock()
         self._local = threading.local()
         self._undo: list[Callable[[], None]] = []
@@ -273,6 +274,11 @@ class FaultInjector:
         with self._lock:
             return {op: t.calls for (svc, op), t in self.tallies.items() if svc == service and t.calls}
 
+    def asked(self, service: str, operation: str) -> list[Mapping[str, Any]]:
+        """The API parameters of each call of one operation, in the order they were made."""
+        with self._lock:
+            return list(self._asked.get((service, operation), []))
+
     def _count(self, service: str, operation: str) -> Tally:
         return self.tallies.setdefault((service, operation), Tally())
 
@@ -337,6 +343,7 @@ class FaultInjector:
         call = _Call(service, operation)
         with self._lock:
             self._count(service, operation).calls += 1
+            self._asked.setdefault((service, operation), []).append(params)
             rules = [f for f in self.faults if (f.service, f.operation) == (service, operation)]
             hard = None
             for fault in rules:
