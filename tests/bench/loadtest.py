@@ -6,12 +6,21 @@ then, over real HTTP and SMTP:
 - 8 concurrent clients create 1,000 tickets (half of them categorised, so their plan starts), and
   now and then read a ticket back and open the customer's 360;
 - one more client sends 200 complaints by e-mail to the inbound SMTP server, one every 0.75 s
-  (spread over the first 150 s, as mail arrives);
+  (spread over the first 150 s, as mail arrives).
 
-waits until every queue of the stack is empty, and verifies the outcome from the stack's own state:
-every created ticket is in the table once, every e-mail became exactly one ticket, every ticket has
-exactly one acknowledgement .eml in the outbox, every categorised ticket reached its first step, and
-the stack's log holds no traceback. It prints throughput, p50/p95/p99 per endpoint, the drain time,
+The API clients send flat out: each sends its next create as soon as its last one is answered. With
+``--spread S`` the creates arrive on a schedule instead, as complaints arrive on a day: ticket n is
+due S * n / tickets seconds from the start (and the e-mails are spread over S seconds too). A create's
+latency is then counted from the moment it was due, not from when a client got round to it: when all
+8 clients are still waiting on the stack, the wait for a free client is part of the latency, so a
+stack that falls behind cannot hide it (no "coordinated omission"). Flat out, the creates crowd out
+the work that follows them (the publisher, the plans, the notifications), which catches up after
+the last create; on a schedule all of it runs side by side, as on a real day.
+
+It then waits until every queue of the stack is empty, and verifies the outcome from the stack's own
+state: every created ticket is in the table once, every e-mail became exactly one ticket, every
+ticket has exactly one acknowledgement .eml in the outbox, every categorised ticket reached its first
+step, and the stack's log holds no traceback. It prints throughput, p50/p95/p99 per endpoint, the drain time,
 the RSS and thread count of the stack's processes (the stack and moto's), the CPU seconds each used
 from the first send to the drain, the counts it verified, and PASS/FAIL per target; it exits
 non-zero on any FAIL.
@@ -135,7 +144,16 @@ class Clients:
         self.failures: Counter[str] = Counter()
         self.lock = threading.Lock()
 
-    def call(self, endpoint: str, method: str, path: str, body: Any = None, **headers: str) -> Any:
+    def call(
+        self,
+        endpoint: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        due: float | None = None,
+        **headers: str,
+    ) -> Any:
+        """One request; its latency counts from ``due`` (the moment it was scheduled) if given."""
         request = urllib.request.Request(
             self.stack.info["api_url"] + path,
             method=method,
@@ -145,7 +163,7 @@ class Clients:
         request.add_header("Authorization", f"Bearer {self.stack.info['tokens']['agent']}")
         for name, value in headers.items():
             request.add_header(name.replace("_", "-"), value)
-        started = time.monotonic()
+        started = time.monotonic() if due is None else min(due, time.monotonic())
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 answer = json.loads(response.read() or b"null")
@@ -244,6 +262,28 @@ def table_tickets(stack: Stack) -> list[dict[str, Any]]:
     return found
 
 
+def plans_of(stack: Stack, ticket_ids: list[str]) -> dict[str, str]:
+    """What Step Functions says of each ticket's plan (executions are named after their ticket):
+    its status, and for one that ended, its history's last event."""
+    import boto3
+
+    sfn = boto3.client(
+        "stepfunctions",
+        region_name="us-east-1",
+        endpoint_url=stack.info["moto_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    wanted, found = set(ticket_ids), dict.fromkeys(ticket_ids, "no execution")
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine["stateMachineArn"])
+        for execution in (e for page in pages for e in page["executions"] if e["name"] in wanted):
+            events = sfn.get_execution_history(executionArn=execution["executionArn"], reverseOrder=True)
+            last = events["events"][0]["type"] if events["events"] else "no event"
+            found[execution["name"]] = f"{execution['status']}, last event {last}"
+    return found
+
+
 def acknowledgements(outbox: Path) -> Counter[str]:
     """Ticket id → acknowledgements in the outbox."""
     counts: Counter[str] = Counter()
@@ -267,8 +307,16 @@ def main(argv: list[str] | None = None) -> int:
         "lasts; make run's demo scale 3600 escalates 500 open plans every few seconds, which keeps "
         "the notify queue busy by design)",
     )
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which the creates (and the e-mails) arrive on a schedule, latency counted "
+        "from each one's due time (default 0: the API clients send flat out)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the stack's folder (log, outbox)")
     args = parser.parse_args(argv)
+    spread = args.spread
     run = uuid.uuid4().hex[:6]
     folder = Path(tempfile.mkdtemp(prefix="complaintdesk-load-"))
     print(
@@ -291,9 +339,16 @@ def main(argv: list[str] | None = None) -> int:
     sampler.start()
     created: dict[int, str] = {}
 
+    late: list[float] = []
+
     def create(n: int) -> None:
         body = complaint(run, n, categorised=n % 2 == 0)
-        ticket = clients.call("POST /tickets", "POST", "/tickets", body, Idempotency_Key=f"{run}-{n}")
+        due = None
+        if spread:
+            due = started + n * spread / args.tickets
+            time.sleep(max(0.0, due - time.monotonic()))
+            late.append(time.monotonic() - due)  # > 0: every client was still busy when it fell due
+        ticket = clients.call("POST /tickets", "POST", "/tickets", body, due, Idempotency_Key=f"{run}-{n}")
         if not ticket or "ticket_id" not in ticket:
             return
         created[n] = ticket["ticket_id"]
@@ -307,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     def send_mails() -> int:
         # One mail every `spacing` seconds from the start, as mail arrives (not a pause after each
         # send, which would stretch the run by every SMTP answer's time).
-        spacing = 150.0 / max(1, args.mails) if args.tickets >= 500 else 0.0
+        spacing = (spread or (150.0 if args.tickets >= 500 else 0.0)) / max(1, args.mails)
         sent = 0
         for n in range(args.mails):
             time.sleep(max(0.0, started + n * spacing - time.monotonic()))
@@ -366,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     ack_duplicated = [t for t in ours if acks[t] > 1]
     categorised = [by_subject[f"Load {run} ticket {n}"] for n in created if n % 2 == 0]
     no_step = [found[0]["ticket_id"] for found in categorised if found and not found[0].get("task_token")]
+    plans = plans_of(stack, no_step) if no_step else {}
     cpu = {name: used - cpu_at_start.get(name, 0.0) for name, used in stack.cpu_seconds().items()}
     rss, threads = stack.proc_status()
     peak_rss = max([rss] + [s[0] for s in samples])
@@ -378,6 +434,12 @@ def main(argv: list[str] | None = None) -> int:
 
     total = len(created) + sent_mails
     print()
+    if spread:
+        print(
+            f"arrivals         one create every {spread / args.tickets:.3f} s over {spread:.0f} s; "
+            f"{sum(1 for t in late if t > 0.05)} waited > 50 ms for a free client "
+            f"(longest {max(late, default=0.0):.2f} s; their latency counts from when they were due)"
+        )
     print(
         f"throughput       {total / send_seconds:.1f} tickets/s sent ({len(created)} API + {sent_mails} e-mail)"
     )
@@ -413,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"                 categorised: {len(categorised) - len(no_step)} reached their first step, {len(no_step)} not"
+        + "".join(f"\n                   {ticket_id}: {plan}" for ticket_id, plan in plans.items())
     )
     print(f"                 stack log: {tracebacks} tracebacks, {failed_batches} failed batches")
 
