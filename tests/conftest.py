@@ -39,11 +39,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     their parameters) lives as long as the process: it goes into the permanent generation
     (``gc.freeze``), so the full garbage collections during the tests no longer walk it. Each worker's
     full collections took 0.4 s on average, 28 s of CPU over the integration tests; reference
-    counting still frees frozen objects, and nothing collected here is ever discarded."""
+    counting still frees frozen objects, and nothing collected here is ever discarded. The young
+    generation is collected as rarely as in the local stack's processes (infra/local/interpreter.py
+    ``THRESHOLDS``): a test's objects mostly die before a collection walks them."""
     import gc
+
+    from infra.local.interpreter import THRESHOLDS
 
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    from infra.local.heap import OldObjectsKept
+    from infra.local.interpreter import OldObjectsKept, share_the_interpreter
     from infra.local.keepalive import KeepAliveRequestHandler
     from infra.local.moto_patches import apply as patch_moto
     from infra.local.outbox import OutboxWriter
@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     outbox = OutboxWriter(args.outbox.resolve(), region=args.region)
     outbox.start()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(), stopping), daemon=True).start()
-    OldObjectsKept().start()  # moto's stored objects out of the full collections (infra/local/heap.py)
+    OldObjectsKept().start()  # moto's stored objects out of the full collections (infra/local/interpreter.py)
+    share_the_interpreter()
     while not stopping.wait(0.1):  # a timed wait: the signal handler runs when this thread next runs
         pass
     outbox.stop()  # the last mails sent before the stop are written

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.local import state
-from infra.local.heap import OldObjectsKept
+from infra.local.interpreter import OldObjectsKept, share_the_interpreter
 from infra.local.pollers import module_for as _module_for
 from infra.local.template import REPO_ROOT, load_template, references
 from infra.local.users import PASSWORD
@@ -549,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", args.log_level)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # also while starting: stop once up
+    OldObjectsKept().start()  # what the stack holds out of the full collections (infra/local/interpreter.py)
+    share_the_interpreter()
     try:
         stack.start()
         args.state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -556,7 +558,6 @@ def main(argv: list[str] | None = None) -> int:
         (args.state_file.parent / "tokens.env").write_text(tokens_env)
         state.write_running(args.state_file, stack.info)  # how `complaintdesk token` finds this stack
         print(banner(stack.info), flush=True)
-        OldObjectsKept().start()  # the started stack's objects out of the full collections (heap.py)
         # A timed wait: the signal may reach any thread, and its handler runs only when the main
         # thread next runs Python code (an untimed wait here was measured never to wake).
         while not stopping.wait(0.1):

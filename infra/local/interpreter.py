@@ -1,4 +1,5 @@
-"""Keep the local stack's old objects out of Python's garbage collections.
+"""How the local processes use the interpreter: old objects out of the garbage collections, and a
+shorter switch interval and rarer young collections (``share_the_interpreter``, at the end).
 
 moto holds everything the local stack stores (items, stream records, messages, execution histories)
 as Python objects that live as long as its process, and the stack's process holds its pollers'
@@ -27,9 +28,14 @@ every few seconds.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 
+# How long a thread may run before one that waits for the interpreter lock gets it (Python's
+# default: 5 ms); ``share_the_interpreter``.
+SWITCH_SECONDS = 0.001
+THRESHOLDS = (20_000, 20, 10)  # gc.set_threshold: the youngest generation every 20,000 allocations
 EVERY_SECONDS = 5.0
 FULL_WHEN_GROWN = 2.0  # a full collection once the frozen objects are this many times as many …
 QUIET_CPU_SHARE = 0.25  # … and the process used less than this share of a core over the last round,
@@ -81,3 +87,24 @@ class OldObjectsKept(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def share_the_interpreter(
+    seconds: float = SWITCH_SECONDS, thresholds: tuple[int, int, int] = THRESHOLDS
+) -> None:
+    """Hand the interpreter lock to a waiting thread after ``seconds`` instead of Python's 5 ms.
+
+    Each local process runs many threads; most wait on sockets, a few compute (a handler, moto's
+    DynamoDB work). A thread whose answer has arrived waits for the one that computes to reach the
+    switch interval, and a create waits so at each of its ~8 calls to moto, in both processes. At
+    1 ms a paced `make loadtest` (`--spread 150`) gave p99 create 1.17 s against 1.65 s, and 8
+    creates waiting for a free client against 26, for about 3 % more CPU (one run each).
+
+    And the youngest generation is collected every 20,000 allocations instead of 700 (``thresholds``,
+    for ``gc.set_threshold``): a request's objects then mostly die before a collection sees them,
+    instead of being walked and moved to an older generation while the request still runs. In a
+    paced run p50 create fell from 0.36-0.47 s to 0.30 s and the two processes' CPU from
+    283-309 to 272 s (one run).
+    """
+    sys.setswitchinterval(seconds)
+    gc.set_threshold(*thresholds)
