@@ -13,8 +13,8 @@ of CPU, and every request that came in meanwhile waited. They were the tail of t
 ``OldObjectsKept`` runs a collection every ``every`` seconds and then moves what survived it into
 the permanent generation (``gc.freeze``), which no collection walks. Each collection, Python's own
 included, then walks only what was made since the last one. Reference counting still frees every
-object that is no longer referenced, frozen or not; what a frozen object cannot be is collected as
-part of a reference cycle. Cycles that were alive at a freeze and became garbage later (a finished
+object that is no longer referenced, frozen or not, but a frozen object is never collected as part
+of a reference cycle. Cycles that were alive at a freeze and became garbage later (a finished
 execution's program, a request that was in flight) are therefore collected in a full collection of
 everything. That one walks the whole heap again, so it waits for a quiet moment: it runs once the
 frozen objects have doubled in number since the last one and the process used less than a quarter

@@ -90,6 +90,18 @@ class Stack:
             time.sleep(0.2)
         self.info: dict[str, Any] = json.loads(self.state.read_text())
 
+    def client(self, service: str) -> Any:
+        """A boto3 client of the stack's moto (the load test reads the stack's state through it)."""
+        import boto3
+
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=self.info["moto_url"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
     def processes(self) -> list[int]:
         """The stack's process and its children (moto's process), depth first."""
         found, todo = [], [self.process.pid]
@@ -220,15 +232,7 @@ def mail(run: str, n: int) -> EmailMessage:
 
 def queue_depths(stack: Stack) -> dict[str, int]:
     """Messages visible or in flight on every queue of the stack but the dead-letter ones."""
-    import boto3
-
-    sqs = boto3.client(
-        "sqs",
-        region_name="us-east-1",
-        endpoint_url=stack.info["moto_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sqs = stack.client("sqs")
     depths = {}
     for url in sqs.list_queues().get("QueueUrls", []):
         attributes = sqs.get_queue_attributes(
@@ -240,16 +244,9 @@ def queue_depths(stack: Stack) -> dict[str, int]:
 
 
 def table_tickets(stack: Stack) -> list[dict[str, Any]]:
-    import boto3
     from boto3.dynamodb.types import TypeDeserializer
 
-    dynamodb = boto3.client(
-        "dynamodb",
-        region_name="us-east-1",
-        endpoint_url=stack.info["moto_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = stack.client("dynamodb")
     table = stack.info["env"]["TABLE_NAME"]
     plain = TypeDeserializer()
     found = []
@@ -265,15 +262,7 @@ def table_tickets(stack: Stack) -> list[dict[str, Any]]:
 def plans_of(stack: Stack, ticket_ids: list[str]) -> dict[str, str]:
     """What Step Functions says of each ticket's plan (executions are named after their ticket):
     its status, and for one that ended, its history's last event."""
-    import boto3
-
-    sfn = boto3.client(
-        "stepfunctions",
-        region_name="us-east-1",
-        endpoint_url=stack.info["moto_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sfn = stack.client("stepfunctions")
     wanted, found = set(ticket_ids), dict.fromkeys(ticket_ids, "no execution")
     for machine in sfn.list_state_machines()["stateMachines"]:
         pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine["stateMachineArn"])
