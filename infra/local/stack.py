@@ -43,6 +43,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def taken_ports(ports: dict[str, int]) -> list[str]:
+    """The ``name port`` of each given port (0: any free one, never taken) that a server already
+    listens on at 127.0.0.1. The probe binds as the stack's servers do (``SO_REUSEADDR``), so a port
+    a stopped stack left in TIME_WAIT is free, and only a listener makes one taken."""
+    taken = []
+    for name, port in ports.items():
+        if not port:
+            continue
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(f"{name} {port}")
+    return taken
+
+
 def sqs_event_sources(template: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(function logical id, queue logical id, module, handler) for every SQS event in the template."""
     sources = []
@@ -531,6 +548,24 @@ def main(argv: list[str] | None = None) -> int:
         help="keep nothing: restore nothing at start, save nothing at stop (what was saved stays)",
     )
     args = parser.parse_args(argv)
+    # Another stack on these ports would answer in this one's place: its moto would get this stack's
+    # tables (and the restore) and this stack's stop would save its data. Say so before touching any.
+    taken = taken_ports(
+        {
+            "--api-port": args.api_port,
+            "--moto-port": args.moto_port,
+            "--smtp-port": args.smtp_port,
+            "--console-port": args.console_port,
+        }
+    )
+    if taken:
+        parser.exit(
+            2,
+            f"complaintdesk local: already in use: {', '.join(taken)}. Is another `make run` running? "
+            "Stop it first (Ctrl-C in its terminal), or start this one apart from it, with free ports "
+            "and a state file (and saved data) of its own: --api-port 0 --moto-port 0 --smtp-port 0 "
+            "--console-port 0 --state-file <another folder>/stack.json\n",
+        )
     saved_in = (args.data_dir or args.state_file.parent / "data").resolve()
     if args.clean and state.discard(saved_in):
         print(f"[local] --clean: discarded the state saved in {saved_in}", file=sys.stderr, flush=True)
