@@ -95,6 +95,20 @@ def read_running(path: Path) -> dict[str, Any]:
     return state
 
 
+def moto_client(info: dict[str, Any], service: str) -> Any:
+    """A boto3 client of the running stack's moto (``info``: its state, as ``read_running`` reads
+    it), in the stack's region; moto takes any credentials."""
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=info["env"].get("AWS_REGION", "us-east-1"),
+        endpoint_url=info["moto_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 # ---------------------------------------------------------------------------- saved data
 
 

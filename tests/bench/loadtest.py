@@ -52,6 +52,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from infra.local.state import moto_client
+
 REPO = Path(__file__).resolve().parents[2]
 ACK_SUBJECT = "We received your complaint"  # ticket.acknowledged, in English
 
@@ -89,18 +91,6 @@ class Stack:
                 raise SystemExit("the local stack did not start:\n" + self.log.read_text()[-3000:])
             time.sleep(0.2)
         self.info: dict[str, Any] = json.loads(self.state.read_text())
-
-    def client(self, service: str) -> Any:
-        """A boto3 client of the stack's moto (the load test reads the stack's state through it)."""
-        import boto3
-
-        return boto3.client(
-            service,
-            region_name="us-east-1",
-            endpoint_url=self.info["moto_url"],
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
 
     def processes(self) -> list[int]:
         """The stack's process and its children (moto's process), depth first."""
@@ -232,7 +222,7 @@ def mail(run: str, n: int) -> EmailMessage:
 
 def queue_depths(stack: Stack) -> dict[str, int]:
     """Messages visible or in flight on every queue of the stack but the dead-letter ones."""
-    sqs = stack.client("sqs")
+    sqs = moto_client(stack.info, "sqs")
     depths = {}
     for url in sqs.list_queues().get("QueueUrls", []):
         attributes = sqs.get_queue_attributes(
@@ -246,7 +236,7 @@ def queue_depths(stack: Stack) -> dict[str, int]:
 def table_tickets(stack: Stack) -> list[dict[str, Any]]:
     from boto3.dynamodb.types import TypeDeserializer
 
-    dynamodb = stack.client("dynamodb")
+    dynamodb = moto_client(stack.info, "dynamodb")
     table = stack.info["env"]["TABLE_NAME"]
     plain = TypeDeserializer()
     found = []
@@ -262,7 +252,7 @@ def table_tickets(stack: Stack) -> list[dict[str, Any]]:
 def plans_of(stack: Stack, ticket_ids: list[str]) -> dict[str, str]:
     """What Step Functions says of each ticket's plan (executions are named after their ticket):
     its status, and for one that ended, its history's last event."""
-    sfn = stack.client("stepfunctions")
+    sfn = moto_client(stack.info, "stepfunctions")
     wanted, found = set(ticket_ids), dict.fromkeys(ticket_ids, "no execution")
     for machine in sfn.list_state_machines()["stateMachines"]:
         pages = sfn.get_paginator("list_executions").paginate(stateMachineArn=machine["stateMachineArn"])

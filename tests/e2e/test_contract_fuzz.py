@@ -27,6 +27,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
+from infra.local.state import moto_client
 from tests.e2e.conftest import RunningStack, acknowledgement_text
 
 pytestmark = pytest.mark.e2e
@@ -90,17 +91,9 @@ def targets(running_stack: RunningStack) -> dict[str, str]:
 def survey_token(stack: RunningStack, ticket_id: str) -> str:
     """A survey link for the ticket, signed with the stack's own key (the survey e-mail comes days
     after a resolution), so the fuzzer's answers reach the survey itself: one 201, then 409s."""
-    import boto3
-
     from complaintdesk.signing import sign_token
 
-    secrets = boto3.client(
-        "secretsmanager",
-        endpoint_url=stack.info["moto_url"],
-        region_name=stack.info["env"].get("AWS_REGION", "us-east-1"),
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    secrets = moto_client(stack.info, "secretsmanager")
     key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
     return sign_token("survey", ticket_id, 3600, secret=key)
 

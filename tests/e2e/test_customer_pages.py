@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from infra.local.state import moto_client
 from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, wait_for
 from tests.support.browser import shared_chromium
 
@@ -82,17 +83,9 @@ def screenshots() -> Path:
 
 def signed_link(stack: RunningStack, purpose: str, ticket_id: str) -> str:
     """A link signed with the stack's own key (the survey mail comes only after a resolution)."""
-    import boto3
-
     from complaintdesk.signing import sign_token
 
-    secrets = boto3.client(
-        "secretsmanager",
-        endpoint_url=stack.info["moto_url"],
-        region_name=stack.info["env"].get("AWS_REGION", "us-east-1"),
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    secrets = moto_client(stack.info, "secretsmanager")
     key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
     return f"{stack.url}/{purpose}/{sign_token(purpose, ticket_id, 3600, secret=key)}"
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from typing import Any
 
-import boto3
 import pytest
 
+from infra.local.state import moto_client
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.integration.workflow.plans import names, three_step
 
@@ -38,16 +38,6 @@ def one_step_with_one_escalation() -> dict[str, Any]:
     return plan
 
 
-def client(stack: RunningStack, service: str) -> Any:
-    return boto3.client(
-        service,
-        region_name="us-east-1",
-        endpoint_url=stack.info["moto_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 def ops_mails(
     stack: RunningStack, alarm_name: str, seen: frozenset[str] = frozenset()
 ) -> list[email.message.EmailMessage]:
@@ -63,7 +53,7 @@ def ops_mails(
 
 
 def test_a_top_level_breach_sets_the_sla_alarm_and_mails_ops(running_stack: RunningStack) -> None:
-    cloudwatch = client(running_stack, "cloudwatch")
+    cloudwatch = moto_client(running_stack.info, "cloudwatch")
     alarm_name = running_stack.info["resources"]["SlaBreachTopLevelAlarm"]
     (before,) = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
     started = datetime.now(UTC) - timedelta(seconds=1)

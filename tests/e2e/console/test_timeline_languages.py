@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from complaintdesk.lifecycle import by_person
+from infra.local.state import moto_client
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.console.test_agent_console import AGENT, TEAM, api_ticket, ensure_members
 
@@ -118,15 +119,7 @@ def _legacy_entries(stack: RunningStack, ticket_id: str) -> dict[str, str]:
     """Two entries as code before the parameters wrote them, put straight into the stack's table:
     a plan that could not start (its data had only the error) and a type the console never knew.
     Returns event id → summary."""
-    import boto3
-
-    table = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.info["moto_url"],
-        region_name=stack.info["env"].get("AWS_REGION", "us-east-1"),
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    table = moto_client(stack.info, "dynamodb")
     name = stack.info["env"]["TABLE_NAME"]
     made = {}
     for event_id, kind, summary, data in (
