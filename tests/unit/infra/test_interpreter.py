@@ -53,7 +53,7 @@ def cycle_alive_at_freeze(kept: OldObjectsKept) -> weakref.ref[Node]:
     gone = weakref.ref(first)
     del first, second
     gc.collect()
-    assert gone() is not None
+    assert gone() is not None, "a frozen cycle is not walked by a collection"
     return gone
 
 
@@ -71,13 +71,7 @@ def test_the_first_round_collects_everything_and_freezes_what_is_left(kept: OldO
 def test_a_frozen_cycle_is_not_walked_until_the_frozen_objects_double(kept: OldObjectsKept) -> None:
     kept.collect()  # the first round: a full one
     frozen = gc.get_freeze_count()
-    first, second = Node(), Node()
-    first.other, second.other = second, first
-    alive_at_freeze = weakref.ref(first)
-    kept.collect()  # a young round: the cycle, alive now, is frozen with the rest
-    del first, second
-    gc.collect()
-    assert alive_at_freeze() is not None, "a frozen cycle is not walked by a collection"
+    alive_at_freeze = cycle_alive_at_freeze(kept)  # frozen by a young round with the rest
     assert kept.full_collections == 1
 
     ballast = [[] for _ in range(int(frozen * BALLAST))]  # the frozen objects grow enough …
