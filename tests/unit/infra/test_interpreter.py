@@ -1,15 +1,33 @@
-"""infra/local/interpreter.py: what survives a round is frozen, and frozen garbage is still collected."""
+"""infra/local/interpreter.py: what survives a round is frozen, and frozen garbage is still collected.
+
+Each check runs in a fresh interpreter of its own (``alone``). A full collection walks every object
+of its process: in a test worker, which holds the whole suite, each one took about a second, and
+these checks need four or five apiece. A fresh process holds little, its collections take
+milliseconds, and its freezes leave the worker's heap as it was."""
 
 from __future__ import annotations
 
 import gc
-import time
+import multiprocessing
 import weakref
-from collections.abc import Iterator
-
-import pytest
+from collections.abc import Callable
 
 from infra.local.interpreter import OldObjectsKept
+
+# A full collection once the frozen objects grew by 1 %; the checks grow them by 5 %, with room for
+# objects the interpreter itself frees meanwhile.
+GROWN, BALLAST = 1.01, 0.05
+
+
+def alone(check: Callable[[], None]) -> None:
+    """Runs ``check`` (a function of this module) in a new interpreter ("spawn", not a fork of the
+    worker); its traceback, if it fails, is on the captured stderr."""
+    process = multiprocessing.get_context("spawn").Process(target=check, name=check.__name__)
+    process.start()
+    process.join(60)
+    if process.exitcode is None:
+        process.kill()
+    assert process.exitcode == 0, f"{check.__name__} failed in its own interpreter (exit {process.exitcode})"
 
 
 class Node:
@@ -25,24 +43,9 @@ def cycle() -> weakref.ref[Node]:
     return weakref.ref(first)
 
 
-# A full collection once the frozen objects grew by 1 %: the whole test process is frozen, so the
-# tests grow it by a share of that, with room for frozen objects of the process freed meanwhile
-# (an xdist worker's messages and reports).
-GROWN, BALLAST = 1.01, 0.05
-
-
-@pytest.fixture
-def kept() -> Iterator[OldObjectsKept]:
-    """A heap keeper driven by hand (its thread is not started). The test process freezes what it
-    holds after collection (tests/conftest.py); the keeper unfreezes it in a full round, so it is
-    frozen again after the test."""
-    keeper = OldObjectsKept(every=3600, grown=GROWN)
-    try:
-        yield keeper
-    finally:
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+def keeper() -> OldObjectsKept:
+    """A heap keeper driven by hand (its thread is not started)."""
+    return OldObjectsKept(every=3600, grown=GROWN)
 
 
 def cycle_alive_at_freeze(kept: OldObjectsKept) -> weakref.ref[Node]:
@@ -57,7 +60,13 @@ def cycle_alive_at_freeze(kept: OldObjectsKept) -> weakref.ref[Node]:
     return gone
 
 
-def test_the_first_round_collects_everything_and_freezes_what_is_left(kept: OldObjectsKept) -> None:
+def ballast(kept: OldObjectsKept) -> list[list[object]]:
+    """New objects enough to grow the frozen ones past ``GROWN`` at the next round."""
+    return [[] for _ in range(int(gc.get_freeze_count() * BALLAST))]
+
+
+def first_round() -> None:
+    kept = keeper()
     dropped = cycle()
     held = Node()
     held.other = held
@@ -68,22 +77,22 @@ def test_the_first_round_collects_everything_and_freezes_what_is_left(kept: OldO
     assert alive() is held and gc.get_freeze_count() > 0  # what is still used: kept, and frozen
 
 
-def test_a_frozen_cycle_is_not_walked_until_the_frozen_objects_double(kept: OldObjectsKept) -> None:
+def frozen_cycle_waits_for_growth() -> None:
+    kept = keeper()
     kept.collect()  # the first round: a full one
-    frozen = gc.get_freeze_count()
     alive_at_freeze = cycle_alive_at_freeze(kept)  # frozen by a young round with the rest
     assert kept.full_collections == 1
-
-    ballast = [[] for _ in range(int(frozen * BALLAST))]  # the frozen objects grow enough …
+    grown = ballast(kept)  # the frozen objects grow enough …
     kept.collect()
     assert alive_at_freeze() is not None
     kept.collect()  # … so the next round is a full one
     assert kept.full_collections == 2
     assert alive_at_freeze() is None
-    del ballast
+    del grown
 
 
-def test_reference_counting_frees_frozen_objects(kept: OldObjectsKept) -> None:
+def reference_counting_frees() -> None:
+    kept = keeper()
     plain = Node()
     gone = weakref.ref(plain)
     kept.collect()
@@ -92,43 +101,82 @@ def test_reference_counting_frees_frozen_objects(kept: OldObjectsKept) -> None:
     assert gone() is None  # no cycle: freed as soon as the last reference went
 
 
-def test_the_thread_rounds_until_stopped() -> None:
-    keeper = OldObjectsKept(every=0.01)
-    try:
-        keeper.start()
-        for _ in range(500):
-            if keeper.full_collections:
-                break
-            keeper.stopping.wait(0.01)
-        assert keeper.full_collections >= 1
-    finally:
-        keeper.stop()
-        keeper.join(5)
-    assert not keeper.is_alive()
-
-
-def test_a_busy_process_puts_the_full_collection_off(kept: OldObjectsKept) -> None:
+def busy_puts_full_off() -> None:
+    kept = keeper()
     kept.collect()  # the first round: a full one
-    frozen = gc.get_freeze_count()
     garbage = cycle_alive_at_freeze(kept)
-    ballast = [[] for _ in range(int(frozen * BALLAST))]
+    grown = ballast(kept)
     kept.collect(cpu_share=0.9)  # grown enough for a quiet process, not for a busy one
     kept.collect(cpu_share=0.9)
     assert kept.full_collections == 1 and garbage() is not None
     kept.collect(cpu_share=0.1)  # quiet: the full collection runs
     assert kept.full_collections == 2 and garbage() is None
-    del ballast
+    del grown
 
 
-def test_a_busy_process_still_collects_everything_every_so_often(kept: OldObjectsKept) -> None:
-    started = time.monotonic()
+def busy_still_collects_all() -> None:
+    kept = keeper()
+    # A clock of round numbers: from monotonic()'s value, (started + 600) - started can come out
+    # a hair under 600, and the round at "600 s later" then did not count as one.
+    started = 1_000.0
     kept.collect(now=started)
-    frozen = gc.get_freeze_count()
     garbage = cycle_alive_at_freeze(kept)
-    ballast = [[] for _ in range(int(frozen * BALLAST))]
+    grown = ballast(kept)
     kept.collect(cpu_share=0.9, now=started + kept.busy_every - 1)
     kept.collect(cpu_share=0.9, now=started + kept.busy_every - 1)
     assert kept.full_collections == 1 and garbage() is not None
     kept.collect(cpu_share=0.9, now=started + kept.busy_every)
     assert kept.full_collections == 2 and garbage() is None
-    del ballast
+    del grown
+
+
+def thread_rounds_until_stopped() -> None:
+    thread = OldObjectsKept(every=0.01)
+    try:
+        thread.start()
+        for _ in range(500):
+            if thread.full_collections:
+                break
+            thread.stopping.wait(0.01)
+        assert thread.full_collections >= 1
+    finally:
+        thread.stop()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_the_first_round_collects_everything_and_freezes_what_is_left() -> None:
+    alone(first_round)
+
+
+def test_a_frozen_cycle_is_not_walked_until_the_frozen_objects_grow() -> None:
+    alone(frozen_cycle_waits_for_growth)
+
+
+def test_reference_counting_frees_frozen_objects() -> None:
+    alone(reference_counting_frees)
+
+
+def test_the_thread_rounds_until_stopped() -> None:
+    alone(thread_rounds_until_stopped)
+
+
+def test_a_busy_process_puts_the_full_collection_off() -> None:
+    alone(busy_puts_full_off)
+
+
+def test_a_busy_process_still_collects_everything_every_so_often() -> None:
+    alone(busy_still_collects_all)
+
+
+def test_a_failing_check_fails_its_test() -> None:
+    try:
+        alone(fails)
+    except AssertionError as error:
+        assert "fails failed in its own interpreter (exit 1)" in str(error)
+    else:
+        raise AssertionError("a check that fails in its own interpreter passed")
+
+
+def fails() -> None:
+    raise AssertionError("on purpose")

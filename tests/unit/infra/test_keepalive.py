@@ -50,7 +50,9 @@ def serve() -> Iterator[Callable[[Wsgi], tuple[str, int]]]:
     def start(app: Wsgi) -> tuple[str, int]:
         Counting.connections = 0
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Counting)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # Polled every 20 ms for the shutdown below (serve_forever's default is 0.5 s, which each
+        # test then waited out).
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         servers.append(server)
         return "127.0.0.1", server.port
 
