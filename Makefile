@@ -42,16 +42,20 @@ run: $(STAMP)
 ## The whole test suite: unit, integration (moto in-process) and end-to-end (local stack over HTTP/SMTP,
 ## the customer pages in headless Chromium), on TEST_WORKERS processes (pytest-xdist, --dist load: each
 ## worker that runs e2e tests starts its own local stack). Prints the time it took; fails when a test fails.
-## --maxschedchunk 2: xdist otherwise hands the first worker a quarter of its share at once, and the
-## e2e tests (collected first) all landed on it: 320 s of them in a row while the other worker ran
-## the rest of the suite and waited. Two at a time, both workers share the e2e tests, then the rest.
+## One worker more than the machine has cores: part of the suite waits rather than computes (a plan's
+## timers in seconds, pages and stacks in other processes), and the extra worker computes meanwhile.
+## On 2 cores: 261-287 s with 2 workers (the machine idle for 17 % of it), 233 s with 3, 235 s with 4.
+## --maxschedchunk 1: each worker holds about two tests it has not started. With more, xdist tops a
+## worker up faster than it runs short tests, and at the end one worker still held 20 s of slow ones
+## while the others had nothing left. The e2e tests are collected first (tests/conftest.py), so every
+## worker takes its share of them, then the rest.
 ## Bytecode is kept as for test-unit (below): each worker collects every test module, and rewriting
 ## their asserts (and those of the schemathesis and hypothesis plugins) took each about 8 s of CPU
 ## on every run where PYTHONDONTWRITEBYTECODE was set.
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')
 test: $(STAMP) browser
 	@start=$$(date +%s); status=0; \
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 2 || status=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 || status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 
 ## The unit tests alone (pure: no moto, no stack); prints the time it took. Without the
@@ -63,9 +67,10 @@ test: $(STAMP) browser
 ## --maxschedchunk 4: xdist otherwise hands each worker a quarter of its share at once, and the
 ## first quarter holds the costly tests (sorted first) and the moto ones: one worker ran them all
 ## while the other finished early and waited.
+UNIT_WORKERS ?= auto
 test-unit: $(STAMP)
 	@start=$$(date +%s); status=0; \
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests/unit -q -n $(TEST_WORKERS) --maxschedchunk 4 \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest tests/unit -q -n $(UNIT_WORKERS) --maxschedchunk 4 \
 		-p no:schemathesis -p no:hypothesispytest -p no:anyio || status=$$?; \
 	echo "make test-unit: $$(( $$(date +%s) - start )) s, pytest exit status $$status"; exit $$status
 

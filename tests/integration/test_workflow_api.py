@@ -103,6 +103,7 @@ def waiting_on(step, kind="step", level=0):
     )
 
 
+@pytest.mark.waits
 def test_a_ticket_follows_its_plan_with_escalations(flow):
     api = flow.api
     # Given a complaint in a three-step category
@@ -183,6 +184,7 @@ def test_a_ticket_follows_its_plan_with_escalations(flow):
     ]
 
 
+@pytest.mark.waits
 def test_waiting_for_the_customer_pauses_the_clock(flow):
     api = flow.api
     tid = api.post("/tickets", complaint())[1]["ticket_id"]

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.support.aws import ACCOUNT, REGION, MotoSession
 
@@ -146,6 +147,7 @@ def mock_aws_kept() -> Iterator[None]:
         mock.stop(remove_data=False)
 
 
+@pytest.mark.waits
 def test_an_execution_left_waiting_sends_nothing_into_the_next_stage_of_the_same_name(
     moto_session: MotoSession,
 ) -> None:

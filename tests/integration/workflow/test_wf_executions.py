@@ -15,6 +15,9 @@ from complaintdesk.workflow.compiler import wait_state
 from tests.integration.workflow.driver import WorkflowDriver
 from tests.integration.workflow.plans import three_step
 
+# Real executions whose SLA timers run in seconds: spread among the other tests (tests/conftest.py).
+pytestmark = pytest.mark.waits
+
 NO_ESCALATION_BUDGET = 25
 
 

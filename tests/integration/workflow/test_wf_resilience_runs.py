@@ -16,6 +16,9 @@ from complaintdesk.workflow import customer_wait_clock
 from tests.integration.workflow.driver import WorkflowDriver
 from tests.integration.workflow.plans import three_step
 
+# Real executions whose SLA timers run in seconds: spread among the other tests (tests/conftest.py).
+pytestmark = pytest.mark.waits
+
 # One working hour on the 24x7 calendar = one second at the driver's scale.
 SILENT_HOUR = {"remind_after": "1h", "reminders": 1}
 
