@@ -12,6 +12,8 @@ import multiprocessing
 import weakref
 from collections.abc import Callable
 
+import pytest
+
 from infra.local.interpreter import OldObjectsKept
 
 # A full collection once the frozen objects grew by 1 %; the checks grow them by 5 %, with room for
@@ -145,28 +147,20 @@ def thread_rounds_until_stopped() -> None:
     assert not thread.is_alive()
 
 
-def test_the_first_round_collects_everything_and_freezes_what_is_left() -> None:
-    alone(first_round)
+# Each check, by what it shows, run in its own interpreter.
+CHECKS: dict[str, Callable[[], None]] = {
+    "the first round collects everything and freezes what is left": first_round,
+    "a frozen cycle is not walked until the frozen objects grow": frozen_cycle_waits_for_growth,
+    "reference counting frees frozen objects": reference_counting_frees,
+    "the thread rounds until stopped": thread_rounds_until_stopped,
+    "a busy process puts the full collection off": busy_puts_full_off,
+    "a busy process still collects everything every so often": busy_still_collects_all,
+}
 
 
-def test_a_frozen_cycle_is_not_walked_until_the_frozen_objects_grow() -> None:
-    alone(frozen_cycle_waits_for_growth)
-
-
-def test_reference_counting_frees_frozen_objects() -> None:
-    alone(reference_counting_frees)
-
-
-def test_the_thread_rounds_until_stopped() -> None:
-    alone(thread_rounds_until_stopped)
-
-
-def test_a_busy_process_puts_the_full_collection_off() -> None:
-    alone(busy_puts_full_off)
-
-
-def test_a_busy_process_still_collects_everything_every_so_often() -> None:
-    alone(busy_still_collects_all)
+@pytest.mark.parametrize("check", CHECKS.values(), ids=[name.replace(" ", "_") for name in CHECKS])
+def test_heap_keeper(check: Callable[[], None]) -> None:
+    alone(check)
 
 
 def test_a_failing_check_fails_its_test() -> None:
