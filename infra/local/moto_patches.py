@@ -26,7 +26,8 @@ at a time, and these habits sink the stack under load:
    every execution gets components of its own, so nothing evaluated is shared. The pickles are kept
    in memory (the last ``PARSE_CACHE_SIZE`` definitions) and in ``program_cache_folder()``, keyed by
    moto's and Python's versions and the definition's text, so the next process (a restart of the
-   stack, the test suite's workers) parses nothing it has parsed before. moto 5.2.5 uses only the
+   stack, the test suite's workers) parses nothing it has parsed before; a process that needs a
+   program another one is parsing waits for it (``_parsing_alone``). moto 5.2.5 uses only the
    program a parse returns (creation validates and drops both, an execution takes the program), so
    an unpickled program comes without its parse tree (``None``). A program that does not pickle keeps
    its tree instead, and its components are built from the tree afresh each time.
@@ -565,6 +566,33 @@ def _keep_program(definition: str, pickled: bytes) -> None:
         LOG.debug("could not keep a parsed Step Functions program in %s", folder, exc_info=True)
 
 
+@contextmanager
+def _parsing_alone(definition: str) -> Iterator[None]:
+    """Held while this process parses ``definition`` for the folder: a process that wants the same
+    program meanwhile waits for it and then loads it, instead of parsing it too. Three local stacks
+    start at once under `make test`, and on a fresh checkout each parsed the five shipped plans
+    itself (~1.4 CPU-s apiece). An exclusive ``flock`` on ``<key>.lock`` beside the program, which
+    the system releases if the process dies; without a folder, or where the lock cannot be taken,
+    the parse goes ahead alone. Lock files stay (empty): removing one could let a process that
+    opened it before the removal and one that opens it after each hold a lock of their own."""
+    folder = program_cache_folder()
+    handle = None
+    try:
+        import fcntl
+
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(_program_file(folder, definition).with_suffix(".lock"), "a")  # noqa: SIM115
+    except (ImportError, OSError):
+        LOG.debug("parsing a Step Functions program without the folder's lock", exc_info=True)
+    if handle is None:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _programs_kept(original: Callable[[str], Any]) -> Callable[[str], Any]:
     from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 
@@ -586,9 +614,15 @@ def _programs_kept(original: Callable[[str], Any]) -> Callable[[str], Any]:
         if tree is not None:
             return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
         loaded = _load_program(definition)
-        if loaded is not None:
-            remember(programs, definition, loaded[1])
-            return loaded[0], None
+        if loaded is None:
+            with _parsing_alone(definition):
+                loaded = _load_program(definition)  # kept by another process while this one waited
+                if loaded is None:
+                    return parse_and_keep(definition)
+        remember(programs, definition, loaded[1])
+        return loaded[0], None
+
+    def parse_and_keep(definition: str) -> Any:
         program, tree = original(definition)  # syntax errors are raised here, never kept
         try:
             pickled = pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL)

@@ -4,6 +4,7 @@ for, transactions that roll back only their own items, and moto safe under concu
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 import time
 from collections import Counter
@@ -553,6 +554,27 @@ def test_a_program_parsed_once_serves_the_next_process_and_each_parse_gets_compo
     assert parsed == [GREETING, other] and len(list(folder.glob("*.pickle"))) == 2
 
 
+def test_a_process_waits_for_the_program_another_is_parsing_then_loads_it(kept: Any) -> None:
+    _, parsed, counting = kept
+    answers: list[Any] = []
+    # Given another process parsing the definition (it holds the definition's lock) …
+    with moto_patches._parsing_alone(GREETING):
+        this_process = moto_patches._programs_kept(counting)
+        asking = threading.Thread(target=lambda: answers.append(this_process(GREETING)))
+        asking.start()
+        asking.join(0.5)
+        # … this one waits for it instead of parsing the same text too
+        assert asking.is_alive() and parsed == []
+        # And the other process keeps what it parsed, then lets go
+        program, _ = _moto_parse()(GREETING)
+        moto_patches._keep_program(GREETING, pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL))
+    asking.join(30)
+    # Then this process loaded the kept program: moto never parsed it here
+    assert not asking.is_alive() and parsed == []
+    ((loaded, no_tree),) = answers
+    assert no_tree is None and loaded.start_at.start_at_name == "Greet"
+
+
 def test_an_execution_runs_from_a_kept_program_as_from_moto_s_own_parse(
     kept: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -607,7 +629,8 @@ def test_a_definition_that_does_not_parse_is_never_kept(kept: Any) -> None:
     for _ in range(2):
         with pytest.raises(ASLParserException):
             parse('{"StartAt": "Nowhere", "States": {')
-    assert len(parsed) == 2 and list(folder.iterdir()) == []
+    # (only the empty lock file its parse held stays: a lock file is never removed, see _parsing_alone)
+    assert len(parsed) == 2 and list(folder.glob("*.pickle")) == []
 
 
 def test_an_empty_folder_setting_keeps_programs_in_memory_only(
