@@ -78,6 +78,17 @@ def acknowledgement_text(stack: RunningStack, ticket_id: str) -> str:
     return str(message.get_body(preferencelist=("plain",)).get_content())
 
 
+def signed_token(stack: RunningStack, purpose: str, ticket_id: str) -> str:
+    """A token for a customer link (``survey``, ``decision``, ...) signed with the stack's own key,
+    read from its Secrets Manager (the mails that carry such links come days after a resolution)."""
+    from complaintdesk.signing import sign_token
+    from infra.local.state import moto_client
+
+    secrets = moto_client(stack.info, "secretsmanager")
+    key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
+    return sign_token(purpose, ticket_id, 3600, secret=key)
+
+
 @pytest.fixture(scope="package")
 def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """`make run`'s process, on free ports, with its own outbox; stopped as soon as the next test is

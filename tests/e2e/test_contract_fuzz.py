@@ -27,8 +27,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from infra.local.state import moto_client
-from tests.e2e.conftest import RunningStack, acknowledgement_text
+from tests.e2e.conftest import RunningStack, acknowledgement_text, signed_token
 
 pytestmark = pytest.mark.e2e
 
@@ -84,18 +83,9 @@ def targets(running_stack: RunningStack) -> dict[str, str]:
         "customer_id": ticket["customer_id"],
         "category_id": "billing-error",
         "token": status_token(running_stack, ticket["ticket_id"]),
-        "survey_token": survey_token(running_stack, ticket["ticket_id"]),
+        # Signed with the stack's key, so the fuzzer's answers reach the survey itself: one 201, then 409s.
+        "survey_token": signed_token(running_stack, "survey", ticket["ticket_id"]),
     }
-
-
-def survey_token(stack: RunningStack, ticket_id: str) -> str:
-    """A survey link for the ticket, signed with the stack's own key (the survey e-mail comes days
-    after a resolution), so the fuzzer's answers reach the survey itself: one 201, then 409s."""
-    from complaintdesk.signing import sign_token
-
-    secrets = moto_client(stack.info, "secretsmanager")
-    key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
-    return sign_token("survey", ticket_id, 3600, secret=key)
 
 
 def test_the_served_document_is_the_committed_one(running_stack: RunningStack) -> None:

@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 
-from infra.local.state import moto_client
-from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, wait_for
+from tests.e2e.conftest import REPO, RunningStack, acknowledgement_text, signed_token, wait_for
 from tests.support.browser import shared_chromium
 
 pytestmark = pytest.mark.e2e
@@ -83,11 +82,7 @@ def screenshots() -> Path:
 
 def signed_link(stack: RunningStack, purpose: str, ticket_id: str) -> str:
     """A link signed with the stack's own key (the survey mail comes only after a resolution)."""
-    from complaintdesk.signing import sign_token
-
-    secrets = moto_client(stack.info, "secretsmanager")
-    key = secrets.get_secret_value(SecretId=stack.info["env"]["SIGNING_SECRET_ARN"])["SecretString"]
-    return f"{stack.url}/{purpose}/{sign_token(purpose, ticket_id, 3600, secret=key)}"
+    return f"{stack.url}/{purpose}/{signed_token(stack, purpose, ticket_id)}"
 
 
 def status_link(stack: RunningStack, ticket_id: str) -> str:
