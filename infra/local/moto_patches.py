@@ -567,14 +567,15 @@ def _keep_program(definition: str, pickled: bytes) -> None:
 
 
 @contextmanager
-def _parsing_alone(definition: str) -> Iterator[None]:
+def _parsing_alone(definition: str) -> Iterator[bool]:
     """Held while this process parses ``definition`` for the folder: a process that wants the same
     program meanwhile waits for it and then loads it, instead of parsing it too. Three local stacks
     start at once under `make test`, and on a fresh checkout each parsed the five shipped plans
     itself (~1.4 CPU-s apiece). An exclusive ``flock`` on ``<key>.lock`` beside the program, which
     the system releases if the process dies; without a folder, or where the lock cannot be taken,
     the parse goes ahead alone. Lock files stay (empty): removing one could let a process that
-    opened it before the removal and one that opens it after each hold a lock of their own."""
+    opened it before the removal and one that opens it after each hold a lock of their own. Yields
+    whether the lock is held (only then can another process have kept the program meanwhile)."""
     folder = program_cache_folder()
     handle = None
     try:
@@ -586,11 +587,11 @@ def _parsing_alone(definition: str) -> Iterator[None]:
     except (ImportError, OSError):
         LOG.debug("parsing a Step Functions program without the folder's lock", exc_info=True)
     if handle is None:
-        yield
+        yield False
         return
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        yield True
 
 
 def _programs_kept(original: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -615,8 +616,9 @@ def _programs_kept(original: Callable[[str], Any]) -> Callable[[str], Any]:
             return Preprocessor().visit(tree), tree  # fresh components from the read-only tree
         loaded = _load_program(definition)
         if loaded is None:
-            with _parsing_alone(definition):
-                loaded = _load_program(definition)  # kept by another process while this one waited
+            with _parsing_alone(definition) as locked:
+                # Kept by another process while this one waited for the lock?
+                loaded = _load_program(definition) if locked else None
                 if loaded is None:
                     return parse_and_keep(definition)
         remember(programs, definition, loaded[1])
