@@ -1,5 +1,6 @@
-"""The customer's pages in a real browser: headless Chromium (Debian's ``chromium``, driven by
-Playwright) against the running local stack over HTTP.
+"""The customer's pages in a real browser: headless Chromium (Debian's ``chromium-headless-shell``, or
+``chromium``: tests/support/browser.py), driven by Playwright, against the running local stack over
+HTTP.
 
 For a Turkish, an English and a Latvian customer it opens the status page, answers the survey by
 clicking the form, and opens a tampered link; it reads the rendered text (the customer's words, no

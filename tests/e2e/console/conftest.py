@@ -1,5 +1,6 @@
-"""The staff console in a real browser: headless Chromium (Debian's ``chromium``, driven by
-Playwright's sync API) against the running local stack's console URL.
+"""The staff console in a real browser: headless Chromium (Debian's ``chromium-headless-shell``, or
+``chromium``: tests/support/browser.py), driven by Playwright's sync API, against the running local
+stack's console URL.
 
 Fixtures for every console test (tests/e2e/console/test_*.py):
 - ``console``: the console's URL plus the stack (``console.url``, ``console.stack``).
