@@ -44,8 +44,8 @@ run: $(STAMP)
 ## worker that runs e2e tests starts its own local stack). Prints the time it took; fails when a test fails.
 ## One worker more than the machine has cores: part of the suite waits rather than computes (a plan's
 ## timers in seconds, pages and stacks in other processes), and the extra worker computes meanwhile.
-## On 2 cores: 261-287 s with 2 workers (the machine idle for 17 % of it), 233-257 s with 3 (six
-## runs; the machine's pace varies), 235 s with 4 (one run).
+## On 2 cores, since the browser tests run in chromium-headless-shell (make browser): 227 s with 2
+## workers, 184-195 s with 3, 197 s with 4 (204 s with 3 in a fresh clone, as CI runs it).
 ## --maxschedchunk 1: each worker holds about two tests it has not started. With more, xdist tops a
 ## worker up faster than it runs short tests, and at the end one worker still held 20 s of slow ones
 ## while the others had nothing left. The e2e tests are collected first (tests/conftest.py), so every
