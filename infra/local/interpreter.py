@@ -55,6 +55,7 @@ class OldObjectsKept(threading.Thread):
         super().__init__(name="old-objects-kept", daemon=True)
         self.every, self.grown, self.quiet_share, self.busy_every = every, grown, quiet_share, busy_every
         self.stopping = threading.Event()
+        self._collecting = threading.Lock()  # a settle() from another thread waits for a round
         self.full_collections = 0
         self._frozen_after_full: int | None = None
         self._full_at = 0.0
@@ -64,11 +65,21 @@ class OldObjectsKept(threading.Thread):
         ``grown`` times if the process was quiet (``cpu_share``: the share of a core it used since
         the last round) or ``busy_every`` seconds have passed since the last full one; else a
         collection of what was made since the last round. Then everything left is frozen."""
-        now = time.monotonic() if now is None else now
+        with self._collecting:
+            self._collect(cpu_share, time.monotonic() if now is None else now)
+
+    def settle(self) -> None:
+        """A full collection now, and everything left frozen: for a process about to get busy (the
+        stack once started; its heap grew many times over while it started, so the first quiet round
+        would otherwise walk all of it, with every request of the first seconds waiting)."""
+        with self._collecting:
+            self._collect(0.0, time.monotonic(), full=True)
+
+    def _collect(self, cpu_share: float, now: float, full: bool = False) -> None:
         base = self._frozen_after_full
         grown = base is not None and gc.get_freeze_count() >= self.grown * base
         quiet = cpu_share < self.quiet_share or now - self._full_at >= self.busy_every
-        if base is None or (grown and quiet):
+        if full or base is None or (grown and quiet):
             gc.unfreeze()
             gc.collect()
             gc.freeze()

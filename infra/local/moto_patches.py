@@ -17,7 +17,8 @@ at a time, and these habits sink the stack under load:
    handling (``BaseResponse.call_action``) behind one re-entrant lock. Python runs one thread at a time
    anyway, so the lock costs little; what would cost is a request that waits while holding it, and
    moto has one: an SQS long poll. ``ReceiveMessage`` therefore scans the queue under the lock and
-   waits for new messages outside it.
+   waits for new messages outside it. The lock is handed to its waiters in order of arrival, the
+   requests the stack's API makes for a person first (``RequestLock``, infra/local/interactive.py).
 3. **Every Step Functions execution parses its state machine again.** moto runs the ANTLR parser
    over the definition when the state machine is created and at each StartExecution (1.3-1.5 s of
    CPU for a shipped category's plan, 100-200 kB of ASL), and every process starts with none parsed.
@@ -96,6 +97,7 @@ import tempfile
 import threading
 import time
 import types
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -291,35 +293,104 @@ def check_pins() -> list[str]:
 # --- 2. a lock around request handling ------------------------------------------------------------
 
 
-class RequestLock:
-    """A re-entrant lock that knows how deep the current thread holds it, so a request that must wait
-    (an SQS long poll) can let go completely and take it back as deep as it was."""
+# The header the local stack puts on the requests its API makes while answering a person
+# (infra/local/interactive.py); moto serves them before the background's (``RequestLock``).
+INTERACTIVE_HEADER = "x-complaintdesk-interactive"
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._depth = threading.local()
+
+class RequestLock:
+    """One re-entrant lock around request handling, handed over in order of arrival, except that
+    a waiting *interactive* request (the stack's API answering a person) goes before waiting
+    background ones (pollers, streams, plan executions, the alarm evaluator) — at most
+    ``interactive_run`` times in a row while background requests wait, so they are slowed, never
+    starved.
+
+    Why: under a day's load the lock is held about two thirds of the time, and a plain lock served
+    whoever came: each of a ticket create's seven DynamoDB requests waited ~35 ms (p99 ~145 ms)
+    behind the background work the earlier creates set off. On AWS that work runs elsewhere and
+    does not slow the API down; here the API's requests go first.
+
+    The lock knows how deep the current thread holds it, so a request that must wait (an SQS long
+    poll) can let go completely and take it back as deep as it was (``released``)."""
+
+    def __init__(self, interactive_run: int = 4) -> None:
+        self._mutex = threading.Lock()  # guards the fields below, never held while waiting
+        self._owner: int | None = None
+        self._depth = 0
+        self._interactive: deque[tuple[int, threading.Lock]] = deque()
+        self._background: deque[tuple[int, threading.Lock]] = deque()
+        self._interactive_run = interactive_run
+        self._run = 0  # interactive hand-overs in a row while background requests waited
+        self._thread = threading.local()  # is this thread serving an interactive request
+
+    @contextmanager
+    def serving(self, interactive: bool) -> Iterator[None]:
+        """Hold the lock for one request, interactive or not."""
+        self._thread.interactive = interactive
+        with self:
+            yield
 
     def __enter__(self) -> RequestLock:
-        self._lock.acquire()
-        self._depth.n = getattr(self._depth, "n", 0) + 1
+        self.acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._depth.n -= 1
-        self._lock.release()
+        self.release()
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me:
+                self._depth += 1
+                return
+            if self._owner is None:  # free means nobody waits: a release hands it to the next
+                self._owner, self._depth = me, 1
+                return
+            gate = threading.Lock()
+            gate.acquire()
+            waiting = self._interactive if getattr(self._thread, "interactive", False) else self._background
+            waiting.append((me, gate))
+        gate.acquire()  # opened by the release that made this thread the owner
+
+    def release(self) -> None:
+        with self._mutex:
+            self._depth -= 1
+            if self._depth:
+                return
+            chosen = self._next()
+            if chosen is None:
+                self._owner = None
+                return
+            self._owner, self._depth = chosen[0], 1
+        chosen[1].release()
+
+    def waiting(self) -> tuple[int, int]:
+        """(interactive, background) requests waiting for the lock now."""
+        with self._mutex:
+            return len(self._interactive), len(self._background)
+
+    def _next(self) -> tuple[int, threading.Lock] | None:
+        if self._interactive and (not self._background or self._run < self._interactive_run):
+            self._run = self._run + 1 if self._background else 0
+            return self._interactive.popleft()
+        self._run = 0
+        return self._background.popleft() if self._background else None
 
     @contextmanager
     def released(self) -> Iterator[None]:
-        depth = getattr(self._depth, "n", 0)
-        for _ in range(depth):
-            self._depth.n -= 1
-            self._lock.release()
+        with self._mutex:
+            depth = self._depth if self._owner == threading.get_ident() else 0
+            if depth:
+                self._depth = 1
+        if depth:
+            self.release()
         try:
             yield
         finally:
-            for _ in range(depth):
-                self._lock.acquire()
-                self._depth.n += 1
+            if depth:
+                self.acquire()
+                with self._mutex:
+                    self._depth = depth
 
 
 LOCK = RequestLock()
@@ -327,7 +398,8 @@ LOCK = RequestLock()
 
 def _locked_call_action(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def call_action(self: Any) -> Any:
-        with LOCK:
+        headers = getattr(self, "headers", None) or {}
+        with LOCK.serving(headers.get(INTERACTIVE_HEADER) == "1"):
             return original(self)
 
     _keep_original(call_action, original)

@@ -14,7 +14,9 @@ its own under ``/_local/`` that the stack's save and restore need and the AWS AP
 - ``GET  /_local/dynamodb/items?account=&region=&table=``: every item of a table as moto holds it
   (``infra/local/state.py`` reads them here at stop instead of a Scan through the server);
 - ``POST /_local/dynamodb/stream?account=&region=&table=&paused=1|0``: set the table's stream shard
-  aside (writes add no stream records) or put it back (the restore writes past the stream).
+  aside (writes add no stream records) or put it back (the restore writes past the stream);
+- ``POST /_local/settle``: a full garbage collection now, what is left frozen
+  (``OldObjectsKept.settle``): the stack asks once it has started, before it takes requests.
 
 The stack starts it in a process group of its own (a Ctrl-C in the terminal or a SIGTERM to the
 stack's group is the stack's to handle: it saves the tables first, then stops this process); it
@@ -54,8 +56,9 @@ def _moto_table(account: str, region: str, table: str) -> Any:
 class ControlApp:
     """moto's WSGI application plus the ``/_local/`` requests (everything else goes to moto)."""
 
-    def __init__(self, moto_app: Any) -> None:
+    def __init__(self, moto_app: Any, keeper: Any = None) -> None:
         self.moto_app = moto_app
+        self.keeper = keeper  # the process's OldObjectsKept (infra/local/interpreter.py)
         self.set_aside: dict[tuple[str, str, str], Any] = {}  # paused streams' shards
         self.lock = threading.Lock()
 
@@ -84,6 +87,9 @@ class ControlApp:
                 elif query.get("paused") == "0" and key in self.set_aside:
                     table.stream_shard = self.set_aside.pop(key)
             return "200 OK", {"paused": key in self.set_aside}
+        if method == "POST" and action == "settle" and self.keeper is not None:
+            self.keeper.settle()
+            return "200 OK", {"full_collections": self.keeper.full_collections}
         return "404 Not Found", {"error": f"no such request: {method} {action}"}
 
 
@@ -137,13 +143,16 @@ def main(argv: list[str] | None = None) -> int:
     from infra.local.outbox import OutboxWriter
 
     patch_moto()  # item-level transaction rollback, thread safety, one thread per execution
-    app = ControlApp(DomainDispatcherApplication(create_backend_app))
+    keeper = (
+        OldObjectsKept()
+    )  # moto's stored objects out of the full collections (infra/local/interpreter.py)
+    app = ControlApp(DomainDispatcherApplication(create_backend_app), keeper)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
     threading.Thread(target=server.serve_forever, name="moto", daemon=True).start()
     outbox = OutboxWriter(args.outbox.resolve(), region=args.region)
     outbox.start()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(), stopping), daemon=True).start()
-    OldObjectsKept().start()  # moto's stored objects out of the full collections (infra/local/interpreter.py)
+    keeper.start()
     share_the_interpreter()
     while not stopping.wait(0.1):  # a timed wait: the signal handler runs when this thread next runs
         pass

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.local import state
+from infra.local.interactive import mark_interactive_requests, serve_people
 from infra.local.interpreter import OldObjectsKept, share_the_interpreter
 from infra.local.pollers import module_for as _module_for
 from infra.local.template import REPO_ROOT, load_template, references
@@ -343,6 +344,7 @@ class LocalStack:
         self.api_server = create_local_server(
             app, Config.create(app_name="complaintdesk-api"), "127.0.0.1", self.api_port
         )
+        serve_people(self.api_server.server)
         thread = threading.Thread(target=self.api_server.server.serve_forever, name="api", daemon=True)
         thread.start()
 
@@ -400,6 +402,7 @@ class LocalStack:
         )
 
     def start(self) -> LocalStack:
+        mark_interactive_requests()  # before any botocore session: the API's requests go first in moto
         self.start_moto()
         self.create_resources()
         self.restore_saved()
@@ -416,6 +419,15 @@ class LocalStack:
         self.start_console()
         self.ready = True
         return self
+
+    def settle(self, keeper: OldObjectsKept) -> None:
+        """Once started, before the first request: a full collection in both processes, what is left
+        frozen (``OldObjectsKept.settle``). Their heaps grew many times over while they started, and
+        the first quiet round of each would otherwise walk all of it, with the first seconds'
+        requests waiting: under ``make loadtest`` the slowest creates were those of the first 3 s."""
+        request = urllib.request.Request(f"{self.moto_url}/_local/settle", method="POST", data=b"")
+        urllib.request.urlopen(request, timeout=30).read()
+        keeper.settle()
 
     def stop(self, join_seconds: float = 1.0) -> None:
         """Stop every poller and the API and SMTP servers, wait up to ``join_seconds`` for the
@@ -584,10 +596,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", args.log_level)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # also while starting: stop once up
-    OldObjectsKept().start()  # what the stack holds out of the full collections (infra/local/interpreter.py)
+    keeper = OldObjectsKept()  # what the stack holds out of the full collections (infra/local/interpreter.py)
+    keeper.start()
     share_the_interpreter()
     try:
         stack.start()
+        stack.settle(keeper)
         args.state_file.parent.mkdir(parents=True, exist_ok=True)
         tokens_env = "".join(f"export {r.upper()}_TOKEN={t}\n" for r, t in stack.info["tokens"].items())
         (args.state_file.parent / "tokens.env").write_text(tokens_env)

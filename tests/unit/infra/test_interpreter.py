@@ -132,6 +132,17 @@ def busy_still_collects_all() -> None:
     del grown
 
 
+def settle_collects_everything_now() -> None:
+    kept = keeper()
+    kept.collect()
+    garbage = cycle_alive_at_freeze(kept)
+    kept.collect(cpu_share=0.0)  # not grown: a round leaves the frozen cycle alone
+    assert kept.full_collections == 1 and garbage() is not None
+    kept.settle()  # a process about to get busy: everything now, however little it grew
+    assert kept.full_collections == 2 and garbage() is None
+    assert gc.get_freeze_count() > 0  # and what is left is frozen
+
+
 def thread_rounds_until_stopped() -> None:
     thread = OldObjectsKept(every=0.01)
     try:
@@ -155,6 +166,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "the thread rounds until stopped": thread_rounds_until_stopped,
     "a busy process puts the full collection off": busy_puts_full_off,
     "a busy process still collects everything every so often": busy_still_collects_all,
+    "settle collects everything now": settle_collects_everything_now,
 }
 
 

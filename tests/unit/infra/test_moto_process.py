@@ -112,3 +112,33 @@ def test_an_unknown_request_or_table_is_refused(served: tuple[Any, Any]) -> None
         address = {**state._table_address(dynamodb, TABLE), "table": "no-such-table"}
         state._control(remote, "GET", "dynamodb/items", **address)
     assert missing.value.code == 500
+
+
+class CountingKeeper:
+    """Stands in for the process's OldObjectsKept (whose settle is tested in test_interpreter):
+    a full collection here would freeze the test worker's whole heap."""
+
+    def __init__(self) -> None:
+        self.full_collections = 0
+
+    def settle(self) -> None:
+        self.full_collections += 1
+
+
+def test_settle_asks_the_process_s_heap_keeper_for_a_full_collection() -> None:
+    from werkzeug.serving import make_server
+
+    keeper = CountingKeeper()
+    server = make_server("127.0.0.1", 0, ControlApp(lambda environ, start_response: [], keeper))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        remote = SimpleNamespace(meta=SimpleNamespace(endpoint_url=f"http://127.0.0.1:{server.port}"))
+        assert state._control(remote, "POST", "settle") == {"full_collections": 1}
+        assert state._control(remote, "POST", "settle") == {"full_collections": 2}
+        with pytest.raises(urllib.error.HTTPError) as read:  # a GET changes nothing
+            state._control(remote, "GET", "settle")
+        assert read.value.code == 404 and keeper.full_collections == 2
+    finally:
+        server.shutdown()
+        thread.join()
