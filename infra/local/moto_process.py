@@ -143,9 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     from infra.local.outbox import OutboxWriter
 
     patch_moto()  # item-level transaction rollback, thread safety, one thread per execution
-    keeper = (
-        OldObjectsKept()
-    )  # moto's stored objects out of the full collections (infra/local/interpreter.py)
+    # moto's stored objects out of the full collections (infra/local/interpreter.py)
+    keeper = OldObjectsKept()
     app = ControlApp(DomainDispatcherApplication(create_backend_app), keeper)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
     threading.Thread(target=server.serve_forever, name="moto", daemon=True).start()
