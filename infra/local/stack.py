@@ -438,8 +438,7 @@ class LocalStack:
         frozen (``OldObjectsKept.settle``). Their heaps grew many times over while they started, and
         the first quiet round of each would otherwise walk all of it, with the first seconds'
         requests waiting: under ``make loadtest`` the slowest creates were those of the first 3 s."""
-        request = urllib.request.Request(f"{self.moto_url}/_local/settle", method="POST", data=b"")
-        urllib.request.urlopen(request, timeout=30).read()
+        state.control(self.moto_url, "POST", "settle")
         keeper.settle()
 
     def stop(self, join_seconds: float = 1.0) -> None:

@@ -293,7 +293,13 @@ def _moto_table(dynamodb: Any, table: str) -> Any:
 
 def _control(dynamodb: Any, method: str, action: str, **query: str) -> Any:
     """One of the ``/_local/`` requests of the moto process serving ``dynamodb``."""
-    url = f"{dynamodb.meta.endpoint_url}/_local/{action}?{urllib.parse.urlencode(query)}"
+    return control(dynamodb.meta.endpoint_url, method, action, **query)
+
+
+def control(moto_url: str, method: str, action: str, **query: str) -> Any:
+    """One of the ``/_local/`` requests of the moto process at ``moto_url``
+    (infra/local/moto_process.py), its JSON answer."""
+    url = f"{moto_url}/_local/{action}?{urllib.parse.urlencode(query)}"
     request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())

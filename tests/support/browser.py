@@ -7,8 +7,9 @@ why; fail instead with COMPLAINTDESK_REQUIRE_BROWSER=1, as in CI).
 Which Chromium: Debian's ``chromium-headless-shell`` when installed (``make browser`` installs it),
 else Debian's ``chromium``; ``COMPLAINTDESK_CHROMIUM=<path>`` names another. Both are built from
 the same Chromium source and version, and draw a page with the same engine (Blink): the
-screenshots of the two differ only in the times and generated codes printed on them. The headless shell is Chromium's
-own headless mode without the desktop browser around it (what Playwright itself runs headless).
+screenshots of the two differ only in the times and generated codes printed on them. The
+headless shell is Chromium's own headless mode without the desktop browser around it (what
+Playwright itself runs headless).
 For the same 24 console tests it used 20 CPU-s against the full browser's 54 (renderers 9 against
 29, the browser process 6 against 18), and Chromium had been the suite's largest cost after the
 test workers.

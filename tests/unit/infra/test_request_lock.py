@@ -81,6 +81,17 @@ def test_the_background_is_passed_over_at_most_interactive_run_times_in_a_row():
     assert served == ["api-0", "api-1", "poller", "api-2", "api-3", "api-4"]
 
 
+def test_a_request_that_fails_hands_the_lock_on():
+    lock = RequestLock()
+    with pytest.raises(RuntimeError, match="moto failed"), lock.serving(True):
+        served, waiters = queue_up(lock, ("poller", False))
+        raise RuntimeError("moto failed")
+    waiters[0].join(5)
+    assert served == ["poller"] and lock.waiting() == (0, 0)
+    with lock.serving(False):  # and it is free again
+        pass
+
+
 def test_it_is_re_entrant_and_free_only_when_left_as_often_as_taken():
     lock = RequestLock()
     with lock, lock:
