@@ -133,11 +133,11 @@ def test_settle_asks_the_process_s_heap_keeper_for_a_full_collection() -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        remote = SimpleNamespace(meta=SimpleNamespace(endpoint_url=f"http://127.0.0.1:{server.port}"))
-        assert state._control(remote, "POST", "settle") == {"full_collections": 1}
-        assert state._control(remote, "POST", "settle") == {"full_collections": 2}
+        moto_url = f"http://127.0.0.1:{server.port}"
+        assert state.control(moto_url, "POST", "settle") == {"full_collections": 1}
+        assert state.control(moto_url, "POST", "settle") == {"full_collections": 2}
         with pytest.raises(urllib.error.HTTPError) as read:  # a GET changes nothing
-            state._control(remote, "GET", "settle")
+            state.control(moto_url, "GET", "settle")
         assert read.value.code == 404 and keeper.full_collections == 2
     finally:
         server.shutdown()
